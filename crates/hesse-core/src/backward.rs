@@ -1,0 +1,81 @@
+//! The reverse sweep. No op-specific code lives here: rules come from [`crate::ops::vjp`].
+//!
+//! The sweep visits only nodes on a path from some `wrt` input to the output, seeds the output
+//! with the given cotangent, walks nodes in reverse order and accumulates each contribution
+//! into one adjoint slot per node. Adjoints are `Var`s on the same tape, so the result is a
+//! graph that can be differentiated again.
+
+use crate::ops;
+use crate::tape::Tape;
+use crate::var::Var;
+
+/// Cotangents of `wrt` for output `y` seeded with `seed` (same shape as `y`). Inputs that `y`
+/// does not depend on get a zero constant of their shape.
+pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<Var<'t>> {
+    for x in wrt {
+        y.same_tape(x, "grad");
+    }
+    y.same_tape(&seed, "grad");
+    let hi = y.id as usize;
+    let Some(lo) = wrt.iter().map(|x| x.id as usize).min().filter(|&lo| lo <= hi) else {
+        return wrt.iter().map(|x| tape.zeros(&x.shape())).collect();
+    };
+    let span = hi - lo + 1;
+
+    // Which nodes in lo..=hi depend on some input in `wrt`.
+    let mut reach = vec![false; span];
+    for x in wrt {
+        if (x.id as usize) <= hi {
+            reach[x.id as usize - lo] = true;
+        }
+    }
+    {
+        let inner = tape.inner.borrow();
+        for i in lo..=hi {
+            if !reach[i - lo] {
+                reach[i - lo] = inner.nodes[i]
+                    .inputs
+                    .iter()
+                    .any(|&j| j as usize >= lo && reach[j as usize - lo]);
+            }
+        }
+    }
+
+    let mut adj: Vec<Option<Var<'t>>> = vec![None; span];
+    adj[span - 1] = Some(seed);
+    for i in (lo..=hi).rev() {
+        let Some(g) = adj[i - lo] else { continue };
+        if !reach[i - lo] {
+            continue;
+        }
+        let node = tape.node(i as u32);
+        if node.op.is_leaf() {
+            continue;
+        }
+        let inputs: Vec<Var<'t>> = node.inputs.iter().map(|&j| Var::from_raw(tape, j)).collect();
+        let out = Var::from_raw(tape, i as u32);
+        for (k, &j) in node.inputs.iter().enumerate() {
+            let j = j as usize;
+            if j < lo || !reach[j - lo] {
+                continue;
+            }
+            if let Some(c) = ops::vjp(&node.op, k, g, &inputs, out) {
+                adj[j - lo] = Some(match adj[j - lo] {
+                    Some(prev) => prev + c,
+                    None => c,
+                });
+            }
+        }
+    }
+    wrt.iter()
+        .map(|x| {
+            match (x.id as usize)
+                .checked_sub(lo)
+                .and_then(|k| adj.get(k).copied().flatten())
+            {
+                Some(g) => g,
+                None => tape.zeros(&x.shape()),
+            }
+        })
+        .collect()
+}

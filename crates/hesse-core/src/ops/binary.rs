@@ -1,0 +1,388 @@
+//! Elementwise functions of two inputs, with numpy broadcasting.
+//!
+//! Every rule reduces its cotangent back to the operand's shape with [`Var::sum_to`], the one
+//! place broadcasting is undone (rule R5). `max`/`min` split the gradient 0.5/0.5 on ties
+//! through the zero-derivative mask [`Binary::MaxMask`].
+
+use crate::ops::Op;
+use crate::shape::{Shape, broadcast_shapes, broadcast_strides, fmt_shape, for_each_broadcast};
+use crate::tape::Inputs;
+use crate::var::Var;
+
+/// A comparison whose outcome is recorded on the tape (see [`Var::gt`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// `a > b`
+    Gt,
+    /// `a ≥ b`
+    Ge,
+    /// `a < b`
+    Lt,
+    /// `a ≤ b`
+    Le,
+}
+
+/// Elementwise function of two inputs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Binary {
+    /// `a + b`
+    Add,
+    /// `a − b`
+    Sub,
+    /// `a · b`
+    Mul,
+    /// `a / b`
+    Div,
+    /// `aᵇ`
+    Pow,
+    /// `max(a, b)`
+    Max,
+    /// `min(a, b)`
+    Min,
+    /// 1 if a > b, ½ if a = b, 0 if a < b; zero derivative.
+    MaxMask,
+    /// 1 if the comparison holds, else 0; zero derivative.
+    Cmp(Compare),
+}
+
+impl Binary {
+    /// One sample of every variant, for the registry sweep.
+    pub const ALL: &'static [Binary] = &[
+        Binary::Add,
+        Binary::Sub,
+        Binary::Mul,
+        Binary::Div,
+        Binary::Pow,
+        Binary::Max,
+        Binary::Min,
+        Binary::MaxMask,
+        Binary::Cmp(Compare::Gt),
+    ];
+
+    /// The op's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Binary::Add => "add",
+            Binary::Sub => "sub",
+            Binary::Mul => "mul",
+            Binary::Div => "div",
+            Binary::Pow => "pow",
+            Binary::Max => "max",
+            Binary::Min => "min",
+            Binary::MaxMask => "max_mask",
+            Binary::Cmp(Compare::Gt) => "gt",
+            Binary::Cmp(Compare::Ge) => "ge",
+            Binary::Cmp(Compare::Lt) => "lt",
+            Binary::Cmp(Compare::Le) => "le",
+        }
+    }
+
+    /// Whether the op's derivative is zero everywhere.
+    pub fn is_mask(&self) -> bool {
+        matches!(self, Binary::MaxMask | Binary::Cmp(_))
+    }
+
+    /// The forward kernel on one pair of elements.
+    #[inline]
+    pub fn eval(&self, a: f64, b: f64) -> f64 {
+        match *self {
+            Binary::Add => a + b,
+            Binary::Sub => a - b,
+            Binary::Mul => a * b,
+            Binary::Div => a / b,
+            Binary::Pow => a.powf(b),
+            // NaN-propagating, unlike f64::max (IEEE 754-2019 `maximum`).
+            Binary::Max => {
+                if a.is_nan() || b.is_nan() {
+                    f64::NAN
+                } else if b > a {
+                    b
+                } else {
+                    a
+                }
+            }
+            Binary::Min => {
+                if a.is_nan() || b.is_nan() {
+                    f64::NAN
+                } else if b < a {
+                    b
+                } else {
+                    a
+                }
+            }
+            Binary::MaxMask => {
+                if a > b {
+                    1.0
+                } else if a < b {
+                    0.0
+                } else if a == b {
+                    0.5
+                } else {
+                    f64::NAN
+                }
+            }
+            Binary::Cmp(c) => {
+                let holds = match c {
+                    Compare::Gt => a > b,
+                    Compare::Ge => a >= b,
+                    Compare::Lt => a < b,
+                    Compare::Le => a <= b,
+                };
+                if holds { 1.0 } else { 0.0 }
+            }
+        }
+    }
+
+    pub(crate) fn forward(
+        &self,
+        (a, sa): (&[f64], &[usize]),
+        (b, sb): (&[f64], &[usize]),
+        out: &mut [f64],
+        out_shape: &[usize],
+    ) {
+        let n = out.len();
+        if a.len() == n && b.len() == n {
+            for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+                *o = self.eval(x, y);
+            }
+        } else if a.len() == 1 && b.len() == n {
+            for (o, &y) in out.iter_mut().zip(b) {
+                *o = self.eval(a[0], y);
+            }
+        } else if b.len() == 1 && a.len() == n {
+            for (o, &x) in out.iter_mut().zip(a) {
+                *o = self.eval(x, b[0]);
+            }
+        } else if a.len() == n && is_trailing(sb, out_shape) {
+            // b repeats along the leading axes, e.g. a bias row added to every sample.
+            for (row_o, row_a) in out.chunks_exact_mut(b.len()).zip(a.chunks_exact(b.len())) {
+                for ((o, &x), &y) in row_o.iter_mut().zip(row_a).zip(b) {
+                    *o = self.eval(x, y);
+                }
+            }
+        } else {
+            let stra = broadcast_strides(sa, out_shape);
+            let strb = broadcast_strides(sb, out_shape);
+            let mut offs_a = Vec::with_capacity(n);
+            for_each_broadcast(out_shape, &stra, |_, o| offs_a.push(o));
+            for_each_broadcast(out_shape, &strb, |i, ob| {
+                out[i] = self.eval(a[offs_a[i]], b[ob]);
+            });
+        }
+    }
+
+    /// The VJP for input `k` (0 = a, 1 = b); `None` means zero.
+    pub fn vjp<'t>(&self, k: usize, g: Var<'t>, a: Var<'t>, b: Var<'t>, y: Var<'t>) -> Option<Var<'t>> {
+        let (first, target) = (k == 0, if k == 0 { a } else { b });
+        let full = match *self {
+            Binary::Add => g,
+            Binary::Sub => {
+                if first {
+                    g
+                } else {
+                    -g
+                }
+            }
+            Binary::Mul => {
+                if first {
+                    g * b
+                } else {
+                    g * a
+                }
+            }
+            Binary::Div => {
+                if first {
+                    g / b
+                } else {
+                    -(g * y / b)
+                }
+            }
+            Binary::Pow => {
+                if first {
+                    g * b * a.pow(b - 1.0)
+                } else {
+                    g * y * a.ln()
+                }
+            }
+            Binary::Max => {
+                if first {
+                    g * a.max_mask(b)
+                } else {
+                    g * b.max_mask(a)
+                }
+            }
+            Binary::Min => {
+                if first {
+                    g * b.max_mask(a)
+                } else {
+                    g * a.max_mask(b)
+                }
+            }
+            Binary::MaxMask | Binary::Cmp(_) => return None,
+        };
+        Some(full.sum_to(&target.shape()))
+    }
+}
+
+/// Whether `small` equals the trailing dimensions of `out` (after dropping leading 1s).
+fn is_trailing(small: &[usize], out: &[usize]) -> bool {
+    let first = small.iter().position(|&d| d != 1).unwrap_or(small.len());
+    let s = &small[first..];
+    !s.is_empty() && s.len() <= out.len() && out[out.len() - s.len()..] == *s
+}
+
+impl<'t> Var<'t> {
+    #[track_caller]
+    pub(crate) fn binary(self, rhs: Var<'t>, op: Binary) -> Var<'t> {
+        self.same_tape(&rhs, op.name());
+        let (sa, sb, scalars) = {
+            let inner = self.tape.inner.borrow();
+            let na = &inner.nodes[self.id as usize];
+            let nb = &inner.nodes[rhs.id as usize];
+            if na.shape.is_empty() && nb.shape.is_empty() {
+                let v = op.eval(inner.values[na.offset], inner.values[nb.offset]);
+                (Shape::new(), Shape::new(), Some(v))
+            } else {
+                (na.shape.clone(), nb.shape.clone(), None)
+            }
+        };
+        let mut inputs = Inputs::new();
+        inputs.push(self.id);
+        inputs.push(rhs.id);
+        if let Some(v) = scalars {
+            return self.tape.push_scalar(Op::Binary(op), inputs, v);
+        }
+        let Some(shape) = broadcast_shapes(&sa, &sb) else {
+            panic!(
+                "{}: shape mismatch: lhs {}, rhs {}",
+                op.name(),
+                fmt_shape(&sa),
+                fmt_shape(&sb)
+            );
+        };
+        self.tape.push(Op::Binary(op), inputs, shape)
+    }
+
+    /// Power with a `Var` exponent, aᵇ. ∂/∂a = b aᵇ⁻¹, ∂/∂b = aᵇ ln a. Domain a > 0 (the
+    /// derivative in b is NaN for a ≤ 0, as ln a is).
+    ///
+    /// ```
+    /// let g = hesse_core::grad(|x| x[0].pow(x[1]), &[2.0, 3.0]);
+    /// assert_eq!(g[0], 12.0);
+    /// assert!((g[1] - 8.0 * 2f64.ln()).abs() < 1e-12);
+    /// ```
+    #[track_caller]
+    pub fn pow(self, b: Var<'t>) -> Var<'t> {
+        self.binary(b, Binary::Pow)
+    }
+
+    /// Elementwise maximum. The gradient goes to the larger operand; on a **tie it is split
+    /// 0.5/0.5** (PyTorch's convention). NaN propagates.
+    ///
+    /// ```
+    /// let g = hesse_core::grad(|x| x[0].max(x[1]), &[1.0, 1.0]);
+    /// assert_eq!(g, [0.5, 0.5]);
+    /// ```
+    #[track_caller]
+    pub fn max(self, b: Var<'t>) -> Var<'t> {
+        self.binary(b, Binary::Max)
+    }
+
+    /// Elementwise minimum; ties split the gradient 0.5/0.5. NaN propagates.
+    ///
+    /// ```
+    /// let g = hesse_core::grad(|x| x[0].min(x[1]), &[1.0, 2.0]);
+    /// assert_eq!(g, [1.0, 0.0]);
+    /// ```
+    #[track_caller]
+    pub fn min(self, b: Var<'t>) -> Var<'t> {
+        self.binary(b, Binary::Min)
+    }
+
+    /// The tie-splitting mask of `max`: 1 where a > b, ½ where a = b, 0 where a < b. Its
+    /// derivative is zero.
+    #[track_caller]
+    pub fn max_mask(self, b: Var<'t>) -> Var<'t> {
+        self.binary(b, Binary::MaxMask)
+    }
+
+    #[track_caller]
+    fn compare(self, b: Var<'t>, c: Compare) -> bool {
+        let r = self.binary(b, Binary::Cmp(c));
+        let v = r.to_vec();
+        assert!(
+            v.len() == 1,
+            "{}: comparison needs scalars, got shape {:?}",
+            Binary::Cmp(c).name(),
+            r.shape()
+        );
+        v[0] == 1.0
+    }
+
+    /// `self > b` for scalars, recorded on the tape: a [`RecordedFn`](crate::RecordedFn)
+    /// replayed at a point where the outcome flips reports it instead of silently following
+    /// the branch taken at record time.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let (x, y) = (tape.var(2.0), tape.var(1.0));
+    /// assert!(x.gt(y));
+    /// ```
+    #[track_caller]
+    pub fn gt(self, b: Var<'t>) -> bool {
+        self.compare(b, Compare::Gt)
+    }
+
+    /// `self ≥ b` for scalars, recorded (see [`Var::gt`]).
+    #[track_caller]
+    pub fn ge(self, b: Var<'t>) -> bool {
+        self.compare(b, Compare::Ge)
+    }
+
+    /// `self < b` for scalars, recorded (see [`Var::gt`]).
+    #[track_caller]
+    pub fn lt(self, b: Var<'t>) -> bool {
+        self.compare(b, Compare::Lt)
+    }
+
+    /// `self ≤ b` for scalars, recorded (see [`Var::gt`]).
+    #[track_caller]
+    pub fn le(self, b: Var<'t>) -> bool {
+        self.compare(b, Compare::Le)
+    }
+}
+
+macro_rules! var_op {
+    ($tr:ident, $m:ident, $variant:ident) => {
+        impl<'t> std::ops::$tr<Var<'t>> for Var<'t> {
+            type Output = Var<'t>;
+            #[track_caller]
+            fn $m(self, rhs: Var<'t>) -> Var<'t> {
+                self.binary(rhs, Binary::$variant)
+            }
+        }
+    };
+}
+var_op!(Add, add, Add);
+var_op!(Sub, sub, Sub);
+var_op!(Mul, mul, Mul);
+var_op!(Div, div, Div);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_propagates_nan_and_splits_ties() {
+        assert!(Binary::Max.eval(f64::NAN, 1.0).is_nan());
+        assert!(Binary::Min.eval(1.0, f64::NAN).is_nan());
+        assert_eq!(Binary::MaxMask.eval(1.0, 1.0), 0.5);
+    }
+
+    #[test]
+    fn trailing_detection() {
+        assert!(is_trailing(&[3], &[4, 3]));
+        assert!(is_trailing(&[1, 3], &[4, 3]));
+        assert!(!is_trailing(&[4, 1], &[4, 3]));
+    }
+}

@@ -1,0 +1,324 @@
+//! Reductions and broadcasts: `sum_to` / `broadcast_to` (each the other's VJP), `logsumexp`,
+//! and the sums, means, softmax and log-softmax built from them.
+
+use crate::ops::Op;
+use crate::shape::{Shape, broadcast_strides, broadcasts_to, fmt_shape, for_each_broadcast, numel};
+use crate::tape::Inputs;
+use crate::var::Var;
+
+/// Reductions and broadcasts. The target shape of `SumTo` and `BroadcastTo` is the node's
+/// own output shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reduce {
+    /// Sums a tensor down to a shape it broadcasts from (the inverse of broadcasting).
+    SumTo,
+    /// Repeats a tensor up to a shape it broadcasts to.
+    BroadcastTo,
+    /// `ln Σ exp` along one axis, kept with size 1; stable (subtracts the maximum).
+    LogSumExp {
+        /// The reduced axis.
+        axis: usize,
+    },
+}
+
+impl Reduce {
+    /// One sample of every variant, for the registry sweep.
+    pub const ALL: &'static [Reduce] = &[Reduce::SumTo, Reduce::BroadcastTo, Reduce::LogSumExp { axis: 0 }];
+
+    /// The op's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Reduce::SumTo => "sum_to",
+            Reduce::BroadcastTo => "broadcast_to",
+            Reduce::LogSumExp { .. } => "logsumexp",
+        }
+    }
+
+    pub(crate) fn forward(&self, (x, sx): (&[f64], &[usize]), out: &mut [f64], out_shape: &[usize]) {
+        match *self {
+            Reduce::SumTo => {
+                out.iter_mut().for_each(|o| *o = 0.0);
+                if out.len() == 1 {
+                    out[0] = x.iter().sum();
+                } else if x.len() % out.len() == 0 && trailing(out_shape, sx) {
+                    for chunk in x.chunks_exact(out.len()) {
+                        out.iter_mut().zip(chunk).for_each(|(o, &v)| *o += v);
+                    }
+                } else {
+                    let strides = broadcast_strides(out_shape, sx);
+                    for_each_broadcast(sx, &strides, |i, o| out[o] += x[i]);
+                }
+            }
+            Reduce::BroadcastTo => {
+                if x.len() == 1 {
+                    out.iter_mut().for_each(|o| *o = x[0]);
+                } else if trailing(sx, out_shape) {
+                    for chunk in out.chunks_exact_mut(x.len()) {
+                        chunk.copy_from_slice(x);
+                    }
+                } else {
+                    let strides = broadcast_strides(sx, out_shape);
+                    for_each_broadcast(out_shape, &strides, |i, o| out[i] = x[o]);
+                }
+            }
+            Reduce::LogSumExp { axis } => {
+                let (outer, len, inner) = split_axis(sx, axis);
+                for o in 0..outer {
+                    for i in 0..inner {
+                        let at = |k: usize| x[(o * len + k) * inner + i];
+                        let m = (0..len).map(at).fold(f64::NEG_INFINITY, f64::max);
+                        out[o * inner + i] = if m.is_infinite() {
+                            // all -inf gives -inf; any +inf gives +inf (no inf - inf = NaN)
+                            m
+                        } else {
+                            m + (0..len).map(|k| (at(k) - m).exp()).sum::<f64>().ln()
+                        };
+                    }
+                }
+            }
+        }
+    }
+
+    /// The VJP of the single input.
+    pub fn vjp<'t>(&self, g: Var<'t>, x: Var<'t>, y: Var<'t>) -> Option<Var<'t>> {
+        Some(match self {
+            Reduce::SumTo => g.broadcast_to(&x.shape()),
+            Reduce::BroadcastTo => g.sum_to(&x.shape()),
+            // ∂/∂xᵢ ln Σ eˣ = e^(xᵢ − y): the softmax, written in ops so it differentiates again.
+            Reduce::LogSumExp { .. } => (x - y).exp() * g,
+        })
+    }
+}
+
+/// Whether `small` (without leading 1s) is a suffix of `big`.
+fn trailing(small: &[usize], big: &[usize]) -> bool {
+    let first = small.iter().position(|&d| d != 1).unwrap_or(small.len());
+    let s = &small[first..];
+    s.len() <= big.len() && big[big.len() - s.len()..] == *s && numel(s) == numel(small)
+}
+
+/// (product of dims before `axis`, dim at `axis`, product of dims after).
+pub(crate) fn split_axis(shape: &[usize], axis: usize) -> (usize, usize, usize) {
+    (numel(&shape[..axis]), shape[axis], numel(&shape[axis + 1..]))
+}
+
+#[track_caller]
+fn check_axis(op: &str, shape: &[usize], axis: usize) {
+    assert!(
+        axis < shape.len(),
+        "{op}: axis {axis} out of range for shape {}",
+        fmt_shape(shape)
+    );
+}
+
+fn keepdim(shape: &[usize], axis: usize) -> Shape {
+    let mut s = Shape::from_slice(shape);
+    s[axis] = 1;
+    s
+}
+
+fn removed(shape: &[usize], axis: usize) -> Vec<usize> {
+    let mut s = shape.to_vec();
+    s.remove(axis);
+    s
+}
+
+impl<'t> Var<'t> {
+    /// Sums down to `shape`, which must broadcast to this `Var`'s shape: the adjoint of
+    /// broadcasting. Returns `self` when the shapes already agree.
+    ///
+    /// # Panics
+    /// If `shape` does not broadcast to `self`'s shape.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let m = tape.tensor(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    /// assert_eq!(m.sum_to(&[2]).to_vec(), vec![4.0, 6.0]);
+    /// assert_eq!(m.sum_to(&[2, 1]).to_vec(), vec![3.0, 7.0]);
+    /// ```
+    #[track_caller]
+    pub fn sum_to(self, shape: &[usize]) -> Var<'t> {
+        let own = self.shape_small();
+        if own.as_slice() == shape {
+            return self;
+        }
+        assert!(
+            broadcasts_to(shape, &own),
+            "sum_to: cannot reduce {} to {}",
+            fmt_shape(&own),
+            fmt_shape(shape)
+        );
+        self.tape.push(
+            Op::Reduce(Reduce::SumTo),
+            Inputs::from_slice(&[self.id]),
+            Shape::from_slice(shape),
+        )
+    }
+
+    /// Repeats values up to `shape` (numpy broadcasting). Returns `self` when shapes agree.
+    /// Its VJP is [`Var::sum_to`].
+    ///
+    /// # Panics
+    /// If `self`'s shape does not broadcast to `shape`.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let v = tape.vector(&[1.0, 2.0]);
+    /// assert_eq!(v.broadcast_to(&[2, 2]).to_vec(), vec![1.0, 2.0, 1.0, 2.0]);
+    /// ```
+    #[track_caller]
+    pub fn broadcast_to(self, shape: &[usize]) -> Var<'t> {
+        let own = self.shape_small();
+        if own.as_slice() == shape {
+            return self;
+        }
+        assert!(
+            broadcasts_to(&own, shape),
+            "broadcast_to: cannot broadcast {} to {}",
+            fmt_shape(&own),
+            fmt_shape(shape)
+        );
+        self.tape.push(
+            Op::Reduce(Reduce::BroadcastTo),
+            Inputs::from_slice(&[self.id]),
+            Shape::from_slice(shape),
+        )
+    }
+
+    /// Sum of all elements, a scalar. d/dxᵢ = 1.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// assert_eq!(tape.vector(&[1.0, 2.0, 3.0]).sum().value(), 6.0);
+    /// ```
+    pub fn sum(self) -> Var<'t> {
+        self.sum_to(&[])
+    }
+
+    /// Mean of all elements, a scalar. d/dxᵢ = 1/n.
+    ///
+    /// ```
+    /// let g = hesse_core::vector::grad(|v| v.mean(), &[1.0, 2.0, 3.0, 4.0]);
+    /// assert_eq!(g, [0.25; 4]);
+    /// ```
+    pub fn mean(self) -> Var<'t> {
+        let n = self.len() as f64;
+        self.sum() / n
+    }
+
+    /// Sum along `axis`, which is removed from the shape.
+    ///
+    /// # Panics
+    /// If `axis` is out of range.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let m = tape.tensor(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    /// assert_eq!(m.sum_axis(0).to_vec(), vec![4.0, 6.0]);
+    /// assert_eq!(m.sum_axis(1).to_vec(), vec![3.0, 7.0]);
+    /// ```
+    #[track_caller]
+    pub fn sum_axis(self, axis: usize) -> Var<'t> {
+        let s = self.shape();
+        check_axis("sum_axis", &s, axis);
+        self.sum_to(&keepdim(&s, axis)).reshape(&removed(&s, axis))
+    }
+
+    /// Sum along `axis`, kept with size 1 (numpy's `keepdims=True`).
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let m = tape.tensor(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    /// assert_eq!(m.sum_keepdim(1).shape(), vec![2, 1]);
+    /// ```
+    #[track_caller]
+    pub fn sum_keepdim(self, axis: usize) -> Var<'t> {
+        let s = self.shape();
+        check_axis("sum_keepdim", &s, axis);
+        self.sum_to(&keepdim(&s, axis))
+    }
+
+    /// Mean along `axis`, which is removed.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let m = tape.tensor(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    /// assert_eq!(m.mean_axis(0).to_vec(), vec![2.0, 3.0]);
+    /// ```
+    #[track_caller]
+    pub fn mean_axis(self, axis: usize) -> Var<'t> {
+        let s = self.shape();
+        check_axis("mean_axis", &s, axis);
+        self.sum_axis(axis) / s[axis] as f64
+    }
+
+    /// `ln Σ exp(x)` along `axis`, kept with size 1; stable for large values.
+    /// ∂/∂xᵢ = softmax(x)ᵢ.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let m = tape.tensor(&[1000.0, 1000.0], &[1, 2]);
+    /// let l = m.logsumexp_keepdim(1);
+    /// assert!((l.to_vec()[0] - (1000.0 + 2f64.ln())).abs() < 1e-12);
+    /// ```
+    #[track_caller]
+    pub fn logsumexp_keepdim(self, axis: usize) -> Var<'t> {
+        let s = self.shape_small();
+        check_axis("logsumexp", &s, axis);
+        self.tape.push(
+            Op::Reduce(Reduce::LogSumExp { axis }),
+            Inputs::from_slice(&[self.id]),
+            keepdim(&s, axis),
+        )
+    }
+
+    /// `ln Σ exp(x)` along `axis`, which is removed.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let v = tape.vector(&[0.0, 0.0]);
+    /// assert!((v.logsumexp_axis(0).value() - 2f64.ln()).abs() < 1e-15);
+    /// ```
+    #[track_caller]
+    pub fn logsumexp_axis(self, axis: usize) -> Var<'t> {
+        let s = self.shape();
+        self.logsumexp_keepdim(axis).reshape(&removed(&s, axis))
+    }
+
+    /// `ln Σ exp(x)` over all elements, a scalar.
+    ///
+    /// ```
+    /// let g = hesse_core::vector::grad(|v| v.logsumexp(), &[0.0, 0.0]);
+    /// assert_eq!(g, [0.5, 0.5]);
+    /// ```
+    pub fn logsumexp(self) -> Var<'t> {
+        let n = self.len();
+        self.reshape(&[n]).logsumexp_axis(0)
+    }
+
+    /// Softmax along `axis`: `exp(x − logsumexp(x))`, stable, rows summing to 1.
+    /// ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ).
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let z = tape.tensor(&[1.0, 2.0, 3.0], &[1, 3]);
+    /// let p = z.softmax(1).to_vec();
+    /// assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+    /// ```
+    #[track_caller]
+    pub fn softmax(self, axis: usize) -> Var<'t> {
+        (self - self.logsumexp_keepdim(axis)).exp()
+    }
+
+    /// Log-softmax along `axis`: `x − logsumexp(x)`, stable.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let z = tape.tensor(&[0.0, 0.0], &[1, 2]);
+    /// assert!((z.log_softmax(1).to_vec()[0] + 2f64.ln()).abs() < 1e-15);
+    /// ```
+    #[track_caller]
+    pub fn log_softmax(self, axis: usize) -> Var<'t> {
+        self - self.logsumexp_keepdim(axis)
+    }
+}

@@ -1,0 +1,380 @@
+//! The tape: an append-only list of nodes whose values live in one arena.
+//!
+//! A node is an op, the ids of its inputs, its shape and the offset of its value in a single
+//! `Vec<f64>`. Values are computed eagerly when a node is pushed, so a scalar op costs one
+//! node push and one arena push. Because every node's inputs were pushed before it, a node's
+//! value always sits after its inputs' values in the arena, which lets a kernel read its
+//! inputs and write its output through one `split_at_mut`.
+//!
+//! [`Tape::mark`] and [`Tape::rewind`] release everything pushed after a mark, so a loop of
+//! gradient evaluations runs in flat memory.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use smallvec::SmallVec;
+
+use crate::ops::{self, Op};
+use crate::shape::{Shape, numel};
+use crate::var::Var;
+
+/// Index of a node on its tape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub(crate) u32);
+
+impl NodeId {
+    /// The position of the node on its tape.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Inputs of one node; two inline covers every op but concat.
+pub(crate) type Inputs = SmallVec<[u32; 2]>;
+
+/// One recorded operation.
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub op: Op,
+    pub inputs: Inputs,
+    pub shape: Shape,
+    pub offset: usize,
+}
+
+impl Node {
+    pub fn len(&self) -> usize {
+        numel(&self.shape)
+    }
+}
+
+#[derive(Clone, Default)]
+pub(crate) struct TapeInner {
+    pub nodes: Vec<Node>,
+    pub values: Vec<f64>,
+}
+
+impl TapeInner {
+    pub fn value(&self, id: u32) -> &[f64] {
+        let n = &self.nodes[id as usize];
+        &self.values[n.offset..n.offset + n.len()]
+    }
+
+    /// Evaluates node `id`'s kernel from its inputs' current values, in place.
+    pub fn evaluate(&mut self, id: usize) {
+        let node = &self.nodes[id];
+        let (head, tail) = self.values.split_at_mut(node.offset);
+        let out = &mut tail[..numel(&node.shape)];
+        let mut ins: SmallVec<[(&[f64], &[usize]); 2]> = SmallVec::new();
+        for &j in &node.inputs {
+            let n = &self.nodes[j as usize];
+            ins.push((&head[n.offset..n.offset + numel(&n.shape)], &n.shape));
+        }
+        ops::forward(&node.op, &ins, out, &node.shape);
+    }
+}
+
+/// A recording of operations on values, the object every [`Var`] points into.
+///
+/// ```
+/// use hesse_core::Tape;
+/// let tape = Tape::new();
+/// let x = tape.var(3.0);
+/// let y = x * x + 1.0;
+/// assert_eq!(y.value(), 10.0);
+/// let g = tape.grad(y, &[x]);
+/// assert_eq!(g[0].value(), 6.0);
+/// ```
+#[derive(Default)]
+pub struct Tape {
+    pub(crate) inner: RefCell<TapeInner>,
+}
+
+/// A position on a tape, returned by [`Tape::mark`] and consumed by [`Tape::rewind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    nodes: usize,
+    values: usize,
+}
+
+impl Tape {
+    /// An empty tape.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scalar input (a leaf that gradients are taken with respect to).
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let x = tape.var(2.0);
+    /// assert_eq!(x.value(), 2.0);
+    /// ```
+    pub fn var(&self, value: f64) -> Var<'_> {
+        self.leaf(Op::Input, &[value], Shape::new())
+    }
+
+    /// One scalar input per value.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let xs = tape.vars(&[1.0, 2.0]);
+    /// assert_eq!((xs[0] + xs[1]).value(), 3.0);
+    /// ```
+    pub fn vars(&self, values: &[f64]) -> Vec<Var<'_>> {
+        values.iter().map(|&v| self.var(v)).collect()
+    }
+
+    /// A rank-1 input.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let v = tape.vector(&[1.0, 2.0, 3.0]);
+    /// assert_eq!(v.shape(), vec![3]);
+    /// ```
+    pub fn vector(&self, values: &[f64]) -> Var<'_> {
+        self.leaf(Op::Input, values, Shape::from_slice(&[values.len()]))
+    }
+
+    /// An input of any shape, row-major.
+    ///
+    /// # Panics
+    /// If `values.len()` is not the product of `shape`.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let m = tape.tensor(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
+    /// assert_eq!(m.shape(), vec![2, 3]);
+    /// ```
+    #[track_caller]
+    pub fn tensor(&self, values: &[f64], shape: &[usize]) -> Var<'_> {
+        check_len("tensor", values, shape);
+        self.leaf(Op::Input, values, Shape::from_slice(shape))
+    }
+
+    /// A constant of any shape: it takes part in computations but has no gradient.
+    ///
+    /// # Panics
+    /// If `values.len()` is not the product of `shape`.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let x = tape.var(2.0);
+    /// let c = tape.constant(&[5.0], &[]);
+    /// assert_eq!(tape.grad(x * c, &[x])[0].value(), 5.0);
+    /// ```
+    #[track_caller]
+    pub fn constant(&self, values: &[f64], shape: &[usize]) -> Var<'_> {
+        check_len("constant", values, shape);
+        self.leaf(Op::Constant, values, Shape::from_slice(shape))
+    }
+
+    /// A scalar constant.
+    pub fn scalar(&self, value: f64) -> Var<'_> {
+        self.leaf(Op::Constant, &[value], Shape::new())
+    }
+
+    /// A constant of zeros with the given shape.
+    pub fn zeros(&self, shape: &[usize]) -> Var<'_> {
+        self.constant(&vec![0.0; numel(shape)], shape)
+    }
+
+    /// Number of nodes recorded.
+    pub fn len(&self) -> usize {
+        self.inner.borrow().nodes.len()
+    }
+
+    /// Whether no node has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of `f64` values held by the arena.
+    pub fn value_len(&self) -> usize {
+        self.inner.borrow().values.len()
+    }
+
+    /// The current end of the tape.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let x = tape.var(1.0);
+    /// let mark = tape.mark();
+    /// for _ in 0..1000 {
+    ///     let y = (x * x).sin();
+    ///     let _ = tape.grad(y, &[x]);
+    ///     tape.rewind(mark);
+    /// }
+    /// assert_eq!(tape.len(), 1);
+    /// ```
+    pub fn mark(&self) -> Mark {
+        let inner = self.inner.borrow();
+        Mark {
+            nodes: inner.nodes.len(),
+            values: inner.values.len(),
+        }
+    }
+
+    /// Drops every node pushed after `mark`. `Var`s created after the mark must not be used
+    /// afterwards: they would point at released (or reused) nodes.
+    ///
+    /// # Panics
+    /// If the tape is shorter than the mark (it was already rewound further).
+    #[track_caller]
+    pub fn rewind(&self, mark: Mark) {
+        let mut inner = self.inner.borrow_mut();
+        assert!(
+            inner.nodes.len() >= mark.nodes,
+            "rewind: the tape has {} nodes, fewer than the mark's {}",
+            inner.nodes.len(),
+            mark.nodes
+        );
+        inner.nodes.truncate(mark.nodes);
+        inner.values.truncate(mark.values);
+    }
+
+    fn leaf(&self, op: Op, values: &[f64], shape: Shape) -> Var<'_> {
+        let mut inner = self.inner.borrow_mut();
+        let id = inner.nodes.len();
+        let offset = inner.values.len();
+        inner.values.extend_from_slice(values);
+        inner.nodes.push(Node {
+            op,
+            inputs: Inputs::new(),
+            shape,
+            offset,
+        });
+        Var::from_raw(self, id as u32)
+    }
+
+    /// Records `op` applied to `inputs` with output `shape` and evaluates it.
+    pub(crate) fn push(&self, op: Op, inputs: Inputs, shape: Shape) -> Var<'_> {
+        let mut inner = self.inner.borrow_mut();
+        let id = inner.nodes.len();
+        let offset = inner.values.len();
+        let len = numel(&shape);
+        inner.values.resize(offset + len, 0.0);
+        inner.nodes.push(Node {
+            op,
+            inputs,
+            shape,
+            offset,
+        });
+        inner.evaluate(id);
+        Var::from_raw(self, id as u32)
+    }
+
+    /// Fast path for scalar ops: the value is already computed, no shapes to check.
+    pub(crate) fn push_scalar(&self, op: Op, inputs: Inputs, value: f64) -> Var<'_> {
+        let mut inner = self.inner.borrow_mut();
+        let id = inner.nodes.len();
+        let offset = inner.values.len();
+        inner.values.push(value);
+        inner.nodes.push(Node {
+            op,
+            inputs,
+            shape: Shape::new(),
+            offset,
+        });
+        Var::from_raw(self, id as u32)
+    }
+
+    /// Tape-level gradient: the derivatives of the scalar `y` with respect to each of `wrt`,
+    /// as nodes on this tape, so they can be differentiated again.
+    ///
+    /// # Panics
+    /// If `y` is not a scalar, or a `Var` belongs to another tape.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let x = tape.var(2.0);
+    /// let y = x.powi(3);
+    /// let dy = tape.grad(y, &[x])[0];
+    /// let d2y = tape.grad(dy, &[x])[0];
+    /// assert_eq!((dy.value(), d2y.value()), (12.0, 12.0));
+    /// ```
+    #[track_caller]
+    pub fn grad<'t>(&'t self, y: Var<'t>, wrt: &[Var<'t>]) -> Vec<Var<'t>> {
+        assert!(
+            y.shape().is_empty() || y.len() == 1,
+            "grad: output must be a scalar, got shape {:?}",
+            y.shape()
+        );
+        let seed = self.constant(&[1.0], &y.shape());
+        crate::backward::vjp(self, y, wrt, seed)
+    }
+
+    /// Tape-level vector-Jacobian product: `seedᵀ · ∂y/∂x` for each `x` in `wrt`.
+    ///
+    /// # Panics
+    /// If `seed`'s shape differs from `y`'s.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let x = tape.vector(&[1.0, 2.0]);
+    /// let y = x * x;
+    /// let seed = tape.constant(&[1.0, 10.0], &[2]);
+    /// assert_eq!(tape.vjp(y, &[x], seed)[0].to_vec(), vec![2.0, 40.0]);
+    /// ```
+    #[track_caller]
+    pub fn vjp<'t>(&'t self, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<Var<'t>> {
+        assert_eq!(
+            y.shape(),
+            seed.shape(),
+            "vjp: seed shape {:?} differs from output shape {:?}",
+            seed.shape(),
+            y.shape()
+        );
+        crate::backward::vjp(self, y, wrt, seed)
+    }
+
+    pub(crate) fn node(&self, id: u32) -> Node {
+        self.inner.borrow().nodes[id as usize].clone()
+    }
+
+    pub(crate) fn shape_of(&self, id: u32) -> Shape {
+        self.inner.borrow().nodes[id as usize].shape.clone()
+    }
+}
+
+impl Clone for Tape {
+    fn clone(&self) -> Self {
+        Tape {
+            inner: RefCell::new(self.inner.borrow().clone()),
+        }
+    }
+}
+
+/// One line per node: `3 => tanh(2) [2, 1]`.
+impl fmt::Debug for Tape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.inner.borrow();
+        writeln!(
+            f,
+            "Tape ({} nodes, {} values)",
+            inner.nodes.len(),
+            inner.values.len()
+        )?;
+        for (i, n) in inner.nodes.iter().enumerate() {
+            let args: Vec<String> = n.inputs.iter().map(|j| j.to_string()).collect();
+            writeln!(
+                f,
+                "{i} => {}({}) {:?}",
+                n.op.name(),
+                args.join(", "),
+                n.shape.as_slice()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[track_caller]
+fn check_len(what: &str, values: &[f64], shape: &[usize]) {
+    assert_eq!(
+        values.len(),
+        numel(shape),
+        "{what}: {} values do not fill shape {:?}",
+        values.len(),
+        shape
+    );
+}

@@ -1,0 +1,367 @@
+//! Functional transforms, as in JAX: `grad`, `value_and_grad`, `hvp`, `hessian`, `jacobian`
+//! take a closure over `Var`s and a point and return plain `f64` data.
+//!
+//! The closures at the crate root take one scalar `Var` per coordinate (`x[0]`, `x[1]`, …), so
+//! a formula reads like the math. [`crate::vector`] has the same transforms for a closure over
+//! one rank-1 `Var`, the natural form for flat parameter vectors of networks.
+//!
+//! - `hvp(v)` is reverse-over-reverse: `∇ₓ⟨∇ₓf, v⟩`.
+//! - `hessian` takes row i as the gradient of the i-th gradient component, rewinding the tape
+//!   after each row so memory stays flat, then returns `(H + Hᵀ)/2`, exactly symmetric.
+
+use crate::matrix::Matrix;
+use crate::tape::Tape;
+use crate::var::Var;
+
+/// Values of several `Var`s, concatenated.
+pub(crate) fn flat_values(vars: &[Var<'_>]) -> Vec<f64> {
+    let mut out = Vec::new();
+    for v in vars {
+        out.extend(v.to_vec());
+    }
+    out
+}
+
+/// Writes the concatenated values of `vars` into `out`.
+pub(crate) fn copy_flat(vars: &[Var<'_>], out: &mut [f64]) {
+    let mut at = 0;
+    for v in vars {
+        let n = v.len();
+        v.copy_to(&mut out[at..at + n]);
+        at += n;
+    }
+}
+
+/// Scalar component `i` of the concatenation of `vars`.
+pub(crate) fn component<'t>(vars: &[Var<'t>], mut i: usize) -> Var<'t> {
+    for v in vars {
+        let n = v.len();
+        if i < n {
+            return if v.is_scalar() { *v } else { v.flatten().index(i) };
+        }
+        i -= n;
+    }
+    panic!("component: index out of range")
+}
+
+/// `⟨grads, v⟩` as a scalar `Var`.
+pub(crate) fn dot_with<'t>(tape: &'t Tape, grads: &[Var<'t>], v: &[f64]) -> Var<'t> {
+    let mut at = 0;
+    let mut acc: Option<Var<'t>> = None;
+    for g in grads {
+        let n = g.len();
+        let term = if g.is_scalar() {
+            *g * v[at]
+        } else {
+            (*g * tape.constant(&v[at..at + n], &g.shape())).sum()
+        };
+        at += n;
+        acc = Some(match acc {
+            Some(a) => a + term,
+            None => term,
+        });
+    }
+    acc.unwrap_or_else(|| tape.scalar(0.0))
+}
+
+#[track_caller]
+pub(crate) fn check_scalar(y: &Var<'_>, what: &str) {
+    assert!(
+        y.len() == 1,
+        "{what}: the function must return a scalar, got shape {:?}",
+        y.shape()
+    );
+}
+
+/// Hessian of `y` with respect to `leaves` (n coordinates in all), written into `out`.
+pub(crate) fn hessian_into<'t>(tape: &'t Tape, y: Var<'t>, leaves: &[Var<'t>], out: &mut Matrix) {
+    let n: usize = leaves.iter().map(|v| v.len()).sum();
+    assert!(
+        out.rows() == n && out.cols() == n,
+        "hessian_to: output is {}×{}, need {n}×{n}",
+        out.rows(),
+        out.cols()
+    );
+    let g = tape.grad(y, leaves);
+    for i in 0..n {
+        let mark = tape.mark();
+        let gi = component(&g, i);
+        let row = tape.grad(gi, leaves);
+        copy_flat(&row, out.row_mut(i));
+        tape.rewind(mark);
+    }
+    symmetrize(out);
+}
+
+/// Replaces `M` by `(M + Mᵀ)/2`, exactly symmetric.
+pub(crate) fn symmetrize(m: &mut Matrix) {
+    for i in 0..m.rows() {
+        for j in 0..i {
+            let s = 0.5 * (m[(i, j)] + m[(j, i)]);
+            m[(i, j)] = s;
+            m[(j, i)] = s;
+        }
+    }
+}
+
+/// Pins a closure to the signature every transform takes, so it can be stored in a `let` and
+/// reused: Rust does not infer a closure as working for every tape lifetime unless the
+/// signature is known where the closure is written.
+///
+/// ```
+/// let f = hesse_core::function(|x| x[0].sin() * x[1]);
+/// assert_eq!(hesse_core::grad(&f, &[0.0, 2.0]), vec![2.0, 0.0]);
+/// assert_eq!(hesse_core::hessian(&f, &[0.0, 2.0])[(0, 1)], 1.0);
+/// ```
+pub fn function<F>(f: F) -> F
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    f
+}
+
+/// The gradient of `f` at `x`.
+///
+/// ```
+/// let g = hesse_core::grad(|x| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2), &[-1.2, 1.0]);
+/// assert!((g[0] + 215.6).abs() < 1e-9 && (g[1] + 88.0).abs() < 1e-9);
+/// ```
+pub fn grad<F>(f: F, x: &[f64]) -> Vec<f64>
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    value_and_grad(f, x).1
+}
+
+/// The value and gradient of `f` at `x`, from one forward and one reverse pass.
+///
+/// ```
+/// let (f, g) = hesse_core::value_and_grad(|x| x[0] * x[1], &[2.0, 3.0]);
+/// assert_eq!((f, g), (6.0, vec![3.0, 2.0]));
+/// ```
+pub fn value_and_grad<F>(f: F, x: &[f64]) -> (f64, Vec<f64>)
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    let tape = Tape::new();
+    let xs = tape.vars(x);
+    let y = f(&xs);
+    check_scalar(&y, "value_and_grad");
+    let g = tape.grad(y, &xs);
+    (y.value(), flat_values(&g))
+}
+
+/// The Hessian-vector product `H(x)·v`, reverse-over-reverse, without forming `H`.
+///
+/// # Panics
+/// If `v.len() != x.len()`.
+///
+/// ```
+/// let hv = hesse_core::hvp(|x| x[0].powi(2) * x[1], &[1.0, 2.0], &[1.0, 0.0]);
+/// assert_eq!(hv, vec![4.0, 2.0]);
+/// ```
+#[track_caller]
+pub fn hvp<F>(f: F, x: &[f64], v: &[f64]) -> Vec<f64>
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    assert_eq!(
+        x.len(),
+        v.len(),
+        "hvp: point has length {}, direction {}",
+        x.len(),
+        v.len()
+    );
+    let tape = Tape::new();
+    let xs = tape.vars(x);
+    let y = f(&xs);
+    check_scalar(&y, "hvp");
+    let g = tape.grad(y, &xs);
+    let gv = dot_with(&tape, &g, v);
+    flat_values(&tape.grad(gv, &xs))
+}
+
+/// The exact Hessian of `f` at `x`, exactly symmetric.
+///
+/// ```
+/// let h = hesse_core::hessian(|x| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2), &[1.0, 1.0]);
+/// assert_eq!(h.to_rows(), vec![vec![802.0, -400.0], vec![-400.0, 200.0]]);
+/// ```
+pub fn hessian<F>(f: F, x: &[f64]) -> Matrix
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    let mut out = Matrix::zeros(x.len(), x.len());
+    hessian_to(f, x, &mut out);
+    out
+}
+
+/// [`hessian`] into a caller's buffer.
+///
+/// # Panics
+/// If `out` is not n×n.
+pub fn hessian_to<F>(f: F, x: &[f64], out: &mut Matrix)
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    let tape = Tape::new();
+    let xs = tape.vars(x);
+    let y = f(&xs);
+    check_scalar(&y, "hessian");
+    hessian_into(&tape, y, &xs, out);
+}
+
+/// The Jacobian of a vector function: row i holds the gradient of output element i (outputs
+/// are the concatenated elements of the returned `Var`s).
+///
+/// ```
+/// let j = hesse_core::jacobian(|x| vec![x[0] * x[1], x[0].sin()], &[2.0, 3.0]);
+/// assert_eq!(j.row(0), &[3.0, 2.0]);
+/// assert_eq!(j[(1, 1)], 0.0);
+/// ```
+pub fn jacobian<F>(f: F, x: &[f64]) -> Matrix
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
+{
+    let tape = Tape::new();
+    let xs = tape.vars(x);
+    let ys = f(&xs);
+    jacobian_of(&tape, &ys, &xs)
+}
+
+pub(crate) fn jacobian_of<'t>(tape: &'t Tape, ys: &[Var<'t>], leaves: &[Var<'t>]) -> Matrix {
+    let n: usize = leaves.iter().map(|v| v.len()).sum();
+    let m: usize = ys.iter().map(|v| v.len()).sum();
+    let mut out = Matrix::zeros(m, n);
+    let mut row = 0;
+    for y in ys {
+        let len = y.len();
+        for e in 0..len {
+            let mark = tape.mark();
+            let grads = if y.is_scalar() {
+                tape.grad(*y, leaves)
+            } else {
+                let mut seed = vec![0.0; len];
+                seed[e] = 1.0;
+                let s = tape.constant(&seed, &y.shape());
+                tape.vjp(*y, leaves, s)
+            };
+            copy_flat(&grads, out.row_mut(row));
+            tape.rewind(mark);
+            row += 1;
+        }
+    }
+    out
+}
+
+/// The same transforms for a closure over one rank-1 `Var` (a flat parameter vector).
+pub mod vector {
+    use super::*;
+
+    /// Pins a closure over one rank-1 `Var` to the signature the transforms take, so it can be
+    /// stored in a `let` and reused.
+    ///
+    /// ```
+    /// let f = hesse_core::vector::function(|w| w.square().sum());
+    /// assert_eq!(hesse_core::vector::grad(&f, &[1.0, 2.0]), vec![2.0, 4.0]);
+    /// ```
+    pub fn function<F>(f: F) -> F
+    where
+        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    {
+        f
+    }
+
+    /// The gradient of `f` at `x`.
+    ///
+    /// ```
+    /// let g = hesse_core::vector::grad(|w| w.square().sum(), &[1.0, 2.0]);
+    /// assert_eq!(g, vec![2.0, 4.0]);
+    /// ```
+    pub fn grad<F>(f: F, x: &[f64]) -> Vec<f64>
+    where
+        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    {
+        value_and_grad(f, x).1
+    }
+
+    /// The value and gradient of `f` at `x`.
+    ///
+    /// ```
+    /// let (v, g) = hesse_core::vector::value_and_grad(|w| w.square().sum(), &[1.0, 2.0]);
+    /// assert_eq!((v, g), (5.0, vec![2.0, 4.0]));
+    /// ```
+    pub fn value_and_grad<F>(f: F, x: &[f64]) -> (f64, Vec<f64>)
+    where
+        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    {
+        let tape = Tape::new();
+        let w = tape.vector(x);
+        let y = f(w);
+        check_scalar(&y, "value_and_grad");
+        let g = tape.grad(y, &[w]);
+        (y.value(), g[0].to_vec())
+    }
+
+    /// The Hessian-vector product `H(x)·v`.
+    ///
+    /// ```
+    /// let hv = hesse_core::vector::hvp(|w| w.powi(3).sum(), &[1.0, 2.0], &[1.0, 1.0]);
+    /// assert_eq!(hv, vec![6.0, 12.0]);
+    /// ```
+    #[track_caller]
+    pub fn hvp<F>(f: F, x: &[f64], v: &[f64]) -> Vec<f64>
+    where
+        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    {
+        assert_eq!(
+            x.len(),
+            v.len(),
+            "hvp: point has length {}, direction {}",
+            x.len(),
+            v.len()
+        );
+        let tape = Tape::new();
+        let w = tape.vector(x);
+        let y = f(w);
+        check_scalar(&y, "hvp");
+        let g = tape.grad(y, &[w]);
+        let gv = dot_with(&tape, &g, v);
+        tape.grad(gv, &[w])[0].to_vec()
+    }
+
+    /// The exact Hessian of `f` at `x`, exactly symmetric.
+    ///
+    /// ```
+    /// let h = hesse_core::vector::hessian(|w| w.index(0) * w.index(1), &[1.0, 2.0]);
+    /// assert_eq!(h.to_rows(), vec![vec![0.0, 1.0], vec![1.0, 0.0]]);
+    /// ```
+    pub fn hessian<F>(f: F, x: &[f64]) -> Matrix
+    where
+        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    {
+        let tape = Tape::new();
+        let w = tape.vector(x);
+        let y = f(w);
+        check_scalar(&y, "hessian");
+        let mut out = Matrix::zeros(x.len(), x.len());
+        hessian_into(&tape, y, &[w], &mut out);
+        out
+    }
+
+    /// The Jacobian of a vector-valued `f` (output flattened row-major).
+    ///
+    /// ```
+    /// let j = hesse_core::vector::jacobian(|w| w.square(), &[1.0, 2.0]);
+    /// assert_eq!(j.to_rows(), vec![vec![2.0, 0.0], vec![0.0, 4.0]]);
+    /// ```
+    pub fn jacobian<F>(f: F, x: &[f64]) -> Matrix
+    where
+        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    {
+        let tape = Tape::new();
+        let w = tape.vector(x);
+        let y = f(w);
+        jacobian_of(&tape, &[y], &[w])
+    }
+}

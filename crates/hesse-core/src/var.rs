@@ -1,0 +1,132 @@
+//! `Var`, the handle to a node on a tape.
+//!
+//! A `Var` is a tape reference plus a node id: `Copy`, two words. It holds no value of its
+//! own; [`Var::value`] and [`Var::to_vec`] read the tape's arena. The ops live in
+//! `ops/<family>.rs`, each adding its methods and operator impls to `Var`.
+
+use std::fmt;
+
+use crate::shape::{Shape, numel};
+use crate::tape::{NodeId, Tape};
+
+/// A value on a [`Tape`]: a scalar, vector, matrix or higher-rank tensor.
+///
+/// Arithmetic operators work between `Var`s (numpy broadcasting) and with `f64` on either
+/// side; methods are named like `f64`'s, so a loss reads like its formula.
+///
+/// ```
+/// let tape = hesse_core::Tape::new();
+/// let (x, y) = (tape.var(-1.2), tape.var(1.0));
+/// let f = (1.0 - x).powi(2) + 100.0 * (y - x.powi(2)).powi(2);
+/// assert!((f.value() - 24.2).abs() < 1e-12);
+/// ```
+#[derive(Clone, Copy)]
+pub struct Var<'t> {
+    pub(crate) tape: &'t Tape,
+    pub(crate) id: u32,
+}
+
+impl<'t> Var<'t> {
+    pub(crate) fn from_raw(tape: &'t Tape, id: u32) -> Self {
+        Var { tape, id }
+    }
+
+    /// The tape this `Var` lives on.
+    pub fn tape(&self) -> &'t Tape {
+        self.tape
+    }
+
+    /// The node id on the tape.
+    pub fn id(&self) -> NodeId {
+        NodeId(self.id)
+    }
+
+    /// The value of a scalar (or single-element) `Var`.
+    ///
+    /// # Panics
+    /// If the `Var` holds more than one element; use [`Var::to_vec`] then.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// assert_eq!(tape.var(2.5).exp().ln().value(), 2.5);
+    /// ```
+    #[track_caller]
+    pub fn value(&self) -> f64 {
+        let inner = self.tape.inner.borrow();
+        let v = inner.value(self.id);
+        assert!(
+            v.len() == 1,
+            "value: Var of shape {:?} is not a scalar; use to_vec()",
+            inner.nodes[self.id as usize].shape.as_slice()
+        );
+        v[0]
+    }
+
+    /// The values, row-major.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let v = tape.vector(&[1.0, 4.0]);
+    /// assert_eq!(v.sqrt().to_vec(), vec![1.0, 2.0]);
+    /// ```
+    pub fn to_vec(&self) -> Vec<f64> {
+        self.tape.inner.borrow().value(self.id).to_vec()
+    }
+
+    /// Copies the values into `out`.
+    ///
+    /// # Panics
+    /// If `out.len()` differs from the number of elements.
+    #[track_caller]
+    pub fn copy_to(&self, out: &mut [f64]) {
+        out.copy_from_slice(self.tape.inner.borrow().value(self.id));
+    }
+
+    /// The shape (empty for a scalar).
+    pub fn shape(&self) -> Vec<usize> {
+        self.tape.shape_of(self.id).to_vec()
+    }
+
+    pub(crate) fn shape_small(&self) -> Shape {
+        self.tape.shape_of(self.id)
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        numel(&self.tape.shape_of(self.id))
+    }
+
+    /// Whether the `Var` has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether this is a scalar (rank 0).
+    pub fn is_scalar(&self) -> bool {
+        self.tape.shape_of(self.id).is_empty()
+    }
+
+    /// Panics unless `other` lives on the same tape; every binary op calls this.
+    #[track_caller]
+    pub(crate) fn same_tape(&self, other: &Var<'t>, op: &str) {
+        assert!(
+            std::ptr::eq(self.tape, other.tape),
+            "{op}: operands live on different tapes"
+        );
+    }
+}
+
+impl fmt::Debug for Var<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.tape.inner.borrow();
+        let node = &inner.nodes[self.id as usize];
+        write!(
+            f,
+            "Var#{} {}{:?} = {:?}",
+            self.id,
+            node.op.name(),
+            node.shape.as_slice(),
+            inner.value(self.id)
+        )
+    }
+}

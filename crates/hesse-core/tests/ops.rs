@@ -1,0 +1,312 @@
+//! The registry sweep: every op of `ops/mod.rs`, at first, second and third order, against
+//! central finite differences; values against `f64`'s own functions; kinks against the
+//! documented conventions. Expected derivatives never come from hand derivation.
+
+use hesse_core::check::{CheckOptions, check_gradient, check_hessian};
+use hesse_core::ops::{Binary, Compare, Domain, Layout, Linalg, Reduce, Unary};
+use hesse_core::{Tape, Var, grad};
+
+/// Sample points inside an op's domain.
+fn points(domain: Domain) -> &'static [f64] {
+    match domain {
+        Domain::All => &[-2.3, -0.7, 0.4, 1.9],
+        Domain::Positive => &[0.3, 1.1, 2.7],
+        Domain::AboveMinusOne => &[-0.6, 0.2, 3.0],
+        Domain::NonZero => &[-1.7, -0.4, 0.6, 2.2],
+        Domain::HalfPeriod => &[-1.2, -0.3, 0.5, 1.3],
+    }
+}
+
+/// An independent reference for each op's value, from `f64`'s functions.
+fn reference(u: Unary, x: f64) -> f64 {
+    match u {
+        Unary::Neg => -x,
+        Unary::Exp => x.exp(),
+        Unary::Ln => x.ln(),
+        Unary::Ln1p => x.ln_1p(),
+        Unary::Sqrt => x.sqrt(),
+        Unary::Sin => x.sin(),
+        Unary::Cos => x.cos(),
+        Unary::Tan => x.tan(),
+        Unary::Tanh => x.tanh(),
+        Unary::Sigmoid => 0.5 * (1.0 + (0.5 * x).tanh()),
+        Unary::Softplus => (1.0 + x.exp()).ln(),
+        Unary::LogSigmoid => -(1.0 + (-x).exp()).ln(),
+        Unary::Relu => x.max(0.0),
+        Unary::Abs => x.abs(),
+        Unary::Square => x.powi(2),
+        Unary::Recip => x.powi(-1),
+        Unary::Step => f64::from(u8::from(x > 0.0)),
+        Unary::Sign => {
+            if x == 0.0 {
+                0.0
+            } else {
+                x.signum()
+            }
+        }
+        Unary::Powi(n) => x.powf(f64::from(n)),
+        Unary::Powf(c) => x.powf(c),
+        Unary::AddScalar(c) => x + c,
+        Unary::RSubScalar(c) => c - x,
+        Unary::MulScalar(c) => x * c,
+        Unary::DivScalar(c) => x / c,
+        Unary::RDivScalar(c) => c / x,
+    }
+}
+
+fn apply<'t>(u: Unary, x: Var<'t>) -> Var<'t> {
+    // Through the public API, so the sweep also checks the methods and operators.
+    match u {
+        Unary::Neg => -x,
+        Unary::Exp => x.exp(),
+        Unary::Ln => x.ln(),
+        Unary::Ln1p => x.ln_1p(),
+        Unary::Sqrt => x.sqrt(),
+        Unary::Sin => x.sin(),
+        Unary::Cos => x.cos(),
+        Unary::Tan => x.tan(),
+        Unary::Tanh => x.tanh(),
+        Unary::Sigmoid => x.sigmoid(),
+        Unary::Softplus => x.softplus(),
+        Unary::LogSigmoid => x.log_sigmoid(),
+        Unary::Relu => x.relu(),
+        Unary::Abs => x.abs(),
+        Unary::Square => x.square(),
+        Unary::Recip => x.recip(),
+        Unary::Step => x.step(),
+        Unary::Sign => x.sign(),
+        Unary::Powi(n) => x.powi(n),
+        Unary::Powf(c) => x.powf(c),
+        Unary::AddScalar(c) => x + c,
+        Unary::RSubScalar(c) => c - x,
+        Unary::MulScalar(c) => x * c,
+        Unary::DivScalar(c) => x / c,
+        Unary::RDivScalar(c) => c / x,
+    }
+}
+
+/// n-th derivative of a one-variable function by repeated tape-level grad.
+fn nth_derivative(u: Unary, x: f64, n: usize) -> f64 {
+    let tape = Tape::new();
+    let v = tape.var(x);
+    let mut y = apply(u, v);
+    for _ in 0..n {
+        y = tape.grad(y, &[v])[0];
+    }
+    y.value()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * b.abs().max(1.0)
+}
+
+#[test]
+fn unary_values_match_f64() {
+    for &u in Unary::ALL {
+        for &x in points(u.domain()) {
+            let tape = Tape::new();
+            let y = apply(u, tape.var(x)).value();
+            assert!(
+                close(y, reference(u, x), 1e-14),
+                "{u:?}({x}) = {y}, f64 says {}",
+                reference(u, x)
+            );
+        }
+    }
+}
+
+#[test]
+fn unary_derivatives_match_finite_differences_to_third_order() {
+    let h = 1e-5;
+    for &u in Unary::ALL {
+        for &x in points(u.domain()) {
+            for order in 1..=3 {
+                let engine = nth_derivative(u, x, order);
+                let fd =
+                    (nth_derivative(u, x + h, order - 1) - nth_derivative(u, x - h, order - 1)) / (2.0 * h);
+                assert!(
+                    close(engine, fd, 1e-5),
+                    "{u:?} order {order} at {x}: engine {engine}, fd {fd}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unary_rules_work_on_tensors_too() {
+    for &u in Unary::ALL {
+        let x: Vec<f64> = points(u.domain()).to_vec();
+        let n = x.len();
+        let r = hesse_core::check::check_hessian_vector(
+            |w| apply(u, w).sum(),
+            &x,
+            CheckOptions::default().with_tolerance(1e-5),
+        );
+        assert!(r.passed(), "{u:?} on a vector of {n}: {r}");
+    }
+}
+
+#[test]
+fn kinks_follow_the_documented_conventions() {
+    for &u in Unary::ALL {
+        for &k in u.kinks() {
+            let d = nth_derivative(u, k, 1);
+            let d2 = nth_derivative(u, k, 2);
+            match u {
+                // relu'(0) = 0, |x|'(0) = 0, step and sign are masks with zero derivative.
+                Unary::Relu | Unary::Abs | Unary::Step | Unary::Sign => {
+                    assert_eq!((d, d2), (0.0, 0.0), "{u:?}")
+                }
+                other => panic!("{other:?} declares a kink without a tested convention"),
+            }
+        }
+    }
+    // Ties of max/min split the gradient 0.5/0.5, and not only at 0.
+    for x in [0.0, 1.5, -3.0] {
+        assert_eq!(grad(|v| v[0].max(v[1]), &[x, x]), vec![0.5, 0.5]);
+        assert_eq!(grad(|v| v[0].min(v[1]), &[x, x]), vec![0.5, 0.5]);
+    }
+}
+
+fn binary_fn<'t>(b: Binary, l: Var<'t>, r: Var<'t>) -> Var<'t> {
+    match b {
+        Binary::Add => l + r,
+        Binary::Sub => l - r,
+        Binary::Mul => l * r,
+        Binary::Div => l / r,
+        Binary::Pow => l.pow(r),
+        Binary::Max => l.max(r),
+        Binary::Min => l.min(r),
+        Binary::MaxMask => l.max_mask(r),
+        Binary::Cmp(Compare::Gt | Compare::Ge | Compare::Lt | Compare::Le) => {
+            // recorded comparisons: value 0/1 with zero derivative
+            let v = l.gt(r);
+            l.tape().scalar(f64::from(u8::from(v))) + 0.0 * (l + r)
+        }
+    }
+}
+
+#[test]
+fn binary_ops_match_finite_differences_with_broadcasting() {
+    // (a, b) pairs away from ties; Pow needs a > 0.
+    let pairs = [(0.7, 1.9), (2.3, -0.4), (1.3, 0.6)];
+    for &b in Binary::ALL {
+        for &(l, r) in &pairs {
+            let f = hesse_core::function(|x| binary_fn(b, x[0], x[1]));
+            let g = check_gradient(f, &[l, r], CheckOptions::default());
+            assert!(g.passed(), "{b:?} at ({l}, {r}): {g}");
+            let h = check_hessian(f, &[l, r], CheckOptions::default().with_tolerance(1e-5));
+            assert!(h.passed(), "{b:?} at ({l}, {r}): {h}");
+        }
+        // Broadcasting: a [2, 3] matrix with a [3] row and with a [2, 1] column.
+        if matches!(b, Binary::Cmp(_)) {
+            continue;
+        }
+        let m = [0.5, 1.2, 0.8, 1.7, 0.9, 1.4];
+        for other_shape in [vec![3], vec![2, 1], vec![]] {
+            let k: usize = other_shape.iter().product();
+            let f = hesse_core::vector::function(|w| {
+                let a = w.slice(0, 0, 6).reshape(&[2, 3]);
+                let o = w.slice(0, 6, k).reshape(&other_shape);
+                (binary_fn(b, a, o).tanh() * binary_fn(b, o, a)).sum()
+            });
+            let mut x = m.to_vec();
+            x.extend([0.35, 1.05, 1.55][..k].iter());
+            let r =
+                hesse_core::check::check_hessian_vector(f, &x, CheckOptions::default().with_tolerance(1e-5));
+            assert!(r.passed(), "{b:?} broadcast with {other_shape:?}: {r}");
+        }
+    }
+}
+
+/// A scalar test function exercising a tensor op with a nonlinearity around it, so both the
+/// op's Jacobian and second-order behaviour matter.
+fn tensor_case<'t>(op_name: &str, w: Var<'t>) -> Var<'t> {
+    let a = w.slice(0, 0, 6).reshape(&[2, 3]);
+    let b = w.slice(0, 6, 6).reshape(&[3, 2]);
+    let c = w.slice(0, 12, 6).reshape(&[2, 3]);
+    let weights = w.tape().constant(&[0.3, -1.1, 0.7, 0.2, 1.3, -0.5], &[2, 3]);
+    match op_name {
+        "sum_to" => (a * c).sum_to(&[3]).tanh().sum() + (a * c).sum_to(&[2, 1]).sin().sum(),
+        "broadcast_to" => (a.sum_axis(0).tanh().broadcast_to(&[2, 3]) * weights * c).sum(),
+        "logsumexp" => (a * c).logsumexp_keepdim(1).sum() + (a * c).logsumexp_keepdim(0).square().sum(),
+        "matmul_nn" => a.matmul(b).tanh().sum(),
+        "matmul_tn" => a.t().matmul(c).sin().sum(),
+        "matmul_nt" => a.matmul(c.t()).square().sum(),
+        "matmul_tt" => a.t().matmul(b.t()).tanh().sum(),
+        "transpose" => (a.t().tanh() * b).sum(),
+        "reshape" => (a.reshape(&[3, 2]) * b).tanh().sum(),
+        "slice" => (a.slice(1, 1, 2) * c.slice(1, 0, 2)).sin().sum(),
+        "pad" => (a.slice(1, 1, 1).pad(1, 2, 3) * c).tanh().sum() + a.pad(0, 1, 3).square().sum(),
+        "concat" => Var::concat(&[a, c.slice(1, 0, 1)], 1)
+            .tanh()
+            .matmul(Var::concat(&[b, b.slice(0, 0, 1)], 0))
+            .sum(),
+        "softmax" => (a.softmax(1) * c).sum() + (a.log_softmax(0) * weights).sum(),
+        "dot" => a.flatten().dot(c.flatten()).sin(),
+        "mean" => (a * c).mean_axis(1).tanh().sum() + a.mean().exp(),
+        other => panic!("no case for {other}"),
+    }
+}
+
+/// Maps every tensor op of the registry to its test cases; the match is exhaustive, so a new
+/// op does not compile until it has a case here.
+fn cases_for_registry() -> Vec<&'static str> {
+    let mut names = vec!["softmax", "dot", "mean"];
+    for r in Reduce::ALL {
+        names.push(match r {
+            Reduce::SumTo => "sum_to",
+            Reduce::BroadcastTo => "broadcast_to",
+            Reduce::LogSumExp { .. } => "logsumexp",
+        });
+    }
+    for l in Linalg::ALL {
+        names.push(match l {
+            Linalg::MatMul { ta: false, tb: false } => "matmul_nn",
+            Linalg::MatMul { ta: true, tb: false } => "matmul_tn",
+            Linalg::MatMul { ta: false, tb: true } => "matmul_nt",
+            Linalg::MatMul { ta: true, tb: true } => "matmul_tt",
+            Linalg::Transpose => "transpose",
+        });
+    }
+    for l in Layout::ALL {
+        names.push(match l {
+            Layout::Reshape => "reshape",
+            Layout::Slice { .. } => "slice",
+            Layout::Pad { .. } => "pad",
+            Layout::Concat { .. } => "concat",
+        });
+    }
+    names
+}
+
+#[test]
+fn tensor_ops_match_finite_differences_at_first_and_second_order() {
+    let x: Vec<f64> = (0..18).map(|i| ((i * 7 % 11) as f64 - 5.0) / 4.0).collect();
+    for name in cases_for_registry() {
+        let g =
+            hesse_core::check::check_gradient_vector(|w| tensor_case(name, w), &x, CheckOptions::default());
+        assert!(g.passed(), "{name}: {g}");
+        let h = hesse_core::check::check_hessian_vector(
+            |w| tensor_case(name, w),
+            &x,
+            CheckOptions::default().with_tolerance(1e-5),
+        );
+        assert!(h.passed(), "{name}: {h}");
+    }
+}
+
+#[test]
+fn matmul_agrees_with_a_plain_triple_loop() {
+    let a: Vec<f64> = (0..12).map(|i| i as f64 * 0.5 - 2.0).collect();
+    let b: Vec<f64> = (0..20).map(|i| (i as f64).sin()).collect();
+    let tape = Tape::new();
+    let c = tape.tensor(&a, &[3, 4]).matmul(tape.tensor(&b, &[4, 5])).to_vec();
+    for i in 0..3 {
+        for j in 0..5 {
+            let want: f64 = (0..4).map(|k| a[i * 4 + k] * b[k * 5 + j]).sum();
+            assert!((c[i * 5 + j] - want).abs() < 1e-12);
+        }
+    }
+}
