@@ -1,0 +1,231 @@
+//! The driver: [`minimize`] and [`minimize_with`] own the loop, the evaluation counts, the
+//! stopping rules, the trajectory and the observers; a [`Solver`] only does the mathematics of
+//! one iteration.
+//!
+//! Order of the checks, after f and ∇f at x₀ (a non-finite start ends at once with
+//! [`Status::NonFinite`]):
+//! 1. gradient norm at x₀;
+//! 2. each iteration: budgets (iterations, then f evaluations), then one
+//!    [`Solver::step`]; after an accepted step: finiteness of x, f and ∇f (a non-finite one
+//!    restores the previous point), divergence, observers, gradient norm, f change, step size.
+//!    After a rejected step only the observers run.
+
+use std::time::Instant;
+
+use crate::objective::Counted;
+use crate::observe::NoObserver;
+use crate::state::all_finite;
+use crate::{
+    Objective, Observer, OptimError, Options, Report, Solver, State, Status, Step, StopRule, Trajectory,
+};
+
+/// Minimizes `obj` from `x0` with `solver` under `options`.
+///
+/// # Errors
+/// [`OptimError::InvalidOption`] if an option of `options` or of the solver is out of range,
+/// [`OptimError::DimensionMismatch`] if `x0.len() != obj.dim()`, and
+/// [`OptimError::Unsupported`] if the solver needs what the objective lacks. Numerical
+/// trouble is not an error but the report's [`Status`].
+///
+/// ```
+/// use hesse_optim::{minimize, FnObjective, Lbfgs, Options};
+///
+/// // Rosenbrock from (-1.2, 1), gradient by hand (see `VarObjective` for the engine's).
+/// let mut rosen = FnObjective::new(2, |x: &[f64], g: &mut [f64]| {
+///     let (a, b) = (1.0 - x[0], x[1] - x[0] * x[0]);
+///     g[0] = -2.0 * a - 400.0 * x[0] * b;
+///     g[1] = 200.0 * b;
+///     a * a + 100.0 * b * b
+/// });
+/// let opts = Options::default().with_gtol(1e-10).with_ftol(0.0);
+/// let report = minimize(&mut rosen, &mut Lbfgs::new(), &[-1.2, 1.0], &opts)?;
+/// assert!(report.status.is_converged(), "{report}");
+/// assert!((report.x[0] - 1.0).abs() < 1e-8 && (report.x[1] - 1.0).abs() < 1e-8);
+/// # Ok::<(), hesse_optim::OptimError>(())
+/// ```
+pub fn minimize<O, S>(
+    obj: &mut O,
+    solver: &mut S,
+    x0: &[f64],
+    options: &Options,
+) -> Result<Report, OptimError>
+where
+    O: Objective + ?Sized,
+    S: Solver + ?Sized,
+{
+    minimize_with(obj, solver, x0, options, &mut NoObserver)
+}
+
+/// [`minimize`] with an [`Observer`] (a logger, a progress bar, an early stop, or several in a
+/// `Vec<Box<dyn Observer>>`).
+///
+/// # Errors
+/// As [`minimize`].
+pub fn minimize_with<O, S, B>(
+    obj: &mut O,
+    solver: &mut S,
+    x0: &[f64],
+    options: &Options,
+    observer: &mut B,
+) -> Result<Report, OptimError>
+where
+    O: Objective + ?Sized,
+    S: Solver + ?Sized,
+    B: Observer + ?Sized,
+{
+    options.validate()?;
+    if x0.len() != obj.dim() {
+        return Err(OptimError::DimensionMismatch {
+            expected: obj.dim(),
+            got: x0.len(),
+        });
+    }
+    let start = Instant::now();
+    let norm = options.grad_norm();
+    let mut inner = ObjRef(obj);
+    let mut obj = Counted::new(&mut inner);
+    let mut state = State::new(x0);
+    state.f = obj.value_and_grad(x0, &mut state.grad);
+    state.grad_norm = norm.of(&state.grad);
+    sync_counts(&mut state, &obj);
+
+    let mut trajectory = match options.trajectory() {
+        Trajectory::Record => Some(vec![(state.x.clone(), state.f)]),
+        Trajectory::Off => None,
+    };
+    let finish = |state: State, status: Status, trajectory, observer: &mut B, solver: &S| {
+        let report = Report {
+            grad_norm: state.grad_norm,
+            f: state.f,
+            iterations: state.iteration,
+            f_evals: state.f_evals,
+            g_evals: state.g_evals,
+            hvp_evals: state.hvp_evals,
+            x: state.x,
+            elapsed: start.elapsed(),
+            status,
+            solver: solver.name(),
+            trajectory,
+        };
+        observer.on_finish(&report);
+        report
+    };
+
+    if !(state.f.is_finite() && all_finite(&state.grad)) {
+        return Ok(finish(state, Status::NonFinite, trajectory, observer, solver));
+    }
+    solver.init(&mut obj, &mut state)?;
+    sync_counts(&mut state, &obj);
+    observer.on_start(solver.name(), &state);
+    if state.grad_norm <= options.gtol() {
+        return Ok(finish(
+            state,
+            Status::Converged(StopRule::GradientNorm),
+            trajectory,
+            observer,
+            solver,
+        ));
+    }
+    let f0 = state.f;
+    let f_limit = f0 + options.divergence_limit() * f0.abs().max(1.0);
+    let mut prev_x = state.x.clone();
+    let mut prev_g = state.grad.clone();
+
+    let status = loop {
+        if state.iteration >= options.max_iterations() {
+            break Status::MaxIterations;
+        }
+        if state.f_evals >= options.max_evaluations() {
+            break Status::MaxEvaluations;
+        }
+        prev_x.copy_from_slice(&state.x);
+        prev_g.copy_from_slice(&state.grad);
+        let prev_f = state.f;
+        let step = solver.step(&mut obj, &mut state)?;
+        state.iteration += 1;
+        sync_counts(&mut state, &obj);
+        match step {
+            Step::Stop(status) => {
+                if !(state.f.is_finite() && all_finite(&state.x) && all_finite(&state.grad)) {
+                    restore(&mut state, &prev_x, prev_f, &prev_g);
+                }
+                state.grad_norm = norm.of(&state.grad);
+                break status;
+            }
+            Step::Rejected => {
+                if observer.on_iteration(&state) == crate::Control::Stop {
+                    break Status::StoppedByObserver;
+                }
+            }
+            Step::Accepted => {
+                if !(state.f.is_finite() && all_finite(&state.x) && all_finite(&state.grad)) {
+                    restore(&mut state, &prev_x, prev_f, &prev_g);
+                    state.grad_norm = norm.of(&state.grad);
+                    break Status::NonFinite;
+                }
+                state.grad_norm = norm.of(&state.grad);
+                if let Some(t) = trajectory.as_mut() {
+                    t.push((state.x.clone(), state.f));
+                }
+                if state.f > f_limit {
+                    break Status::Diverged;
+                }
+                if observer.on_iteration(&state) == crate::Control::Stop {
+                    break Status::StoppedByObserver;
+                }
+                if state.grad_norm <= options.gtol() {
+                    break Status::Converged(StopRule::GradientNorm);
+                }
+                let scale = prev_f.abs().max(state.f.abs()).max(1.0);
+                if options.ftol() > 0.0 && (prev_f - state.f).abs() <= options.ftol() * scale {
+                    break Status::Converged(StopRule::FunctionChange);
+                }
+                if options.xtol() > 0.0 {
+                    let dx = state
+                        .x
+                        .iter()
+                        .zip(&prev_x)
+                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                    if dx <= options.xtol() {
+                        break Status::Converged(StopRule::StepSize);
+                    }
+                }
+            }
+        }
+    };
+    Ok(finish(state, status, trajectory, observer, solver))
+}
+
+/// Puts back the last finite point.
+fn restore(state: &mut State, x: &[f64], f: f64, g: &[f64]) {
+    state.x.copy_from_slice(x);
+    state.f = f;
+    state.grad.copy_from_slice(g);
+}
+
+fn sync_counts(state: &mut State, obj: &Counted<'_>) {
+    state.f_evals = obj.counts.f;
+    state.g_evals = obj.counts.g;
+    state.hvp_evals = obj.counts.hvp;
+}
+
+/// Lets an unsized `O: Objective + ?Sized` become a `&mut dyn Objective`.
+struct ObjRef<'a, O: ?Sized>(&'a mut O);
+
+impl<O: Objective + ?Sized> Objective for ObjRef<'_, O> {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn value(&mut self, x: &[f64]) -> f64 {
+        self.0.value(x)
+    }
+    fn value_and_grad(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        self.0.value_and_grad(x, grad)
+    }
+    fn hvp(&mut self, x: &[f64], v: &[f64], out: &mut [f64]) -> Result<(), OptimError> {
+        self.0.hvp(x, v, out)
+    }
+    fn supports_hvp(&self) -> bool {
+        self.0.supports_hvp()
+    }
+}
