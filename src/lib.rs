@@ -1,15 +1,25 @@
 //! # hesse: exact first and second derivatives
 //!
-//! The facade of the hesse workspace. It re-exports [`hesse_core`] (the tape-based
-//! reverse-mode engine whose derivatives differentiate again).
+//! The facade of the hesse workspace. At the top level it re-exports [`hesse_core`], the
+//! tape-based reverse-mode engine whose derivatives differentiate again; the other crates
+//! are modules:
+//!
+//! - [`optim`]: gradient descent, momentum, Nesterov, Adam, L-BFGS, Newton-CG on engine
+//!   derivatives ([`hesse_optim`]);
+//! - [`critical`]: is this point a minimum, a maximum or a saddle, exactly
+//!   ([`hesse_critical`]).
 //!
 //! ```
 //! use hesse::{hessian, Var};
+//! use hesse::critical::{analyze, AnalysisOptions, Classification};
+//!
 //! fn saddle<'t>(x: &[Var<'t>]) -> Var<'t> {
 //!     x[0].powi(2) - x[1].powi(2)
 //! }
 //! let h = hessian(saddle, &[0.0, 0.0]);
 //! assert_eq!(h.to_rows(), vec![vec![2.0, 0.0], vec![0.0, -2.0]]);
+//! let a = analyze(saddle, &[0.0, 0.0], AnalysisOptions::default());
+//! assert_eq!(a.classification, Classification::Saddle { index: 1 });
 //! ```
 
 #![deny(missing_docs)]
@@ -18,3 +28,7 @@ pub use hesse_core::*;
 
 /// The engine crate itself.
 pub use hesse_core as core;
+/// Critical-point analysis.
+pub use hesse_critical as critical;
+/// Optimizers.
+pub use hesse_optim as optim;
