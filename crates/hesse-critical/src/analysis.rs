@@ -22,6 +22,9 @@ pub struct AnalysisOptions {
     pub gradient_tolerance: f64,
     /// Refinement step limit. Default 100.
     pub max_steps: usize,
+    /// Refinement never moves farther than this from the start (Euclidean). Default
+    /// `None`: `10 · max(1, ‖x₀‖)`.
+    pub max_move: Option<f64>,
 }
 
 impl Default for AnalysisOptions {
@@ -31,6 +34,7 @@ impl Default for AnalysisOptions {
             refine: false,
             gradient_tolerance: 1e-12,
             max_steps: 100,
+            max_move: None,
         }
     }
 }
@@ -55,6 +59,14 @@ impl AnalysisOptions {
     pub fn with_max_steps(mut self, steps: usize) -> Self {
         self.max_steps = steps;
         self
+    }
+    /// Sets how far refinement may move from the start.
+    pub fn with_max_move(mut self, distance: f64) -> Self {
+        self.max_move = Some(distance);
+        self
+    }
+    fn max_move_from(&self, x: &[f64]) -> f64 {
+        self.max_move.unwrap_or_else(|| 10.0 * norm(x).max(1.0))
     }
 }
 
@@ -128,9 +140,15 @@ impl Analysis {
 /// ```
 pub fn analyze_model(model: &mut dyn TwiceDifferentiable, x: &[f64], opts: AnalysisOptions) -> Analysis {
     let mut point = x.to_vec();
-    let refinement = opts
-        .refine
-        .then(|| refine(model, &mut point, opts.gradient_tolerance, opts.max_steps));
+    let refinement = opts.refine.then(|| {
+        refine(
+            model,
+            &mut point,
+            opts.gradient_tolerance,
+            opts.max_steps,
+            opts.max_move_from(x),
+        )
+    });
     finish(model, point, refinement, opts)
 }
 
@@ -177,9 +195,15 @@ where
 {
     let mut rec = RecordedFn::new(&f, x);
     let mut point = x.to_vec();
-    let refinement = opts
-        .refine
-        .then(|| refine(&mut rec, &mut point, opts.gradient_tolerance, opts.max_steps));
+    let refinement = opts.refine.then(|| {
+        refine(
+            &mut rec,
+            &mut point,
+            opts.gradient_tolerance,
+            opts.max_steps,
+            opts.max_move_from(x),
+        )
+    });
     if rec.branch_changed() {
         rec = RecordedFn::new(&f, &point);
     }
@@ -199,9 +223,15 @@ where
 {
     let mut rec = RecordedFn::new_vector(&f, x);
     let mut point = x.to_vec();
-    let refinement = opts
-        .refine
-        .then(|| refine(&mut rec, &mut point, opts.gradient_tolerance, opts.max_steps));
+    let refinement = opts.refine.then(|| {
+        refine(
+            &mut rec,
+            &mut point,
+            opts.gradient_tolerance,
+            opts.max_steps,
+            opts.max_move_from(x),
+        )
+    });
     if rec.branch_changed() {
         rec = RecordedFn::new_vector(&f, &point);
     }

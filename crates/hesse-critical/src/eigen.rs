@@ -12,6 +12,8 @@ use nalgebra::DMatrix;
 /// assert!((vectors[(0, 1)].abs() - 0.5f64.sqrt()).abs() < 1e-12);
 /// ```
 ///
+/// A matrix with a NaN or infinite entry gives NaN eigenvalues and eigenvectors.
+///
 /// # Panics
 /// If the matrix is not square.
 #[track_caller]
@@ -26,6 +28,11 @@ pub fn symmetric_eigen(m: &Matrix) -> (Vec<f64>, Matrix) {
     let n = m.rows();
     if n == 0 {
         return (Vec::new(), Matrix::zeros(0, 0));
+    }
+    // nalgebra's QR iteration has no iteration limit: a NaN or infinite entry could make it
+    // loop forever, and such a matrix has no meaningful spectrum anyway.
+    if m.as_slice().iter().any(|v| !v.is_finite()) {
+        return (vec![f64::NAN; n], Matrix::new(n, n, vec![f64::NAN; n * n]));
     }
     let a = DMatrix::from_row_slice(n, n, m.as_slice());
     let eig = a.symmetric_eigen();

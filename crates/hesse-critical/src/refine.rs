@@ -7,6 +7,11 @@
 //! would walk away from saddles. When the full step does not reduce ‖g‖, the step is damped
 //! Levenberg–Marquardt style, `p = −(H² + μI)⁻¹ H g`, a descent direction for ‖g‖²/2 whose
 //! length shrinks as μ grows (μ ×10 per retry).
+//!
+//! Refinement is local: a trial point farther than `max_move` from the start is rejected, so a
+//! function without a nearby critical point (x^(1/3), whose Newton steps grow geometrically)
+//! ends "not converged" instead of running off to infinity. Non-finite gradients or Hessians
+//! stop it too.
 
 use hesse_core::Matrix;
 
@@ -29,20 +34,26 @@ pub struct Refinement {
     pub converged: bool,
 }
 
-/// Refines `x` in place until ‖∇f‖₂ ≤ `gtol` or `max_steps` steps, or no step reduces ‖∇f‖.
+/// Refines `x` in place until ‖∇f‖₂ ≤ `gtol` or `max_steps` steps, or no step within
+/// `max_move` of the start reduces ‖∇f‖.
 pub(crate) fn refine(
     model: &mut dyn TwiceDifferentiable,
     x: &mut [f64],
     gtol: f64,
     max_steps: usize,
+    max_move: f64,
 ) -> Refinement {
     let start = x.to_vec();
+    let distance = |p: &[f64]| norm(&p.iter().zip(&start).map(|(a, b)| a - b).collect::<Vec<_>>());
     let (_, mut g) = model.value_and_grad(x);
     let mut gn = norm(&g);
     let initial = gn;
     let mut steps = 0;
     while gn > gtol && steps < max_steps {
         let h: Matrix = model.hessian(x);
+        if h.as_slice().iter().any(|e| !e.is_finite()) {
+            break;
+        }
         let (lambda, v) = symmetric_eigen(&h);
         let zero = default_tolerance(&lambda);
         let n = x.len();
@@ -64,6 +75,15 @@ pub(crate) fn refine(
                 }
             }
             let trial: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + b).collect();
+            let too_far = distance(&trial) > max_move || trial.iter().any(|v| !v.is_finite());
+            if too_far {
+                mu = if mu == 0.0 {
+                    1e-6 * lmax.max(f64::MIN_POSITIVE).powi(2)
+                } else {
+                    mu * 10.0
+                };
+                continue;
+            }
             let (_, gt) = model.value_and_grad(&trial);
             let gtn = norm(&gt);
             if gtn < gn {
@@ -84,7 +104,7 @@ pub(crate) fn refine(
         }
         steps += 1;
     }
-    let moved = norm(&x.iter().zip(&start).map(|(a, b)| a - b).collect::<Vec<_>>());
+    let moved = distance(x);
     Refinement {
         steps,
         moved,

@@ -157,3 +157,18 @@ fn a_non_critical_point_says_so() {
     let a = analyze(|x| x[0].powi(2) + x[1], &[0.0, 0.0], AnalysisOptions::default());
     assert!(a.to_string().contains("not a critical point"), "{a}");
 }
+
+#[test]
+fn refinement_stays_local_and_survives_non_finite_values() {
+    // x^(1/3) has no critical point nearby; Newton's steps grow geometrically.
+    let f = hesse_core::function(|x| x[0].powf(1.0 / 3.0) + x[1].powi(2));
+    let a = analyze(f, &[0.001, 0.0], AnalysisOptions::default().with_refine(true));
+    let r = a.refinement.clone().expect("refined");
+    assert!(!r.converged, "{a}");
+    assert!(r.moved <= 10.0, "moved {}", r.moved);
+    // a NaN Hessian gives NaN eigenvalues and a degenerate verdict, not a hang or a panic
+    let g = hesse_core::function(|x| x[0].sqrt() + x[1].powi(2));
+    let b = analyze(g, &[-1.0, 0.0], AnalysisOptions::default().with_refine(true));
+    assert!(b.eigenvalues.iter().all(|l| l.is_nan()), "{b}");
+    assert!(matches!(b.classification, Classification::Degenerate { .. }));
+}

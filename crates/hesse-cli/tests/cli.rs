@@ -1,0 +1,564 @@
+//! Runs the built `hesse` binary: Rosenbrock (eval, critical, minimize), textbook critical
+//! points, every function, JSON round trips, exit codes and bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const ROSENBROCK: &str = "(1-x)^2 + 100*(y-x^2)^2";
+
+fn hesse(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hesse"))
+        .args(args)
+        .output()
+        .expect("the hesse binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+/// Runs, expects exit 0, and parses stdout as exactly one JSON object.
+fn json(args: &[&str]) -> Value {
+    let o = hesse(args);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    parse_one(&stdout(&o))
+}
+
+fn parse_one(s: &str) -> Value {
+    let mut it = serde_json::Deserializer::from_str(s).into_iter::<Value>();
+    let v = it.next().expect("one JSON value").expect("valid JSON");
+    assert!(it.next().is_none(), "exactly one JSON value: {s}");
+    assert!(v.is_object(), "an object: {s}");
+    v
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn fs(v: &Value) -> Vec<f64> {
+    v.as_array().expect("array").iter().map(f).collect()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * (1.0 + b.abs())
+}
+
+/// Exit code and no sign of a panic.
+fn code(o: &Output) -> i32 {
+    let err = stderr(o);
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "panic: {err}"
+    );
+    o.status.code().expect("exited normally")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hesse-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+// ---------------------------------------------------------------- Rosenbrock
+
+#[test]
+fn rosenbrock_eval_json() {
+    let v = json(&[
+        "eval",
+        ROSENBROCK,
+        "--at",
+        "x=-1.2,y=1",
+        "--grad",
+        "--hessian",
+        "--json",
+    ]);
+    assert!(close(f(&v["value"]), 24.2, 1e-12));
+    let g = fs(&v["gradient"]);
+    assert!(close(g[0], -215.6, 1e-12) && close(g[1], -88.0, 1e-12), "{g:?}");
+    let h: Vec<Vec<f64>> = v["hessian"].as_array().unwrap().iter().map(fs).collect();
+    // ∂²f/∂x² = 2 − 400(y − 3x²) = 1330, ∂²f/∂x∂y = −400x = 480, ∂²f/∂y² = 200.
+    assert!(close(h[0][0], 1330.0, 1e-12) && close(h[0][1], 480.0, 1e-12));
+    assert_eq!(h[0][1], h[1][0]);
+    assert_eq!(h[1][1], 200.0);
+    assert_eq!(v["variables"], serde_json::json!(["x", "y"]));
+}
+
+#[test]
+fn rosenbrock_eval_human() {
+    let o = hesse(&["eval", ROSENBROCK, "--at", "x=-1.2,y=1", "--grad", "--hessian"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o),
+        "at        x = -1.2, y = 1\n\
+         value     24.2\n\
+         gradient\n  x  -215.6\n  y     -88\n\
+         hessian\n        x     y\n  x  1330   480\n  y   480   200\n"
+    );
+    // Without --grad/--hessian: the bare value, like a calculator.
+    let o = hesse(&["eval", ROSENBROCK, "--at", "x=-1.2,y=1"]);
+    assert_eq!(stdout(&o), "24.2\n");
+}
+
+#[test]
+fn rosenbrock_critical_at_the_minimum() {
+    let v = json(&["critical", ROSENBROCK, "--at", "x=1,y=1", "--json"]);
+    assert_eq!(v["classification"], "minimum");
+    assert_eq!(fs(&v["x"]), [1.0, 1.0]);
+    assert_eq!(f(&v["value"]), 0.0);
+    assert_eq!(f(&v["gradient_norm"]), 0.0);
+    let l = fs(&v["eigenvalues"]);
+    // Eigenvalues of [[802, -400], [-400, 200]]: 501 ∓ √(301² + 400²).
+    let r = (301.0f64.powi(2) + 400.0f64.powi(2)).sqrt();
+    assert!(
+        close(l[0], 501.0 - r, 1e-12) && close(l[1], 501.0 + r, 1e-12),
+        "{l:?}"
+    );
+    assert!(f(&v["tolerance"]) > 0.0 && f(&v["tolerance"]) < 1e-9);
+    assert_eq!(v["is_critical"], true);
+
+    let o = hesse(&["critical", ROSENBROCK, "--at", "x=1,y=1"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(out.contains("  x   802  -400\n  y  -400   200\n"), "{out}");
+    assert!(out.contains("eigenvalues  +0.399360"), "{out}");
+    assert!(out.ends_with("verdict      strict local minimum\n"), "{out}");
+}
+
+#[test]
+fn rosenbrock_minimize_lbfgs() {
+    let v = json(&[
+        "minimize",
+        ROSENBROCK,
+        "--from",
+        "x=-1.2,y=1",
+        "--method",
+        "lbfgs",
+        "--json",
+    ]);
+    let x = fs(&v["x"]);
+    assert!(close(x[0], 1.0, 1e-6) && close(x[1], 1.0, 1e-6), "{x:?}");
+    assert_eq!(v["status"], "converged");
+    assert!(f(&v["f"]) < 1e-12);
+    assert!(f(&v["gradient_norm"]) <= 1e-8);
+    for k in ["iterations", "f_evals", "g_evals"] {
+        assert!(v[k].as_u64().unwrap() > 0, "{k}");
+    }
+    let o = hesse(&["minimize", ROSENBROCK, "--from", "x=-1.2,y=1"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("method       lbfgs\nstatus       converged"),
+        "{out}"
+    );
+    assert!(out.contains("x            x = 1, y = 1"), "{out}");
+}
+
+#[test]
+fn every_method_runs() {
+    let v = json(&[
+        "minimize",
+        ROSENBROCK,
+        "--from",
+        "x=-1.2,y=1",
+        "--method",
+        "newton-cg",
+        "--json",
+    ]);
+    let x = fs(&v["x"]);
+    assert!(close(x[0], 1.0, 1e-6) && close(x[1], 1.0, 1e-6), "{x:?}");
+    assert!(v["hvp_evals"].as_u64().unwrap() > 0);
+    // First-order methods on a quadratic bowl.
+    for (m, extra) in [
+        ("gd", vec!["--lr", "0.1"]),
+        ("momentum", vec!["--lr", "0.05", "--momentum", "0.5"]),
+        ("nesterov", vec!["--lr", "0.05", "--momentum", "0.5"]),
+    ] {
+        let mut args = vec![
+            "minimize",
+            "(x-3)^2 + 2*(y+1)^2",
+            "--from",
+            "x=0,y=0",
+            "--method",
+            m,
+            "--json",
+        ];
+        args.extend(extra);
+        let v = json(&args);
+        assert_eq!(v["status"], "converged", "{m}: {v}");
+        let x = fs(&v["x"]);
+        assert!(close(x[0], 3.0, 1e-7) && close(x[1], -1.0, 1e-7), "{m}: {x:?}");
+    }
+    // Running out of iterations is a result (exit 0), and the status says so.
+    let v = json(&[
+        "minimize",
+        ROSENBROCK,
+        "--from",
+        "x=-1.2,y=1",
+        "--method",
+        "gd",
+        "--max-iter",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(v["status"], "max_iterations");
+    assert_eq!(v["iterations"], 5);
+}
+
+// ---------------------------------------------------------------- textbook points
+
+#[test]
+fn textbook_critical_points() {
+    for (formula, class) in [
+        ("x^2 + y^2", "minimum"),
+        ("x^2 - y^2", "saddle"),
+        ("-x^2 - y^2", "maximum"),
+        ("x^4 + y^2", "degenerate"),
+    ] {
+        let v = json(&["critical", formula, "--at", "x=0,y=0", "--json"]);
+        assert_eq!(v["classification"], class, "{formula}: {v}");
+        assert_eq!(f(&v["gradient_norm"]), 0.0);
+    }
+    let v = json(&["critical", "x^2 - y^2", "--at", "x=0,y=0", "--json"]);
+    assert_eq!(fs(&v["eigenvalues"]), [-2.0, 2.0]);
+    assert_eq!(v["index"], 1);
+    let v = json(&["critical", "x^4 + y^2", "--at", "x=0,y=0", "--json"]);
+    assert_eq!(fs(&v["eigenvalues"]), [0.0, 2.0]);
+    assert_eq!(v["zero_directions"], 1);
+
+    let o = hesse(&["critical", "x^2 - y^2", "--at", "x=0,y=0"]);
+    let out = stdout(&o);
+    assert!(out.contains("eigenvalues  -2  +2"), "{out}");
+    assert!(out.contains("verdict      saddle point of index 1"), "{out}");
+}
+
+#[test]
+fn refine_moves_onto_the_critical_point() {
+    let v = json(&[
+        "critical",
+        "x^2 - y^2 + 0.1*x*y",
+        "--at",
+        "x=0.3,y=-0.2",
+        "--refine",
+        "--json",
+    ]);
+    assert_eq!(v["classification"], "saddle");
+    assert!(f(&v["gradient_norm"]) < 1e-12);
+    assert!(fs(&v["x"]).iter().all(|c| c.abs() < 1e-12));
+    assert!(v["refinement"]["steps"].as_u64().unwrap() >= 1);
+    // Without --refine, far from a critical point, the verdict says so.
+    let o = hesse(&["critical", "x^2 + y^2", "--at", "x=1,y=1"]);
+    assert!(
+        stdout(&o).contains("verdict      not a critical point"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+// ---------------------------------------------------------------- functions and values
+
+#[test]
+fn a_formula_with_every_function() {
+    let formula = "exp(x) + log(y) + ln(y) + sqrt(y) + sin(x) + cos(x) + tan(x) + tanh(x) \
+                   + sigmoid(x) + softplus(x) + relu(x) + abs(x) + max(x, y) + min(x, y) + pi + e";
+    let (x, y) = (0.3f64, 1.7f64);
+    let v = json(&[
+        "eval",
+        formula,
+        "--at",
+        "x=0.3,y=1.7",
+        "--grad",
+        "--hessian",
+        "--json",
+    ]);
+    let s = 1.0 / (1.0 + (-x).exp());
+    let value = x.exp()
+        + 2.0 * y.ln()
+        + y.sqrt()
+        + x.sin()
+        + x.cos()
+        + x.tan()
+        + x.tanh()
+        + s
+        + (1.0 + x.exp()).ln()
+        + x
+        + x
+        + y
+        + x
+        + std::f64::consts::PI
+        + std::f64::consts::E;
+    assert!(close(f(&v["value"]), value, 1e-14));
+    let t = x.tan();
+    let th = x.tanh();
+    let gx =
+        x.exp() + x.cos() - x.sin() + (1.0 + t * t) + (1.0 - th * th) + s * (1.0 - s) + s + 1.0 + 1.0 + 1.0;
+    let gy = 2.0 / y + 0.5 / y.sqrt() + 1.0;
+    let g = fs(&v["gradient"]);
+    assert!(
+        close(g[0], gx, 1e-14) && close(g[1], gy, 1e-14),
+        "{g:?} vs {gx}, {gy}"
+    );
+    let h: Vec<Vec<f64>> = v["hessian"].as_array().unwrap().iter().map(fs).collect();
+    let hxx = x.exp() - x.sin() - x.cos() + 2.0 * t * (1.0 + t * t) - 2.0 * th * (1.0 - th * th)
+        + s * (1.0 - s) * (1.0 - 2.0 * s)
+        + s * (1.0 - s);
+    let hyy = -2.0 / (y * y) - 0.25 / y.powf(1.5);
+    assert!(close(h[0][0], hxx, 1e-13) && close(h[1][1], hyy, 1e-13), "{h:?}");
+    assert_eq!((h[0][1], h[1][0]), (0.0, 0.0));
+}
+
+#[test]
+fn non_finite_values_are_documented_results() {
+    let v = json(&["eval", "1/x", "--at", "x=0", "--grad", "--json"]);
+    assert_eq!(v["value"], "inf");
+    assert_eq!(v["gradient"], serde_json::json!(["-inf"]));
+    let v = json(&["eval", "ln(x)", "--at", "x=0", "--json"]);
+    assert_eq!(v["value"], "-inf");
+    let v = json(&[
+        "eval",
+        "ln(x) + sqrt(y)",
+        "--at",
+        "x=-1,y=-1",
+        "--grad",
+        "--hessian",
+        "--json",
+    ]);
+    assert_eq!(v["value"], "NaN");
+    let o = hesse(&["eval", "log(x)", "--at", "x=-1"]);
+    assert_eq!((code(&o), stdout(&o)), (0, "NaN\n".into()));
+    let o = hesse(&["eval", "0/0"]);
+    assert_eq!(stdout(&o), "NaN\n");
+}
+
+#[test]
+fn calculator_and_variable_order() {
+    assert_eq!(stdout(&hesse(&["eval", "2^-1 + 3*4"])), "12.5\n");
+    assert_eq!(stdout(&hesse(&["eval", "-2^2"])), "-4\n");
+    assert_eq!(stdout(&hesse(&["eval", "sin(pi/6)"])), "0.5\n");
+    // Coordinates follow --at; extra point variables have zero derivatives.
+    let v = json(&["eval", "x^2 * y", "--at", "y=2,z=5,x=3", "--grad", "--json"]);
+    assert_eq!(fs(&v["gradient"]), [9.0, 0.0, 12.0]);
+    assert_eq!(v["variables"], serde_json::json!(["y", "z", "x"]));
+    // Values may be constant formulas.
+    let v = json(&["eval", "sin(x)", "--at", "x=pi/2", "--json"]);
+    assert_eq!(f(&v["value"]), 1.0);
+    // A formula starting with '-'.
+    assert_eq!(stdout(&hesse(&["eval", "--at", "x=3", "--", "-x^2"])), "-9\n");
+    assert_eq!(stdout(&hesse(&["eval", "-x^2", "--at", "x=3"])), "-9\n");
+}
+
+// ---------------------------------------------------------------- errors and exit codes
+
+#[test]
+fn exit_codes() {
+    assert_eq!(code(&hesse(&["eval", "x+1", "--at", "x=1"])), 0);
+    assert_eq!(code(&hesse(&["--help"])), 0);
+    // 2: usage
+    for args in [
+        vec!["eval", "2*(x+", "--at", "x=1"],
+        vec!["eval", "sine(x)", "--at", "x=1"],
+        vec!["eval", "x+z", "--at", "x=1"],
+        vec!["eval", "x", "--at", "x=1,y"],
+        vec!["eval"],
+        vec!["frobnicate"],
+        vec!["critical", "x^2"],
+        vec![
+            "minimize", "x^2", "--from", "x=1", "--method", "lbfgs", "--lr", "0.1",
+        ],
+        vec!["minimize", "x^2", "--from", "x=1", "--method", "gd", "--lr", "-1"],
+        vec!["minimize", "x^2", "--from", "x=1", "--method", "bfgs"],
+        vec!["minimize", "x^2", "--from", "x=1", "--plot", "out.svg"],
+        vec!["plot", "x+y+z", "--x", "-1:1", "--y", "-1:1", "-o", "out.svg"],
+        vec!["plot", "x+y", "--x", "1:-1", "--y", "-1:1", "-o", "out.svg"],
+    ] {
+        let o = hesse(&args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}: nothing on stdout");
+        assert!(stderr(&o).starts_with("error: "), "{args:?}: {}", stderr(&o));
+    }
+    // 1: evaluation
+    let o = hesse(&["critical", "ln(x) + y^2", "--at", "x=-1,y=0"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("cannot classify the point x = -1, y = 0"),
+        "{}",
+        stderr(&o)
+    );
+    let o = hesse(&[
+        "minimize", "x^2", "--from", "x=1", "--method", "gd", "--lr", "10", "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let v = parse_one(&stdout(&o));
+    assert_ne!(v["status"], "converged");
+    let o = hesse(&[
+        "plot",
+        "x*y",
+        "--x",
+        "-1:1",
+        "--y",
+        "-1:1",
+        "-o",
+        "/nonexistent-dir/f.svg",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("cannot write /nonexistent-dir/f.svg"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn parse_errors_point_at_the_problem() {
+    let o = hesse(&["eval", "2*(x+)", "--at", "x=1"]);
+    assert_eq!(
+        stderr(&o),
+        "error: invalid formula: unexpected ')', expected a number, variable, function or '(' at column 6\n  \
+         2*(x+)\n       ^\n"
+    );
+    let o = hesse(&["eval", "sqr(x)", "--at", "x=1"]);
+    assert!(stderr(&o).contains("unknown function `sqr`, did you mean `sqrt`?"));
+    let o = hesse(&["eval", "max(x)", "--at", "x=1"]);
+    assert!(stderr(&o).contains("`max` takes 2 arguments, found 1"));
+    let o = hesse(&["eval", "2x", "--at", "x=1"]);
+    assert!(stderr(&o).contains("help: implicit multiplication is not supported"));
+    let o = hesse(&["eval", "x + w", "--at", "x=1,W=2"]);
+    assert_eq!(
+        stderr(&o),
+        "error: variable `w` is used in the formula but has no value (given: x, W); did you mean `W`?\n  \
+         x + w\n      ^\n"
+    );
+}
+
+#[test]
+fn malformed_points_give_clear_messages() {
+    for (at, msg) in [
+        ("x=1,y", "`y` has no value; write NAME=VALUE, e.g. y=1.5"),
+        ("x=1,,y=2", "entry 2 is empty (a stray comma?)"),
+        ("x=1,", "entry 2 is empty"),
+        ("x=", "`x` has no value after '='"),
+        ("=1", "has no variable name"),
+        ("x=one", "value of `x`: `one` is not a number"),
+        ("x=1,x=2", "variable `x` is given twice"),
+        ("2x=1", "`2x` is not a variable name"),
+        ("e=1", "`e` is a function or constant name"),
+        ("x=inf", "not finite"),
+        ("", "empty point"),
+    ] {
+        let o = hesse(&["eval", "x", "--at", at]);
+        assert_eq!(code(&o), 2, "{at:?}");
+        let err = stderr(&o);
+        assert!(err.contains(msg), "{at:?}: {err}");
+        assert!(err.contains("--at"), "{at:?}: names the option: {err}");
+    }
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let long = "x+".repeat(50_000) + "x";
+    let deep = "(".repeat(10_000);
+    let weird = [
+        "",
+        " ",
+        "(",
+        ")",
+        "x^",
+        "^x",
+        "1e999",
+        "1e-999",
+        "é",
+        "x²",
+        "\u{7}",
+        "max(,)",
+        "sin()",
+        "((x)))",
+        "--x",
+        "x--",
+        "+-+-x",
+        ".",
+        "..",
+        "1.2.3",
+        "e^e^e^e^e",
+        "pi(2)",
+        "x,y",
+        "\t\n",
+        "0^-1",
+        "(-8)^(1/3)",
+        "x^1e10",
+        "x^-1e10",
+        &long,
+        &deep,
+    ];
+    for w in weird {
+        for args in [
+            vec!["eval", w, "--at", "x=1,y=2", "--grad", "--hessian", "--json"],
+            vec!["critical", w, "--at", "x=0,y=0", "--json"],
+        ] {
+            let c = code(&hesse(&args));
+            assert!((0..=2).contains(&c), "{args:?} exit {c}");
+        }
+    }
+    for at in [
+        "x", "x=", "=", ",", "x=1=2", "x=(", "x=1e999", "x=-", "é=1", "x=1;y=2",
+    ] {
+        let c = code(&hesse(&["eval", "x", "--at", at]));
+        assert_eq!(c, 2, "--at {at:?}");
+    }
+}
+
+// ---------------------------------------------------------------- pictures
+
+#[test]
+fn plots_are_written() {
+    let path = temp("rosenbrock.svg");
+    let o = hesse(&[
+        "plot",
+        ROSENBROCK,
+        "--x",
+        "-2:2",
+        "--y",
+        "-1:3",
+        "--trajectory",
+        "lbfgs",
+        "--from",
+        "x=-1.2,y=1",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("</svg>") && svg.contains("lbfgs"));
+
+    let path = temp("path.svg");
+    let v = json(&[
+        "minimize",
+        ROSENBROCK,
+        "--from",
+        "x=-1.2,y=1",
+        "--plot",
+        path.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(v["plot"], path.to_str().unwrap());
+    assert!(std::fs::read_to_string(&path).unwrap().contains("</svg>"));
+
+    let path = temp("saddle.svg");
+    let o = hesse(&[
+        "plot",
+        "x^2 - y^2",
+        "--x",
+        "-1:1",
+        "--y",
+        "-pi:pi",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("wrote {}\n", path.display()));
+}
