@@ -89,9 +89,10 @@ pub(crate) fn category(i: usize) -> RGBColor {
 }
 
 /// Colours for trajectories over a colormap: saturated and distinct from viridis-like maps
-/// (they also get a white halo when drawn).
-const TRAJECTORY: [u32; 8] = [
-    0xe6194b, 0xff8c00, 0xffffff, 0xf032e6, 0x00e5ff, 0x9a6324, 0xbfef45, 0x000075,
+/// (they also get a white halo when drawn). No white: the legend swatch sits on white.
+const TRAJECTORY: [u32; 12] = [
+    0xe6194b, 0xff8c00, 0x00e5ff, 0xf032e6, 0x000075, 0x9a6324, 0xbfef45, 0x4363d8, 0xffe119, 0x911eb4,
+    0x808000, 0xfabed4,
 ];
 
 pub(crate) fn trajectory(i: usize) -> RGBColor {

@@ -11,6 +11,8 @@ use crate::legend::{Entry, Swatch};
 
 /// Beyond this many points only every k-th iterate gets a marker, so long runs stay readable.
 const MAX_MARKERS: usize = 150;
+/// Iterate markers are at least this many pixels apart.
+const MIN_MARKER_GAP: i32 = 7;
 
 /// A labelled sequence of `(x, y)` points, e.g. the iterates of an optimizer.
 ///
@@ -95,9 +97,18 @@ pub(crate) fn draw_trajectories(
     for (k, t) in trajectories.iter().enumerate() {
         let color = colormap::trajectory(k);
         let every = t.points.len().div_ceil(MAX_MARKERS).max(1);
+        // markers closer than MIN_MARKER_GAP pixels to the last one drawn would bury the line
+        // under their white edges: skip them
+        let mut last: Option<(i32, i32)> = None;
         for p in t.points.iter().step_by(every) {
             if p.0.is_finite() && p.1.is_finite() && frame.contains(*p) {
-                draw_marker(root, Marker::Circle, frame.map(*p), 2.5, color, WHITE)?;
+                let at = frame.map(*p);
+                let near =
+                    last.is_some_and(|q| (at.0 - q.0).pow(2) + (at.1 - q.1).pow(2) < MIN_MARKER_GAP.pow(2));
+                if !near {
+                    draw_marker(root, Marker::Circle, at, 2.5, color, WHITE)?;
+                    last = Some(at);
+                }
             }
         }
     }
