@@ -7,7 +7,9 @@
 //! - [`optim`]: gradient descent, momentum, Nesterov, Adam, L-BFGS, Newton-CG on engine
 //!   derivatives ([`hesse_optim`]);
 //! - [`critical`]: is this point a minimum, a maximum or a saddle, exactly
-//!   ([`hesse_critical`]).
+//!   ([`hesse_critical`]);
+//! - [`nn`]: multilayer perceptrons over one flat parameter vector, an sklearn-like
+//!   classifier, the perceptron and data utilities ([`hesse_nn`]).
 //!
 //! ```
 //! use hesse::{hessian, Var};
@@ -30,5 +32,7 @@ pub use hesse_core::*;
 pub use hesse_core as core;
 /// Critical-point analysis.
 pub use hesse_critical as critical;
+/// Neural networks.
+pub use hesse_nn as nn;
 /// Optimizers.
 pub use hesse_optim as optim;
