@@ -45,6 +45,10 @@ pub const HINT_INCONSISTENT: &str = "f increased along a direction its gradient 
 /// Hint of [`Status::LineSearchFailed`] when f no longer changes above rounding error.
 pub const HINT_PRECISION: &str = "f does not change above rounding error along the search direction: \
      the tolerances may be tighter than f64 precision allows at this point";
+/// Hint of [`Status::LineSearchFailed`] when f had already fallen below the start by the
+/// divergence limit (set by the driver, which knows the starting value).
+pub const HINT_UNBOUNDED: &str = "f kept decreasing along the search direction by many orders of magnitude: \
+     the objective may be unbounded below";
 /// Hint of [`Status::LineSearchFailed`] otherwise.
 pub const HINT_OTHER: &str = "no step met the line search conditions, even along steepest descent";
 

@@ -128,6 +128,8 @@ where
     }
     let f0 = state.f;
     let f_limit = f0 + options.divergence_limit() * f0.abs().max(1.0);
+    // Symmetric to the divergence limit: this far below the start, no minimum is in sight.
+    let f_floor = f0 - options.divergence_limit() * f0.abs().max(1.0);
     let mut prev_x = state.x.clone();
     let mut prev_g = state.grad.clone();
 
@@ -150,7 +152,7 @@ where
                     restore(&mut state, &prev_x, prev_f, &prev_g);
                 }
                 state.grad_norm = norm.of(&state.grad);
-                break status;
+                break unbounded_below(status, state.f, f_floor);
             }
             Step::Rejected => {
                 if observer.on_iteration(&state) == crate::Control::Stop {
@@ -194,6 +196,21 @@ where
         }
     };
     Ok(finish(state, status, trajectory, observer, solver))
+}
+
+/// A failed line search after f fell below `f_floor` says the objective looks unbounded below,
+/// not that the gradient is wrong.
+fn unbounded_below(status: Status, f: f64, f_floor: f64) -> Status {
+    match status {
+        Status::LineSearchFailed {
+            directional_derivative,
+            ..
+        } if f < f_floor => Status::LineSearchFailed {
+            directional_derivative,
+            hint: crate::HINT_UNBOUNDED.into(),
+        },
+        other => other,
+    }
 }
 
 /// Puts back the last finite point.

@@ -8,6 +8,7 @@
 //! | budget | iterations ≥ max_iterations → [`Status::MaxIterations`](crate::Status::MaxIterations) | [`Options::with_max_iterations`] | 15000 (scipy) |
 //! | budget | f evaluations ≥ max_evaluations → [`Status::MaxEvaluations`](crate::Status::MaxEvaluations) | [`Options::with_max_evaluations`] | 15000 (scipy's `maxfun`) |
 //! | divergence | f_k > f₀ + limit · max(\|f₀\|, 1) → [`Status::Diverged`](crate::Status::Diverged) | [`Options::with_divergence_limit`] | 1e20 |
+//! | unbounded below | a failed line search after f_k < f₀ − limit · max(\|f₀\|, 1) → [`Status::LineSearchFailed`](crate::Status::LineSearchFailed) with [`HINT_UNBOUNDED`](crate::HINT_UNBOUNDED) | same | same |
 //!
 //! The f-change rule is scipy's `ftol` test with an absolute value, so a non-monotone method
 //! (gradient descent, momentum, Adam) does not "converge" on a step that *raised* f; for

@@ -221,3 +221,18 @@ fn invalid_options_are_reported_at_start() {
         "unsupported: the objective does not provide hessian-vector products"
     );
 }
+
+#[test]
+fn an_objective_unbounded_below_is_diagnosed_as_such() {
+    // f = −x², whose gradient is exact: the failure is the objective's, not the gradient's.
+    let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| {
+        g[0] = -2.0 * x[0];
+        -x[0] * x[0]
+    });
+    let r = minimize(&mut obj, &mut Lbfgs::new(), &[1.0], &Options::default()).unwrap();
+    match &r.status {
+        Status::LineSearchFailed { hint, .. } => assert_eq!(hint, hesse_optim::HINT_UNBOUNDED, "{r}"),
+        s => panic!("expected a diagnosed line-search failure, got {s}"),
+    }
+    assert!(r.status.to_string().contains("unbounded below"), "{r}");
+}
