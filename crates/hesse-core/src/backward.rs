@@ -5,6 +5,8 @@
 //! into one adjoint slot per node. Adjoints are `Var`s on the same tape, so the result is a
 //! graph that can be differentiated again.
 
+use smallvec::SmallVec;
+
 use crate::ops;
 use crate::tape::Tape;
 use crate::var::Var;
@@ -48,18 +50,24 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
         if !reach[i - lo] {
             continue;
         }
-        let node = tape.node(i as u32);
-        if node.op.is_leaf() {
+        // The op and its inputs, without cloning the node (no allocation for ≤ 2 inputs).
+        let (op, inputs) = {
+            let inner = tape.inner.borrow();
+            let node = &inner.nodes[i];
+            let inputs: SmallVec<[Var<'t>; 2]> =
+                node.inputs.iter().map(|&j| Var::from_raw(tape, j)).collect();
+            (node.op, inputs)
+        };
+        if op.is_leaf() {
             continue;
         }
-        let inputs: Vec<Var<'t>> = node.inputs.iter().map(|&j| Var::from_raw(tape, j)).collect();
         let out = Var::from_raw(tape, i as u32);
-        for (k, &j) in node.inputs.iter().enumerate() {
-            let j = j as usize;
+        for (k, x) in inputs.iter().enumerate() {
+            let j = x.id as usize;
             if j < lo || !reach[j - lo] {
                 continue;
             }
-            if let Some(c) = ops::vjp(&node.op, k, g, &inputs, out) {
+            if let Some(c) = ops::vjp(&op, k, g, &inputs, out) {
                 adj[j - lo] = Some(match adj[j - lo] {
                     Some(prev) => prev + c,
                     None => c,

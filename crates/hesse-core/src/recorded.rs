@@ -5,6 +5,23 @@
 //! new point writes the inputs into the tape's arena and re-runs the forward kernels of the
 //! recorded nodes in order, in place: no allocation, no re-tracing, no rule dispatch.
 //!
+//! # Replay programs
+//! At record time the tape is compiled into flat instruction lists, one per question asked
+//! (value; value and gradient; HVP; the Hessian's per-point prefix and per-column part).
+//! Three passes make them short, none of which changes a single bit of any result (each
+//! kept node runs the same kernel on the same inputs):
+//! - **dead-node elimination**: a program holds only the nodes its outputs (and the recorded
+//!   comparisons) depend on;
+//! - **constant folding**: a node that depends on no input (nor, for the HVP, on the
+//!   direction) keeps its recorded value and is never replayed;
+//! - **common-subexpression elimination**: a scalar node with the same op and the same
+//!   (already de-duplicated) inputs as an earlier one reads the earlier one's value instead.
+//!
+//! Scalar unary and binary nodes — the bulk of a loss written one `Var` per coordinate — become
+//! direct instructions on arena slots; every other node runs through its op's kernel.
+//! For the Hessian, the nodes that do not depend on the direction run once per point and only
+//! the direction-dependent ones run once per column: `H e_i` for i = 1..n.
+//!
 //! # Frozen control flow
 //! As with ReverseDiff's compiled tapes, **a branch in user code on a value is frozen at
 //! record time**. Ops such as `relu`, `abs`, `max` and `min` are fine: they are kernels and
@@ -13,9 +30,11 @@
 //! [`RecordedFn::branch_changed`] (CppAD's `compare_change`), so a silently wrong answer
 //! can be detected: re-record at the new point when it is set.
 
+use std::collections::HashMap;
+
 use crate::matrix::Matrix;
-use crate::ops::{Binary, Op};
-use crate::tape::Tape;
+use crate::ops::{Binary, Layout, Op, Unary};
+use crate::tape::{Tape, TapeInner};
 use crate::transforms::symmetrize;
 use crate::var::Var;
 
@@ -43,13 +62,322 @@ pub struct RecordedFn {
     direction: Vec<u32>,
     /// HVP result nodes, in input order.
     hvp: Vec<u32>,
-    /// First node of the HVP section (after the gradient).
-    hvp_start: usize,
     /// Recorded comparison nodes and their outcomes at record time.
     compares: Vec<(u32, f64)>,
     branch_changed: bool,
-    /// First non-leaf node (replay starts there).
-    first_op: usize,
+    /// Hessians of at least this many coordinates split their columns over rayon's threads.
+    #[cfg(feature = "rayon")]
+    parallel_min_dim: usize,
+    /// Replay programs (see the module docs).
+    progs: Programs,
+}
+
+/// With the `rayon` feature, Hessians of at least this many coordinates are computed with
+/// their columns split over rayon's threads (see [`RecordedFn::with_parallel_min_dim`]).
+#[cfg(feature = "rayon")]
+pub const PARALLEL_MIN_DIM: usize = 32;
+
+#[cfg(feature = "rayon")]
+impl Programs {
+    /// The Hessian's columns on rayon's threads, after the prefix has run on `inner`: the lane
+    /// program over column blocks, or the column program on a copy of the arena per block.
+    fn hessian_columns_par(&self, inner: &TapeInner, n: usize, out: &mut Matrix) {
+        use rayon::prelude::*;
+        let blocks = rayon::current_num_threads().max(1) * 2;
+        let w = n.div_ceil(blocks).max(1);
+        if let Some(lanes) = &self.lanes {
+            let starts: Vec<usize> = (0..n).step_by(w).collect();
+            let parts: Vec<(usize, usize, Vec<f64>)> = starts
+                .par_iter()
+                .map(|&c0| {
+                    let c1 = (c0 + w).min(n);
+                    let mut block = vec![0.0; n * (c1 - c0)];
+                    let mut buf = Vec::new();
+                    lanes.columns(&inner.values, n, c0..c1, &mut buf, |i, c, v| {
+                        let at = i * (c1 - c0) + (c - c0);
+                        block[at..at + v.len()].copy_from_slice(v);
+                    });
+                    (c0, c1, block)
+                })
+                .collect();
+            for (c0, c1, block) in parts {
+                for i in 0..n {
+                    out.row_mut(i)[c0..c1].copy_from_slice(&block[i * (c1 - c0)..(i + 1) * (c1 - c0)]);
+                }
+            }
+        } else {
+            out.as_mut_slice()
+                .par_chunks_mut(w * n)
+                .enumerate()
+                .for_each(|(b, rows)| {
+                    let mut local = inner.clone();
+                    for &s in &self.dir_slots {
+                        local.values[s] = 0.0;
+                    }
+                    for (k, row) in rows.chunks_mut(n).enumerate() {
+                        let s = self.dir_slots[b * w + k];
+                        local.values[s] = 1.0;
+                        run(&mut local, &self.hess_col);
+                        self.hvps.read(&local.values, row);
+                        local.values[s] = 0.0;
+                    }
+                });
+        }
+    }
+}
+
+/// Arena ranges `(offset, len)` of a list of nodes, read and written as one concatenation.
+#[derive(Clone, Debug, Default)]
+struct Ranges(Vec<(usize, usize)>);
+
+impl Ranges {
+    fn of(inner: &TapeInner, ids: &[u32]) -> Ranges {
+        Ranges(
+            ids.iter()
+                .map(|&i| (inner.nodes[i as usize].offset, inner.nodes[i as usize].len()))
+                .collect(),
+        )
+    }
+
+    fn write(&self, values: &mut [f64], x: &[f64]) {
+        let mut at = 0;
+        for &(off, len) in &self.0 {
+            if len == 1 {
+                values[off] = x[at];
+            } else {
+                values[off..off + len].copy_from_slice(&x[at..at + len]);
+            }
+            at += len;
+        }
+    }
+
+    fn read(&self, values: &[f64], out: &mut [f64]) {
+        let mut at = 0;
+        for &(off, len) in &self.0 {
+            if len == 1 {
+                out[at] = values[off];
+            } else {
+                out[at..at + len].copy_from_slice(&values[off..off + len]);
+            }
+            at += len;
+        }
+    }
+}
+
+/// One replay instruction over the tape's arena, as compiled (executed as [`Fast`]).
+#[derive(Clone, Copy, Debug)]
+enum Instr {
+    /// A scalar elementwise op on arena slots: `values[out] = op(values[x])`.
+    Unary { op: Unary, x: u32, out: u32 },
+    /// A scalar binary op on arena slots: `values[out] = op(values[a], values[b])`.
+    Binary { op: Binary, a: u32, b: u32, out: u32 },
+    /// Any other node: its kernel through the generic dispatch.
+    Node(u32),
+}
+
+/// The compiled replay programs of a recording.
+#[derive(Clone, Debug, Default)]
+struct Programs {
+    value: Vec<Fast>,
+    grad: Vec<Fast>,
+    hvp: Vec<Fast>,
+    /// The part of `hvp` independent of the direction (once per Hessian).
+    hess_pre: Vec<Fast>,
+    /// The direction-dependent part of `hvp` (once per Hessian column).
+    hess_col: Vec<Fast>,
+    /// Where each node's value is read from after CSE (the canonical equal node).
+    canon: Vec<u32>,
+    /// Arena slots of the direction, in coordinate order.
+    dir_slots: Vec<usize>,
+    /// Where the point, the direction, the gradient and the HVP live in the arena.
+    inputs: Ranges,
+    directions: Ranges,
+    grads: Ranges,
+    hvps: Ranges,
+    /// Arena slot of the value.
+    output: usize,
+    /// Arena slots of the recorded comparisons and their recorded outcomes.
+    compares: Vec<(usize, f64)>,
+    /// `hess_col` for all n columns at once, when it is all scalar ops (see [`Lanes`]).
+    lanes: Option<Lanes>,
+}
+
+/// The Hessian's column program run on n lanes at once: every direction-dependent scalar node
+/// gets a row of n values (its value for the directions e₁ … eₙ), and each instruction runs
+/// its op's kernel over the row. One dispatch per node instead of n; the values are
+/// bit-for-bit those of n separate column replays (the same kernel on the same inputs).
+#[derive(Clone, Debug)]
+struct Lanes {
+    prog: Vec<LaneInstr>,
+    /// Per HVP output: its lane row, or the arena slot of a direction-independent value.
+    outputs: Vec<Src>,
+    /// Lane rows × n values, allocated on first use.
+    buf: Vec<f64>,
+    rows: usize,
+}
+
+/// An operand of a lane instruction.
+#[derive(Clone, Copy, Debug)]
+enum Src {
+    /// A lane row (direction-dependent).
+    Lane(u32),
+    /// An arena slot, the same for every column.
+    Slot(u32),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum LaneInstr {
+    Unary { op: Unary, x: u32, out: u32 },
+    Binary { op: Binary, a: Src, b: Src, out: u32 },
+}
+
+/// Lane rows beyond which the lane buffer (rows × n values) is not worth its memory.
+const MAX_LANE_VALUES: usize = 1 << 22;
+
+impl Lanes {
+    /// Builds the lane program from the column program, if it is all scalar instructions.
+    fn compile(
+        inner: &TapeInner,
+        col: &[Instr],
+        dir_slots: &[usize],
+        hvp: &[u32],
+        n: usize,
+    ) -> Option<Lanes> {
+        let mut row_of: HashMap<u32, u32> = HashMap::new();
+        for (k, &s) in dir_slots.iter().enumerate() {
+            row_of.insert(s as u32, k as u32);
+        }
+        let mut rows = dir_slots.len() as u32;
+        let src = |row_of: &HashMap<u32, u32>, slot: u32| match row_of.get(&slot) {
+            Some(&r) => Src::Lane(r),
+            None => Src::Slot(slot),
+        };
+        let mut prog = Vec::with_capacity(col.len());
+        for ins in col {
+            let (li, out) = match *ins {
+                Instr::Unary { op, x, out } => match src(&row_of, x) {
+                    Src::Lane(x) => (LaneInstr::Unary { op, x, out: rows }, out),
+                    Src::Slot(_) => return None,
+                },
+                Instr::Binary { op, a, b, out } => {
+                    let (a, b) = (src(&row_of, a), src(&row_of, b));
+                    if let (Src::Slot(_), Src::Slot(_)) = (a, b) {
+                        return None;
+                    }
+                    (LaneInstr::Binary { op, a, b, out: rows }, out)
+                }
+                Instr::Node(_) => return None,
+            };
+            prog.push(li);
+            row_of.insert(out, rows);
+            rows += 1;
+        }
+        if (rows as usize).saturating_mul(n) > MAX_LANE_VALUES {
+            return None;
+        }
+        let outputs = hvp
+            .iter()
+            .map(|&id| {
+                let node = &inner.nodes[id as usize];
+                (node.len() == 1).then(|| src(&row_of, node.offset as u32))
+            })
+            .collect::<Option<Vec<Src>>>()?;
+        Some(Lanes {
+            prog,
+            outputs,
+            buf: Vec::new(),
+            rows: rows as usize,
+        })
+    }
+
+    /// Fills `out` (n×n, row i = ∂gᵢ/∂x) from the arena after the Hessian prefix has run.
+    fn run(&mut self, values: &[f64], n: usize, out: &mut Matrix) {
+        let mut buf = std::mem::take(&mut self.buf);
+        self.columns(values, n, 0..n, &mut buf, |i, c, v| {
+            out.row_mut(i)[c..c + v.len()].copy_from_slice(v)
+        });
+        self.buf = buf;
+    }
+
+    /// Runs the lane program for the columns `cols` (directions e_c, c ∈ cols) with `buf` as
+    /// the lane rows, and hands each output row's values to `put(row, first_col, values)`.
+    fn columns(
+        &self,
+        values: &[f64],
+        n: usize,
+        cols: std::ops::Range<usize>,
+        buf: &mut Vec<f64>,
+        mut put: impl FnMut(usize, usize, &[f64]),
+    ) {
+        let w = cols.len();
+        if buf.len() != self.rows * w {
+            *buf = vec![0.0; self.rows * w];
+        }
+        // The directions: row k holds coordinate k of e_c across the columns c.
+        buf[..n * w].iter_mut().for_each(|v| *v = 0.0);
+        for c in cols.clone() {
+            buf[c * w + (c - cols.start)] = 1.0;
+        }
+        let lane = [w];
+        for ins in &self.prog {
+            match *ins {
+                LaneInstr::Unary { op, x, out } => {
+                    let (lo, hi) = buf.split_at_mut(out as usize * w);
+                    op.forward(&lo[x as usize * w..][..w], &mut hi[..w]);
+                }
+                LaneInstr::Binary { op, a, b, out } => {
+                    let (lo, hi) = buf.split_at_mut(out as usize * w);
+                    let o = &mut hi[..w];
+                    let row = |r: u32| &lo[r as usize * w..][..w];
+                    // The arithmetic ops (most of a Hessian) get their own loops; the kernel
+                    // is still the op's `eval`, inlined with the op known.
+                    macro_rules! lanes {
+                        ($($v:ident),*) => {
+                            match (op, a, b) {
+                                $(
+                                    (Binary::$v, Src::Lane(x), Src::Lane(y)) => {
+                                        for ((o, &x), &y) in o.iter_mut().zip(row(x)).zip(row(y)) {
+                                            *o = Binary::$v.eval(x, y);
+                                        }
+                                    }
+                                    (Binary::$v, Src::Lane(x), Src::Slot(y)) => {
+                                        let y = values[y as usize];
+                                        for (o, &x) in o.iter_mut().zip(row(x)) {
+                                            *o = Binary::$v.eval(x, y);
+                                        }
+                                    }
+                                    (Binary::$v, Src::Slot(x), Src::Lane(y)) => {
+                                        let x = values[x as usize];
+                                        for (o, &y) in o.iter_mut().zip(row(y)) {
+                                            *o = Binary::$v.eval(x, y);
+                                        }
+                                    }
+                                )*
+                                _ => {
+                                    let operand = |s: Src| -> (&[f64], &[usize]) {
+                                        match s {
+                                            Src::Lane(r) => (row(r), &lane),
+                                            Src::Slot(i) => (&values[i as usize..][..1], &[]),
+                                        }
+                                    };
+                                    op.forward(operand(a), operand(b), o, &lane);
+                                }
+                            }
+                        };
+                    }
+                    lanes!(Add, Sub, Mul, Div);
+                }
+            }
+        }
+        for (i, &o) in self.outputs.iter().enumerate() {
+            match o {
+                Src::Lane(r) => put(i, cols.start, &buf[r as usize * w..][..w]),
+                Src::Slot(s) => cols
+                    .clone()
+                    .for_each(|c| put(i, c, std::slice::from_ref(&values[s as usize]))),
+            }
+        }
+    }
 }
 
 impl RecordedFn {
@@ -62,19 +390,18 @@ impl RecordedFn {
         F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
     {
         let tape = Tape::new();
-        let (inputs, output, grads, direction, hvp, hvp_start) = {
+        let (inputs, output, grads, direction, hvp) = {
             let xs = tape.vars(x0);
             let y = f(&xs);
             crate::transforms::check_scalar(&y, "RecordedFn");
             let g = tape.grad(y, &xs);
-            let hvp_start = tape.len();
             let vs: Vec<Var<'_>> = x0.iter().map(|_| tape.scalar(0.0)).collect();
             let dot = g.iter().zip(&vs).map(|(&gi, &vi)| gi * vi).reduce(|a, b| a + b);
             let dot = dot.unwrap_or_else(|| tape.scalar(0.0));
             let h = tape.grad(dot, &xs);
-            (ids(&xs), y.id, ids(&g), ids(&vs), ids(&h), hvp_start)
+            (ids(&xs), y.id, ids(&g), ids(&vs), ids(&h))
         };
-        Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp, hvp_start)
+        Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp)
     }
 
     /// Records `f` (a closure over one rank-1 `Var`) at `x0`.
@@ -89,18 +416,17 @@ impl RecordedFn {
         F: for<'t> Fn(Var<'t>) -> Var<'t>,
     {
         let tape = Tape::new();
-        let (inputs, output, grads, direction, hvp, hvp_start) = {
+        let (inputs, output, grads, direction, hvp) = {
             let w = tape.vector(x0);
             let y = f(w);
             crate::transforms::check_scalar(&y, "RecordedFn");
             let g = tape.grad(y, &[w]);
-            let hvp_start = tape.len();
             let v = tape.constant(&vec![0.0; x0.len()], &[x0.len()]);
             let dot = (g[0] * v).sum();
             let h = tape.grad(dot, &[w]);
-            (vec![w.id], y.id, ids(&g), vec![v.id], ids(&h), hvp_start)
+            (vec![w.id], y.id, ids(&g), vec![v.id], ids(&h))
         };
-        Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp, hvp_start)
+        Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -112,25 +438,21 @@ impl RecordedFn {
         grads: Vec<u32>,
         direction: Vec<u32>,
         hvp: Vec<u32>,
-        hvp_start: usize,
     ) -> Self {
-        let (compares, first_op) = {
+        alias_reshapes(&mut tape.inner.borrow_mut());
+        let (compares, progs) = {
             let inner = tape.inner.borrow();
-            let compares = inner
+            let compares: Vec<(u32, f64)> = inner
                 .nodes
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| matches!(n.op, Op::Binary(Binary::Cmp(_))))
                 .map(|(i, _)| (i as u32, inner.value(i as u32)[0]))
                 .collect();
-            let first_op = inner
-                .nodes
-                .iter()
-                .position(|n| !n.op.is_leaf())
-                .unwrap_or(inner.nodes.len());
-            (compares, first_op)
+            let progs = Programs::compile(&inner, &inputs, &direction, output, &grads, &hvp, &compares);
+            (compares, progs)
         };
-        RecordedFn {
+        let mut f = RecordedFn {
             tape,
             n,
             inputs,
@@ -138,11 +460,35 @@ impl RecordedFn {
             grads,
             direction,
             hvp,
-            hvp_start,
             compares,
             branch_changed: false,
-            first_op,
+            #[cfg(feature = "rayon")]
+            parallel_min_dim: PARALLEL_MIN_DIM,
+            progs,
+        };
+        // Reads go through the canonical (CSE) nodes.
+        let canon = |ids: &mut Vec<u32>, c: &[u32]| ids.iter_mut().for_each(|i| *i = c[*i as usize]);
+        canon(&mut f.grads, &f.progs.canon);
+        canon(&mut f.hvp, &f.progs.canon);
+        f.output = f.progs.canon[f.output as usize];
+        f.compares
+            .iter_mut()
+            .for_each(|(i, _)| *i = f.progs.canon[*i as usize]);
+        {
+            let inner = f.tape.inner.borrow();
+            let p = &mut f.progs;
+            p.inputs = Ranges::of(&inner, &f.inputs);
+            p.directions = Ranges::of(&inner, &f.direction);
+            p.grads = Ranges::of(&inner, &f.grads);
+            p.hvps = Ranges::of(&inner, &f.hvp);
+            p.output = inner.nodes[f.output as usize].offset;
+            p.compares = f
+                .compares
+                .iter()
+                .map(|&(i, v)| (inner.nodes[i as usize].offset, v))
+                .collect();
         }
+        f
     }
 
     /// Number of coordinates.
@@ -167,33 +513,17 @@ impl RecordedFn {
     }
 
     #[track_caller]
-    fn set_inputs(&mut self, x: &[f64]) {
+    fn check_len(&self, what: &str, len: usize) {
         assert_eq!(
-            x.len(),
-            self.n,
-            "RecordedFn: point has length {}, expected {}",
-            x.len(),
+            len, self.n,
+            "RecordedFn: {what} has length {len}, expected {}",
             self.n
         );
-        write_leaves(&self.tape, &self.inputs, x);
     }
 
-    fn replay(&mut self, from: usize, to_inclusive: usize) {
-        let mut inner = self.tape.inner.borrow_mut();
-        for i in from.max(self.first_op)..=to_inclusive {
-            if !inner.nodes[i].op.is_leaf() {
-                inner.evaluate(i);
-            }
-        }
-    }
-
-    fn check_compares(&mut self) {
-        let inner = self.tape.inner.borrow();
-        self.branch_changed = self.compares.iter().any(|&(id, v)| inner.value(id)[0] != v);
-    }
-
-    fn last(ids: &[u32], fallback: u32) -> usize {
-        ids.iter().copied().max().unwrap_or(fallback) as usize
+    /// Whether a recorded comparison came out differently in the arena's current values.
+    fn compares_flipped(&self, values: &[f64]) -> bool {
+        self.progs.compares.iter().any(|&(slot, v)| values[slot] != v)
     }
 
     /// The value at `x`.
@@ -202,10 +532,12 @@ impl RecordedFn {
     /// If `x.len()` differs from [`RecordedFn::dim`].
     #[track_caller]
     pub fn value(&mut self, x: &[f64]) -> f64 {
-        self.set_inputs(x);
-        self.replay(0, self.output as usize);
-        self.check_compares();
-        self.tape.inner.borrow().value(self.output)[0]
+        self.check_len("point", x.len());
+        let mut inner = self.tape.inner.borrow_mut();
+        self.progs.inputs.write(&mut inner.values, x);
+        run(&mut inner, &self.progs.value);
+        self.branch_changed = self.compares_flipped(&inner.values);
+        inner.values[self.progs.output]
     }
 
     /// The value at `x`, with the gradient written into `grad`.
@@ -214,12 +546,14 @@ impl RecordedFn {
     /// If a length differs from [`RecordedFn::dim`].
     #[track_caller]
     pub fn value_and_grad_to(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
-        self.set_inputs(x);
-        let end = Self::last(&self.grads, self.output).max(self.output as usize);
-        self.replay(0, end);
-        self.check_compares();
-        read_leaves(&self.tape, &self.grads, grad);
-        self.tape.inner.borrow().value(self.output)[0]
+        self.check_len("point", x.len());
+        self.check_len("gradient buffer", grad.len());
+        let mut inner = self.tape.inner.borrow_mut();
+        self.progs.inputs.write(&mut inner.values, x);
+        run(&mut inner, &self.progs.grad);
+        self.branch_changed = self.compares_flipped(&inner.values);
+        self.progs.grads.read(&inner.values, grad);
+        inner.values[self.progs.output]
     }
 
     /// The value and gradient at `x`.
@@ -243,12 +577,14 @@ impl RecordedFn {
             v.len(),
             self.n
         );
-        self.set_inputs(x);
-        write_leaves(&self.tape, &self.direction, v);
-        let end = self.tape.len() - 1;
-        self.replay(0, end);
-        self.check_compares();
-        read_leaves(&self.tape, &self.hvp, out);
+        self.check_len("point", x.len());
+        self.check_len("output buffer", out.len());
+        let mut inner = self.tape.inner.borrow_mut();
+        self.progs.inputs.write(&mut inner.values, x);
+        self.progs.directions.write(&mut inner.values, v);
+        run(&mut inner, &self.progs.hvp);
+        self.branch_changed = self.compares_flipped(&inner.values);
+        self.progs.hvps.read(&inner.values, out);
     }
 
     /// `H(x)·v`.
@@ -268,6 +604,25 @@ impl RecordedFn {
         h
     }
 
+    /// Sets the dimension from which [`RecordedFn::hessian`] computes its columns in parallel
+    /// on rayon's thread pool (default [`PARALLEL_MIN_DIM`]; `usize::MAX` turns it off). The
+    /// result is bit-for-bit the serial one: each column runs the same kernels on the same
+    /// values, only on another thread.
+    ///
+    /// ```
+    /// let f = hesse_core::function(|x| x.iter().map(|v| v.powi(3)).reduce(|a, b| a + b).unwrap());
+    /// let x: Vec<f64> = (0..40).map(|i| i as f64 / 10.0).collect();
+    /// let mut rec = hesse_core::RecordedFn::new(f, &x).with_parallel_min_dim(2);
+    /// let par = rec.hessian(&x);
+    /// let mut rec = rec.with_parallel_min_dim(usize::MAX);
+    /// assert_eq!(par, rec.hessian(&x));
+    /// ```
+    #[cfg(feature = "rayon")]
+    pub fn with_parallel_min_dim(mut self, n: usize) -> Self {
+        self.parallel_min_dim = n;
+        self
+    }
+
     /// [`RecordedFn::hessian`] into a caller's buffer.
     ///
     /// # Panics
@@ -281,18 +636,35 @@ impl RecordedFn {
             out.rows(),
             out.cols()
         );
-        self.set_inputs(x);
-        let end = self.tape.len() - 1;
-        self.replay(0, self.hvp_start.saturating_sub(1));
-        let mut e = vec![0.0; n];
-        for i in 0..n {
-            e[i] = 1.0;
-            write_leaves(&self.tape, &self.direction, &e);
-            self.replay(self.hvp_start, end);
-            read_leaves(&self.tape, &self.hvp, out.row_mut(i));
-            e[i] = 0.0;
+        self.check_len("point", x.len());
+        let mut inner = self.tape.inner.borrow_mut();
+        self.progs.inputs.write(&mut inner.values, x);
+        run(&mut inner, &self.progs.hess_pre);
+        #[cfg(feature = "rayon")]
+        if n >= self.parallel_min_dim && rayon::current_num_threads() > 1 {
+            self.progs.hessian_columns_par(&inner, n, out);
+            self.branch_changed = self.compares_flipped(&inner.values);
+            drop(inner);
+            symmetrize(out);
+            return;
         }
-        self.check_compares();
+        if let Some(lanes) = self.progs.lanes.as_mut() {
+            lanes.run(&inner.values, n, out);
+        } else {
+            // Unit vectors: clear the direction once, then set and reset one entry per column.
+            let slots = &self.progs.dir_slots;
+            for &s in slots {
+                inner.values[s] = 0.0;
+            }
+            for (i, &s) in slots.iter().enumerate() {
+                inner.values[s] = 1.0;
+                run(&mut inner, &self.progs.hess_col);
+                self.progs.hvps.read(&inner.values, out.row_mut(i));
+                inner.values[s] = 0.0;
+            }
+        }
+        self.branch_changed = self.compares_flipped(&inner.values);
+        drop(inner);
         symmetrize(out);
     }
 }
@@ -301,25 +673,299 @@ fn ids(vars: &[Var<'_>]) -> Vec<u32> {
     vars.iter().map(|v| v.id).collect()
 }
 
-/// Writes `x` into the leaf nodes `ids` (scalars or one vector, concatenated).
-fn write_leaves(tape: &Tape, ids: &[u32], x: &[f64]) {
-    let mut inner = tape.inner.borrow_mut();
-    let mut at = 0;
-    for &id in ids {
-        let node = &inner.nodes[id as usize];
-        let (off, len) = (node.offset, node.len());
-        inner.values[off..off + len].copy_from_slice(&x[at..at + len]);
-        at += len;
+/// Generates [`Fast`], the executed form of an [`Instr`]: the common scalar ops get a variant
+/// of their own, so a replay step is one jump on one `match`, and each arm is the op's own
+/// kernel (`Unary::Exp.eval`, …) inlined with the op known.
+macro_rules! fast_instructions {
+    (unary: [$($u:ident),*], unary_c: [$($uc:ident),*], binary: [$($b:ident),*]) => {
+        /// A replay instruction in executed form (see [`fast_instructions`]).
+        #[derive(Clone, Copy, Debug)]
+        enum Fast {
+            $($u { x: u32, out: u32 },)*
+            $($uc { c: f64, x: u32, out: u32 },)*
+            $($b { a: u32, b: u32, out: u32 },)*
+            Unary { op: Unary, x: u32, out: u32 },
+            Binary { op: Binary, a: u32, b: u32, out: u32 },
+            Node(u32),
+        }
+
+        impl From<Instr> for Fast {
+            fn from(i: Instr) -> Fast {
+                match i {
+                    $(Instr::Unary { op: Unary::$u, x, out } => Fast::$u { x, out },)*
+                    $(Instr::Unary { op: Unary::$uc(c), x, out } => Fast::$uc { c, x, out },)*
+                    $(Instr::Binary { op: Binary::$b, a, b, out } => Fast::$b { a, b, out },)*
+                    Instr::Unary { op, x, out } => Fast::Unary { op, x, out },
+                    Instr::Binary { op, a, b, out } => Fast::Binary { op, a, b, out },
+                    Instr::Node(id) => Fast::Node(id),
+                }
+            }
+        }
+
+        /// Runs a replay program on the arena.
+        fn run(inner: &mut TapeInner, prog: &[Fast]) {
+            let len = inner.values.len();
+            let v = inner.values.as_mut_ptr();
+            // SAFETY (for every access below): `Programs::compile` takes every slot from a
+            // node of this tape, so each is below the arena's length `len` (checked in debug
+            // builds), and a `RecordedFn` never shrinks its tape after compiling (the tape is
+            // private and only replayed). `v` is re-read after a generic node, which borrows
+            // the arena mutably.
+            let mut v = v;
+            let rd = |v: *mut f64, i: u32| {
+                debug_assert!((i as usize) < len);
+                unsafe { *v.add(i as usize) }
+            };
+            let wr = |v: *mut f64, i: u32, x: f64| {
+                debug_assert!((i as usize) < len);
+                unsafe { *v.add(i as usize) = x }
+            };
+            for ins in prog {
+                match *ins {
+                    $(Fast::$u { x, out } => wr(v, out, Unary::$u.eval(rd(v, x))),)*
+                    $(Fast::$uc { c, x, out } => wr(v, out, Unary::$uc(c).eval(rd(v, x))),)*
+                    $(Fast::$b { a, b, out } => wr(v, out, Binary::$b.eval(rd(v, a), rd(v, b))),)*
+                    Fast::Unary { op, x, out } => wr(v, out, op.eval(rd(v, x))),
+                    Fast::Binary { op, a, b, out } => wr(v, out, op.eval(rd(v, a), rd(v, b))),
+                    Fast::Node(id) => {
+                        inner.evaluate(id as usize);
+                        v = inner.values.as_mut_ptr();
+                    }
+                }
+            }
+        }
+    };
+}
+
+fast_instructions!(
+    unary: [Neg, Exp, Ln, Ln1p, Sqrt, Sin, Cos, Tan, Tanh, Sigmoid, Softplus, LogSigmoid, Relu,
+            Abs, Square, Recip, Step, Sign],
+    unary_c: [Powf, AddScalar, RSubScalar, MulScalar, DivScalar, RDivScalar],
+    binary: [Add, Sub, Mul, Div, Pow, Max, Min, MaxMask]
+);
+
+/// Points every reshape node at its input's values. A reshape's values are its input's values
+/// in the same order, so a replay never runs it: its readers read the input's slots, which
+/// hold the same numbers whenever the input is up to date. (Inputs sit before their readers in
+/// the arena, so kernels that split the arena at their output still see them.)
+fn alias_reshapes(inner: &mut TapeInner) {
+    for i in 0..inner.nodes.len() {
+        if inner.nodes[i].op == Op::Layout(Layout::Reshape) {
+            let x = inner.nodes[i].inputs[0] as usize;
+            inner.nodes[i].offset = inner.nodes[x].offset;
+        }
     }
 }
 
-/// Reads the values of nodes `ids`, concatenated, into `out`.
-fn read_leaves(tape: &Tape, ids: &[u32], out: &mut [f64]) {
-    let inner = tape.inner.borrow();
-    let mut at = 0;
+/// Arena slots of the leaves `ids`, concatenated.
+fn leaf_slots(inner: &TapeInner, ids: &[u32]) -> Vec<usize> {
+    let mut out = Vec::new();
     for &id in ids {
-        let v = inner.value(id);
-        out[at..at + v.len()].copy_from_slice(v);
-        at += v.len();
+        let n = &inner.nodes[id as usize];
+        out.extend(n.offset..n.offset + n.len());
+    }
+    out
+}
+
+impl Programs {
+    /// Compiles the replay programs of a recording (see the module docs).
+    fn compile(
+        inner: &TapeInner,
+        inputs: &[u32],
+        direction: &[u32],
+        output: u32,
+        grads: &[u32],
+        hvp: &[u32],
+        compares: &[(u32, f64)],
+    ) -> Programs {
+        let len = inner.nodes.len();
+        // Which nodes change with the point (`on_x`) or with the HVP direction (`on_v`).
+        let mut on_x = vec![false; len];
+        let mut on_v = vec![false; len];
+        inputs.iter().for_each(|&i| on_x[i as usize] = true);
+        direction.iter().for_each(|&i| on_v[i as usize] = true);
+        for (i, node) in inner.nodes.iter().enumerate() {
+            for &j in &node.inputs {
+                on_x[i] |= on_x[j as usize];
+                on_v[i] |= on_v[j as usize];
+            }
+        }
+        // A generic node reads its inputs by id, so a node a generic node reads is never
+        // replaced by an equal one (it must be evaluated itself).
+        let is_scalar_op = |node: &crate::tape::Node| {
+            node.shape.is_empty()
+                && matches!(node.op, Op::Unary(_) | Op::Binary(_))
+                && node
+                    .inputs
+                    .iter()
+                    .all(|&j| inner.nodes[j as usize].shape.is_empty())
+        };
+        let mut own = vec![false; len];
+        for node in inner.nodes.iter().filter(|n| !is_scalar_op(n)) {
+            node.inputs.iter().for_each(|&j| own[j as usize] = true);
+        }
+        // CSE over scalar unary/binary nodes: the canonical node of each.
+        let mut canon: Vec<u32> = (0..len as u32).collect();
+        let mut seen: HashMap<(String, u32, u32), u32> = HashMap::new();
+        let mut key = String::new();
+        for (i, node) in inner.nodes.iter().enumerate() {
+            if !is_scalar_op(node) {
+                continue;
+            }
+            let (a, b) = match node.inputs.as_slice() {
+                [a] => (canon[*a as usize], u32::MAX),
+                [a, b] => (canon[*a as usize], canon[*b as usize]),
+                _ => continue,
+            };
+            key.clear();
+            use std::fmt::Write;
+            let _ = write!(key, "{:?}", node.op);
+            match seen.entry((key.clone(), a, b)) {
+                std::collections::hash_map::Entry::Occupied(e) if !own[i] => canon[i] = *e.get(),
+                std::collections::hash_map::Entry::Occupied(_) => {}
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i as u32);
+                }
+            }
+        }
+        // Dead-node elimination: what each set of roots needs, through canonical nodes.
+        let needed = |roots: &[u32]| {
+            let mut need = vec![false; len];
+            for &r in roots.iter().chain(compares.iter().map(|(c, _)| c)) {
+                need[canon[r as usize] as usize] = true;
+            }
+            for i in (0..len).rev() {
+                if need[i] && canon[i] as usize == i {
+                    for &j in &inner.nodes[i].inputs {
+                        need[canon[j as usize] as usize] = true;
+                    }
+                }
+            }
+            need
+        };
+        let instr = |i: usize| -> Instr {
+            let node = &inner.nodes[i];
+            let slot = |j: u32| inner.nodes[canon[j as usize] as usize].offset as u32;
+            let scalar = is_scalar_op(node);
+            match node.op {
+                Op::Unary(op) if scalar => Instr::Unary {
+                    op,
+                    x: slot(node.inputs[0]),
+                    out: node.offset as u32,
+                },
+                Op::Binary(op) if scalar => Instr::Binary {
+                    op,
+                    a: slot(node.inputs[0]),
+                    b: slot(node.inputs[1]),
+                    out: node.offset as u32,
+                },
+                _ => Instr::Node(i as u32),
+            }
+        };
+        assert!(
+            inner.values.len() < u32::MAX as usize,
+            "RecordedFn: arena too large for a replay program"
+        );
+        let program = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<Instr> {
+            let need = needed(roots);
+            (0..len)
+                .filter(|&i| {
+                    let op = inner.nodes[i].op;
+                    // Reshapes read their input's values in place (`alias_reshapes`).
+                    need[i]
+                        && canon[i] as usize == i
+                        && !op.is_leaf()
+                        && op != Op::Layout(Layout::Reshape)
+                        && keep(i)
+                })
+                .map(instr)
+                .collect()
+        };
+        let mut grad_roots = grads.to_vec();
+        grad_roots.push(output);
+        let hess_col = program(hvp, &|i| on_v[i]);
+        let dir_slots = leaf_slots(inner, direction);
+        let hvp_canon: Vec<u32> = hvp.iter().map(|&i| canon[i as usize]).collect();
+        let lanes = Lanes::compile(inner, &hess_col, &dir_slots, &hvp_canon, dir_slots.len());
+        let fast = |p: Vec<Instr>| p.into_iter().map(Fast::from).collect::<Vec<Fast>>();
+        Programs {
+            value: fast(program(&[output], &|i| on_x[i])),
+            grad: fast(program(&grad_roots, &|i| on_x[i])),
+            hvp: fast(program(hvp, &|i| on_x[i] || on_v[i])),
+            hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i])),
+            hess_col: fast(hess_col),
+            dir_slots,
+            lanes,
+            canon,
+            ..Programs::default()
+        }
+    }
+}
+
+#[cfg(all(test, feature = "rayon"))]
+mod tests {
+    use super::RecordedFn;
+
+    fn bits(m: &crate::Matrix) -> Vec<u64> {
+        m.as_slice().iter().map(|v| v.to_bits()).collect()
+    }
+
+    #[test]
+    fn parallel_hessians_are_the_serial_ones_bit_for_bit() {
+        let x: Vec<f64> = (0..48).map(|i| (i as f64 * 0.37).sin()).collect();
+        // One scalar Var per coordinate: the all-columns lane program.
+        let f = crate::function(|x| {
+            x.windows(2)
+                .map(|p| (p[0] * p[1]).tanh() + p[0].exp() * p[1].square())
+                .reduce(|a, b| a + b)
+                .unwrap()
+        });
+        let rec = RecordedFn::new(f, &x);
+        let (mut par, mut ser) = (
+            rec.clone().with_parallel_min_dim(2),
+            rec.with_parallel_min_dim(usize::MAX),
+        );
+        assert_eq!(bits(&par.hessian(&x)), bits(&ser.hessian(&x)));
+        // One vector Var: generic nodes, the column program on copies of the arena.
+        let g = crate::vector::function(|w| {
+            let m = w.reshape(&[6, 8]);
+            (m.matmul(m.t()).tanh() * 0.5).sum() + w.sigmoid().ln().sum()
+        });
+        let rec = RecordedFn::new_vector(g, &x);
+        let (mut par, mut ser) = (
+            rec.clone().with_parallel_min_dim(2),
+            rec.with_parallel_min_dim(usize::MAX),
+        );
+        assert_eq!(bits(&par.hessian(&x)), bits(&ser.hessian(&x)));
+    }
+}
+
+#[cfg(test)]
+mod vector_tests {
+    use super::RecordedFn;
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    #[test]
+    fn long_vector_recordings_replay_bit_for_bit() {
+        // Long elementwise chains around reshapes (aliased, see `alias_reshapes`) and slices.
+        let f = crate::vector::function(|w| {
+            let n = w.len();
+            let m = w.reshape(&[n / 2, 2]);
+            let (a, b) = (m.slice(1, 0, 1), m.slice(1, 1, 1));
+            let r = (b - a.square()).square() * 100.0 + (1.0 - a).square();
+            (r.tanh() * a.exp() + (b * 0.5).sigmoid().ln()).sum() + w.sin().square().mean()
+        });
+        let x0: Vec<f64> = (0..9000).map(|i| ((i * 7 % 13) as f64 - 6.0) / 5.0).collect();
+        let x1: Vec<f64> = x0.iter().map(|v| v * 0.9 + 0.05).collect();
+        let v: Vec<f64> = (0..9000).map(|k| 1.0 + (k % 10) as f64 / 10.0).collect();
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        let (val, g) = rec.value_and_grad(&x1);
+        let (val2, g2) = crate::vector::value_and_grad(f, &x1);
+        assert_eq!(val.to_bits(), val2.to_bits());
+        assert_eq!(bits(&g), bits(&g2));
+        assert_eq!(bits(&rec.hvp(&x1, &v)), bits(&crate::vector::hvp(f, &x1, &v)));
     }
 }

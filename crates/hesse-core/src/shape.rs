@@ -91,6 +91,39 @@ pub(crate) fn for_each_broadcast(out: &[usize], strides: &[usize], mut f: impl F
     }
 }
 
+/// [`for_each_broadcast`] for two operands at once: calls `f(out_index, offset_a, offset_b)`,
+/// without allocating.
+pub(crate) fn for_each_broadcast2(
+    out: &[usize],
+    sa: &[usize],
+    sb: &[usize],
+    mut f: impl FnMut(usize, usize, usize),
+) {
+    let n = numel(out);
+    if n == 0 {
+        return;
+    }
+    let rank = out.len();
+    let mut idx: SmallVec<[usize; 4]> = SmallVec::from_elem(0, rank);
+    let (mut oa, mut ob) = (0usize, 0usize);
+    for i in 0..n {
+        f(i, oa, ob);
+        let mut axis = rank;
+        while axis > 0 {
+            axis -= 1;
+            idx[axis] += 1;
+            oa += sa[axis];
+            ob += sb[axis];
+            if idx[axis] < out[axis] {
+                break;
+            }
+            oa -= sa[axis] * out[axis];
+            ob -= sb[axis] * out[axis];
+            idx[axis] = 0;
+        }
+    }
+}
+
 /// Formats a shape the way panic messages print it: `[2, 3]`.
 pub(crate) fn fmt_shape(shape: &[usize]) -> String {
     format!("{shape:?}")

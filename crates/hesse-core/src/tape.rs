@@ -327,12 +327,35 @@ impl Tape {
         crate::backward::vjp(self, y, wrt, seed)
     }
 
-    pub(crate) fn node(&self, id: u32) -> Node {
-        self.inner.borrow().nodes[id as usize].clone()
-    }
-
     pub(crate) fn shape_of(&self, id: u32) -> Shape {
         self.inner.borrow().nodes[id as usize].shape.clone()
+    }
+}
+
+thread_local! {
+    /// Arenas of finished scratch tapes, kept for reuse by [`Tape::scratch`].
+    static POOL: RefCell<Vec<TapeInner>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Arenas larger than this many nodes are not kept for reuse.
+const POOL_MAX_NODES: usize = 1 << 16;
+
+impl Tape {
+    /// Runs `f` on an empty tape whose arena is reused from earlier calls on this thread, so
+    /// the functional transforms (`grad`, `hvp`, …) do not allocate a fresh arena per call.
+    pub(crate) fn scratch<R>(f: impl FnOnce(&Tape) -> R) -> R {
+        let inner = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
+        let tape = Tape {
+            inner: RefCell::new(inner),
+        };
+        let out = f(&tape);
+        let mut inner = tape.inner.into_inner();
+        if inner.nodes.capacity() <= POOL_MAX_NODES {
+            inner.nodes.clear();
+            inner.values.clear();
+            POOL.with(|p| p.borrow_mut().push(inner));
+        }
+        out
     }
 }
 

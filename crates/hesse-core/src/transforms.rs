@@ -143,12 +143,13 @@ pub fn value_and_grad<F>(f: F, x: &[f64]) -> (f64, Vec<f64>)
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let tape = Tape::new();
-    let xs = tape.vars(x);
-    let y = f(&xs);
-    check_scalar(&y, "value_and_grad");
-    let g = tape.grad(y, &xs);
-    (y.value(), flat_values(&g))
+    Tape::scratch(|tape| {
+        let xs = tape.vars(x);
+        let y = f(&xs);
+        check_scalar(&y, "value_and_grad");
+        let g = tape.grad(y, &xs);
+        (y.value(), flat_values(&g))
+    })
 }
 
 /// The Hessian-vector product `H(x)·v`, reverse-over-reverse, without forming `H`.
@@ -172,13 +173,14 @@ where
         x.len(),
         v.len()
     );
-    let tape = Tape::new();
-    let xs = tape.vars(x);
-    let y = f(&xs);
-    check_scalar(&y, "hvp");
-    let g = tape.grad(y, &xs);
-    let gv = dot_with(&tape, &g, v);
-    flat_values(&tape.grad(gv, &xs))
+    Tape::scratch(|tape| {
+        let xs = tape.vars(x);
+        let y = f(&xs);
+        check_scalar(&y, "hvp");
+        let g = tape.grad(y, &xs);
+        let gv = dot_with(tape, &g, v);
+        flat_values(&tape.grad(gv, &xs))
+    })
 }
 
 /// The exact Hessian of `f` at `x`, exactly symmetric.
@@ -204,11 +206,12 @@ pub fn hessian_to<F>(f: F, x: &[f64], out: &mut Matrix)
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let tape = Tape::new();
-    let xs = tape.vars(x);
-    let y = f(&xs);
-    check_scalar(&y, "hessian");
-    hessian_into(&tape, y, &xs, out);
+    Tape::scratch(|tape| {
+        let xs = tape.vars(x);
+        let y = f(&xs);
+        check_scalar(&y, "hessian");
+        hessian_into(tape, y, &xs, out);
+    })
 }
 
 /// The Jacobian of a vector function: row i holds the gradient of output element i (outputs
@@ -295,12 +298,13 @@ pub mod vector {
     where
         F: for<'t> Fn(Var<'t>) -> Var<'t>,
     {
-        let tape = Tape::new();
-        let w = tape.vector(x);
-        let y = f(w);
-        check_scalar(&y, "value_and_grad");
-        let g = tape.grad(y, &[w]);
-        (y.value(), g[0].to_vec())
+        Tape::scratch(|tape| {
+            let w = tape.vector(x);
+            let y = f(w);
+            check_scalar(&y, "value_and_grad");
+            let g = tape.grad(y, &[w]);
+            (y.value(), g[0].to_vec())
+        })
     }
 
     /// The Hessian-vector product `H(x)·v`.
@@ -321,13 +325,14 @@ pub mod vector {
             x.len(),
             v.len()
         );
-        let tape = Tape::new();
-        let w = tape.vector(x);
-        let y = f(w);
-        check_scalar(&y, "hvp");
-        let g = tape.grad(y, &[w]);
-        let gv = dot_with(&tape, &g, v);
-        tape.grad(gv, &[w])[0].to_vec()
+        Tape::scratch(|tape| {
+            let w = tape.vector(x);
+            let y = f(w);
+            check_scalar(&y, "hvp");
+            let g = tape.grad(y, &[w]);
+            let gv = dot_with(tape, &g, v);
+            tape.grad(gv, &[w])[0].to_vec()
+        })
     }
 
     /// The exact Hessian of `f` at `x`, exactly symmetric.
@@ -340,12 +345,13 @@ pub mod vector {
     where
         F: for<'t> Fn(Var<'t>) -> Var<'t>,
     {
-        let tape = Tape::new();
-        let w = tape.vector(x);
-        let y = f(w);
-        check_scalar(&y, "hessian");
         let mut out = Matrix::zeros(x.len(), x.len());
-        hessian_into(&tape, y, &[w], &mut out);
+        Tape::scratch(|tape| {
+            let w = tape.vector(x);
+            let y = f(w);
+            check_scalar(&y, "hessian");
+            hessian_into(tape, y, &[w], &mut out);
+        });
         out
     }
 

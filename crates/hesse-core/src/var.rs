@@ -91,6 +91,11 @@ impl<'t> Var<'t> {
         self.tape.shape_of(self.id)
     }
 
+    /// Whether the shape is exactly `shape` (without copying it out).
+    pub(crate) fn has_shape(&self, shape: &[usize]) -> bool {
+        self.tape.inner.borrow().nodes[self.id as usize].shape.as_slice() == shape
+    }
+
     /// Number of elements.
     pub fn len(&self) -> usize {
         numel(&self.tape.shape_of(self.id))

@@ -5,7 +5,7 @@
 //! through the zero-derivative mask [`Binary::MaxMask`].
 
 use crate::ops::Op;
-use crate::shape::{Shape, broadcast_shapes, broadcast_strides, fmt_shape, for_each_broadcast};
+use crate::shape::{Shape, broadcast_shapes, broadcast_strides, fmt_shape, for_each_broadcast2};
 use crate::tape::Inputs;
 use crate::var::Var;
 
@@ -83,7 +83,7 @@ impl Binary {
     }
 
     /// The forward kernel on one pair of elements.
-    #[inline]
+    #[inline(always)]
     pub fn eval(&self, a: f64, b: f64) -> f64 {
         match *self {
             Binary::Add => a + b,
@@ -135,40 +135,23 @@ impl Binary {
 
     pub(crate) fn forward(
         &self,
-        (a, sa): (&[f64], &[usize]),
-        (b, sb): (&[f64], &[usize]),
+        a: (&[f64], &[usize]),
+        b: (&[f64], &[usize]),
         out: &mut [f64],
         out_shape: &[usize],
     ) {
-        let n = out.len();
-        if a.len() == n && b.len() == n {
-            for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
-                *o = self.eval(x, y);
-            }
-        } else if a.len() == 1 && b.len() == n {
-            for (o, &y) in out.iter_mut().zip(b) {
-                *o = self.eval(a[0], y);
-            }
-        } else if b.len() == 1 && a.len() == n {
-            for (o, &x) in out.iter_mut().zip(a) {
-                *o = self.eval(x, b[0]);
-            }
-        } else if a.len() == n && is_trailing(sb, out_shape) {
-            // b repeats along the leading axes, e.g. a bias row added to every sample.
-            for (row_o, row_a) in out.chunks_exact_mut(b.len()).zip(a.chunks_exact(b.len())) {
-                for ((o, &x), &y) in row_o.iter_mut().zip(row_a).zip(b) {
-                    *o = self.eval(x, y);
+        // One copy of the loops per variant: `eval` inlines with the variant known, so the
+        // per-element `match` folds away and the loops can vectorise.
+        macro_rules! each {
+            ($($v:ident $(($p:ident))?),* $(,)?) => {
+                match *self {
+                    $(Binary::$v $(($p))? => {
+                        broadcast_loops(a, b, out, out_shape, |x, y| Binary::$v $(($p))?.eval(x, y))
+                    })*
                 }
-            }
-        } else {
-            let stra = broadcast_strides(sa, out_shape);
-            let strb = broadcast_strides(sb, out_shape);
-            let mut offs_a = Vec::with_capacity(n);
-            for_each_broadcast(out_shape, &stra, |_, o| offs_a.push(o));
-            for_each_broadcast(out_shape, &strb, |i, ob| {
-                out[i] = self.eval(a[offs_a[i]], b[ob]);
-            });
+            };
         }
+        each!(Add, Sub, Mul, Div, Pow, Max, Min, MaxMask, Cmp(c));
     }
 
     /// The VJP for input `k` (0 = a, 1 = b); `None` means zero.
@@ -220,7 +203,49 @@ impl Binary {
             }
             Binary::MaxMask | Binary::Cmp(_) => return None,
         };
-        Some(full.sum_to(&target.shape()))
+        // Scalars (the common case) need no reduction and no shape copy.
+        if full.has_shape(&[]) && target.has_shape(&[]) {
+            return Some(full);
+        }
+        Some(full.sum_to(&target.shape_small()))
+    }
+}
+
+/// `out[i] = f(a[i], b[i])` with numpy broadcasting, fast paths first.
+#[inline(always)]
+fn broadcast_loops(
+    (a, sa): (&[f64], &[usize]),
+    (b, sb): (&[f64], &[usize]),
+    out: &mut [f64],
+    out_shape: &[usize],
+    f: impl Fn(f64, f64) -> f64,
+) {
+    let n = out.len();
+    if a.len() == n && b.len() == n {
+        for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+            *o = f(x, y);
+        }
+    } else if a.len() == 1 && b.len() == n {
+        let x = a[0];
+        for (o, &y) in out.iter_mut().zip(b) {
+            *o = f(x, y);
+        }
+    } else if b.len() == 1 && a.len() == n {
+        let y = b[0];
+        for (o, &x) in out.iter_mut().zip(a) {
+            *o = f(x, y);
+        }
+    } else if a.len() == n && is_trailing(sb, out_shape) {
+        // b repeats along the leading axes, e.g. a bias row added to every sample.
+        for (row_o, row_a) in out.chunks_exact_mut(b.len()).zip(a.chunks_exact(b.len())) {
+            for ((o, &x), &y) in row_o.iter_mut().zip(row_a).zip(b) {
+                *o = f(x, y);
+            }
+        }
+    } else {
+        let stra = broadcast_strides(sa, out_shape);
+        let strb = broadcast_strides(sb, out_shape);
+        for_each_broadcast2(out_shape, &stra, &strb, |i, oa, ob| out[i] = f(a[oa], b[ob]));
     }
 }
 

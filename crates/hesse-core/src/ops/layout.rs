@@ -59,10 +59,17 @@ impl Layout {
                 let (x, sx) = ins[0];
                 let (outer, len_in, inner) = split_axis(sx, axis);
                 let len_out = out_shape[axis];
-                for o in 0..outer {
-                    let src = (o * len_in + start) * inner;
-                    out[o * len_out * inner..(o + 1) * len_out * inner]
-                        .copy_from_slice(&x[src..src + len_out * inner]);
+                let run = len_out * inner;
+                if run == 1 {
+                    // One element per row (a column of a matrix): a strided gather.
+                    for (o, v) in out.iter_mut().enumerate() {
+                        *v = x[o * len_in + start];
+                    }
+                } else {
+                    for o in 0..outer {
+                        let src = (o * len_in + start) * inner;
+                        out[o * run..(o + 1) * run].copy_from_slice(&x[src..src + run]);
+                    }
                 }
             }
             Layout::Pad { axis, start } => {
@@ -70,10 +77,17 @@ impl Layout {
                 out.iter_mut().for_each(|o| *o = 0.0);
                 let (outer, len_in, inner) = split_axis(sx, axis);
                 let len_out = out_shape[axis];
-                for o in 0..outer {
-                    let dst = (o * len_out + start) * inner;
-                    out[dst..dst + len_in * inner]
-                        .copy_from_slice(&x[o * len_in * inner..(o + 1) * len_in * inner]);
+                let run = len_in * inner;
+                if run == 1 {
+                    // One element per row: a strided scatter.
+                    for (o, &v) in x.iter().enumerate() {
+                        out[o * len_out + start] = v;
+                    }
+                } else {
+                    for o in 0..outer {
+                        let dst = (o * len_out + start) * inner;
+                        out[dst..dst + run].copy_from_slice(&x[o * run..(o + 1) * run]);
+                    }
                 }
             }
             Layout::Concat { axis } => {

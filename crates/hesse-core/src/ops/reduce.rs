@@ -138,10 +138,10 @@ impl<'t> Var<'t> {
     /// ```
     #[track_caller]
     pub fn sum_to(self, shape: &[usize]) -> Var<'t> {
-        let own = self.shape_small();
-        if own.as_slice() == shape {
+        if self.has_shape(shape) {
             return self;
         }
+        let own = self.shape_small();
         assert!(
             broadcasts_to(shape, &own),
             "sum_to: cannot reduce {} to {}",
@@ -168,10 +168,10 @@ impl<'t> Var<'t> {
     /// ```
     #[track_caller]
     pub fn broadcast_to(self, shape: &[usize]) -> Var<'t> {
-        let own = self.shape_small();
-        if own.as_slice() == shape {
+        if self.has_shape(shape) {
             return self;
         }
+        let own = self.shape_small();
         assert!(
             broadcasts_to(&own, shape),
             "broadcast_to: cannot broadcast {} to {}",

@@ -171,7 +171,7 @@ impl Unary {
     }
 
     /// The forward kernel on one element.
-    #[inline]
+    #[inline(always)]
     pub fn eval(&self, x: f64) -> f64 {
         match *self {
             Unary::Neg => -x,
@@ -229,9 +229,46 @@ impl Unary {
     }
 
     pub(crate) fn forward(&self, x: &[f64], out: &mut [f64]) {
-        for (o, &v) in out.iter_mut().zip(x) {
-            *o = self.eval(v);
+        // One loop per variant: `eval` inlines with the variant known, so the per-element
+        // `match` folds away and the loop can vectorise.
+        macro_rules! each {
+            ($($v:ident $(($p:ident))?),* $(,)?) => {
+                match *self {
+                    $(Unary::$v $(($p))? => {
+                        for (o, &v) in out.iter_mut().zip(x) {
+                            *o = Unary::$v $(($p))?.eval(v);
+                        }
+                    })*
+                }
+            };
         }
+        each!(
+            Neg,
+            Exp,
+            Ln,
+            Ln1p,
+            Sqrt,
+            Sin,
+            Cos,
+            Tan,
+            Tanh,
+            Sigmoid,
+            Softplus,
+            LogSigmoid,
+            Relu,
+            Abs,
+            Square,
+            Recip,
+            Step,
+            Sign,
+            Powi(n),
+            Powf(c),
+            AddScalar(c),
+            RSubScalar(c),
+            MulScalar(c),
+            DivScalar(c),
+            RDivScalar(c),
+        );
     }
 
     /// The VJP: the cotangent of the input given the output cotangent `g`, the input `x` and
