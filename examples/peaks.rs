@@ -25,20 +25,20 @@
 //! basins: 625 starts, 100 steps each at lr 0.01
 //!   293 distinct end points after rounding to 2 decimals (W5: 293)
 //!   largest bins: (0.23, -1.63) ×151, (-1.35, 0.2) ×118, (0.3, 0.32) ×50, (-1.35, 0.21) ×9, (0.3, 0.31) ×5
-//!   within 0.05 of a minimum: global 155, left 133, poor 57; not converged 280
+//!   within 0.05 of a minimum: global 155, left 133, poor 57; farther 280
 //! ```
 //!
 //! Pictures, in `OUT_DIR` (default `target/hesse-out`): `peaks-descent.svg` (heat map with the
 //! two 1000-step runs), `peaks-learning-rates.svg` (the four learning rates from [0, 1.4]),
 //! `peaks-learning-rates-loss.svg` (f per step for each), `peaks-basins.svg` (the 25×25
-//! basins-of-attraction map).
+//! basins-of-attraction map), `peaks-surface.svg` (the surface in 3-D, as the seed draws it).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use hesse::Var;
 use hesse_optim::{GradientDescent, NewtonCg, Options, Report, Trajectory as Record, VarObjective, minimize};
-use hesse_plot::{BasinMap, ContourPlot, Grid, LossCurves, Render, Shading, Trajectory};
+use hesse_plot::{BasinMap, ContourPlot, Grid, LossCurves, Render, Shading, SurfacePlot, Trajectory};
 use rand::{Rng, SeedableRng};
 
 /// Learning rate of the seed's runs and of the basin map.
@@ -227,7 +227,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         per[*k] += 1;
     }
     println!(
-        "  within {BASIN_TOL} of a minimum: global {}, left {}, poor {}; not converged {}",
+        "  within {BASIN_TOL} of a minimum: global {}, left {}, poor {}; farther {}",
         per[0],
         per[1],
         per[2],
@@ -306,6 +306,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_axis_labels("step", "f(x, y)")
         .render_to(out.join("peaks-learning-rates-loss.svg"))?,
     );
+    // the seed's "3D surface plot for fun", as a picture worth keeping
+    files.push(
+        SurfacePlot::from_fn(
+            Grid::new((-3.0, 3.0), (-3.0, 3.0)).with_resolution(60, 60),
+            peaks_value,
+        )
+        .with_title("peaks: the surface")
+        .render_to(out.join("peaks-surface.svg"))?,
+    );
     // cell centres of this grid are exactly linspace(−2.5, 2.5, 25) (up to rounding)
     let h = 5.0 / (BASIN_N - 1) as f64;
     let grid = Grid::new((-2.5 - h / 2.0, 2.5 + h / 2.0), (-2.5 - h / 2.0, 2.5 + h / 2.0))
@@ -326,6 +335,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .zip(&minima)
                     .map(|(n, m)| (format!("{n} min {}", label(*m)), (m[0], m[1]))),
             )
+            .with_unassigned_label(format!("ended farther than {BASIN_TOL} from a minimum"))
             .render_to(out.join("peaks-basins.svg"))?,
     );
     for f in files {

@@ -47,6 +47,7 @@ pub struct BasinMap {
     y_label: String,
     legend: LegendPosition,
     size: (u32, u32),
+    unassigned: String,
 }
 
 impl BasinMap {
@@ -70,6 +71,7 @@ impl BasinMap {
             y_label: "y".into(),
             legend: LegendPosition::default(),
             size: (980, 760),
+            unassigned: "did not converge".into(),
         }
     }
 
@@ -137,6 +139,25 @@ impl BasinMap {
     pub fn with_axis_labels(mut self, x: impl Into<String>, y: impl Into<String>) -> Self {
         self.x_label = x.into();
         self.y_label = y.into();
+        self
+    }
+
+    /// Sets the legend's words for starts without a basin (id `None`; default "did not
+    /// converge"), e.g. the criterion that assigns basins when it is not convergence.
+    ///
+    /// ```
+    /// use hesse_plot::{BasinMap, Grid, Render};
+    /// # fn main() -> Result<(), hesse_plot::PlotError> {
+    /// let grid = Grid::new((0.0, 1.0), (0.0, 1.0)).with_resolution(2, 2);
+    /// let svg = BasinMap::new(grid, vec![Some(0), None, Some(0), Some(0)])
+    ///     .with_attractor("a", (0.2, 0.5))
+    ///     .with_unassigned_label("farther than 0.05 from a minimum")
+    ///     .to_svg()?;
+    /// assert!(svg.contains("farther than 0.05 from a minimum: 1 (25.0%)"));
+    /// # Ok(()) }
+    /// ```
+    pub fn with_unassigned_label(mut self, label: impl Into<String>) -> Self {
+        self.unassigned = label.into();
         self
     }
 
@@ -212,7 +233,7 @@ impl BasinMap {
             .collect();
         if none > 0 {
             entries.push(Entry::new(
-                format!("did not converge: {none} ({})", pct(none)),
+                format!("{}: {none} ({})", self.unassigned, pct(none)),
                 Swatch::Fill(NO_BASIN),
             ));
         }

@@ -1,5 +1,5 @@
 //! SVG pictures for hesse: filled contours with optimizer trajectories, basins of attraction,
-//! decision boundaries, loss curves, eigenvalue spectra and 1-D slices.
+//! decision boundaries, loss curves, eigenvalue spectra, 1-D slices and 3-D surfaces.
 //!
 //! The crate takes plain `f64` data — closures `Fn(f64, f64) -> f64`, slices of points, named
 //! series — and depends on no other hesse crate, so any caller can use it. Every picture is a
@@ -32,6 +32,7 @@
 //! | [`LossCurves`] | named series per iteration, linear/log/symlog y ([`Scale`]) |
 //! | [`Spectrum`] | sorted eigenvalues as stems, signs coloured, optional symlog |
 //! | [`SlicePlot`] | `t ↦ f(x + t·d)` with `t = 0` and the lowest point marked |
+//! | [`SurfacePlot`] | `f(x, y)` as a shaded 3-D surface, painted back to front |
 //!
 //! # Design notes
 //!
@@ -73,6 +74,7 @@ mod output;
 mod scale;
 mod slice;
 mod spectrum;
+mod surface;
 mod trajectory;
 
 pub use basins::BasinMap;
@@ -87,4 +89,5 @@ pub use output::{DEFAULT_OUT_DIR, Render};
 pub use scale::Scale;
 pub use slice::SlicePlot;
 pub use spectrum::Spectrum;
+pub use surface::SurfacePlot;
 pub use trajectory::Trajectory;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use hesse_plot::{
     BasinMap, ColorScale, ContourPlot, DecisionPanel, DecisionPlot, Grid, LegendPosition, LossCurves,
-    PlotError, Render, Scale, SlicePlot, Spectrum, Trajectory,
+    PlotError, Render, Scale, SlicePlot, Spectrum, SurfacePlot, Trajectory,
 };
 
 /// One fixed folder per test (re-runs overwrite instead of piling up).
@@ -210,6 +210,66 @@ fn slice_marks_the_current_point() {
         &path,
         &["Slice", "x (t = 0): f = 24.2", "lowest: t = ", ">t</text>"],
     );
+}
+
+#[test]
+fn surface_has_every_quad_captions_and_y_ticks_in_y_units() {
+    let dir = out_dir("surface");
+    let grid = Grid::new((-3.0, 3.0), (-2.0, 2.0)).with_resolution(20, 16);
+    let path = SurfacePlot::from_fn(grid, |x, y| x * (-(x * x) - y * y).exp())
+        .with_title("Surface")
+        .with_axis_labels("w0", "w1", "loss")
+        .render_to(&dir)
+        .unwrap();
+    let svg = assert_svg(
+        &path,
+        &[
+            "Surface",
+            ">w0</text>",
+            ">w1</text>",
+            ">loss</text>",
+            ">-2</text>",
+            ">2</text>",
+        ],
+    );
+    assert_eq!(polygon_rows(&svg).len(), 19 * 15);
+}
+
+/// Mean pixel row of every surface quad (`<polygon … points="u,v u,v …">`, not the light
+/// grey axis panels), in drawing order.
+fn polygon_rows(svg: &str) -> Vec<f64> {
+    svg.split("<polygon ")
+        .skip(1)
+        .filter(|rest| !rest.starts_with("opacity=\"1\" fill=\"#F6F6F6\""))
+        .map(|rest| {
+            let rest = &rest[rest.find("points=\"").unwrap() + 8..];
+            let pts = &rest[..rest.find('"').unwrap()];
+            let vs: Vec<f64> = pts
+                .split_whitespace()
+                .map(|p| p.split(',').nth(1).unwrap().parse().unwrap())
+                .collect();
+            vs.iter().sum::<f64>() / vs.len() as f64
+        })
+        .collect()
+}
+
+#[test]
+fn surface_quads_are_painted_back_to_front() {
+    // A flat surface seen from above: the nearer a quad, the lower it is on the screen, so the
+    // painter's order must go down the picture (up to integer rounding of depths and pixels).
+    let grid = Grid::new((0.0, 1.0), (0.0, 1.0)).with_resolution(12, 12);
+    let svg = SurfacePlot::from_fn(grid, |_, _| 0.0).to_svg().unwrap();
+    let rows = polygon_rows(&svg);
+    assert_eq!(rows.len(), 11 * 11);
+    for w in rows.windows(2) {
+        assert!(
+            w[1] >= w[0] - 3.0,
+            "a nearer quad was painted first: rows {} then {}",
+            w[0],
+            w[1]
+        );
+    }
+    assert!(rows[rows.len() - 1] > rows[0] + 100.0);
 }
 
 #[test]
