@@ -294,6 +294,8 @@ impl Unary {
             Unary::Step | Unary::Sign => return None,
             Unary::Powi(0) => return None,
             Unary::Powi(1) => g,
+            // n − 1 would overflow: n xⁿ⁻¹ = n xⁿ / x
+            Unary::Powi(i32::MIN) => g * x.powi(i32::MIN) / x * f64::from(i32::MIN),
             Unary::Powi(n) => g * x.powi(n - 1) * f64::from(n),
             Unary::Powf(0.0) => return None,
             Unary::Powf(c) => g * x.powf(c - 1.0) * c,
@@ -497,10 +499,12 @@ impl<'t> Var<'t> {
         self.unary(Unary::Sign)
     }
 
-    /// Integer power xⁿ. d/dx = n xⁿ⁻¹ (zero for n = 0). Negative n needs x ≠ 0.
+    /// Integer power xⁿ. d/dx = n xⁿ⁻¹ (zero for n = 0). Negative n needs x ≠ 0. Every
+    /// `i32` is allowed, `i32::MIN` included.
     ///
     /// ```
     /// assert_eq!(hesse_core::grad(|x| x[0].powi(3), &[2.0]), [12.0]);
+    /// assert_eq!(hesse_core::grad(|x| x[0].powi(i32::MIN), &[-1.0]), [2147483648.0]);
     /// ```
     pub fn powi(self, n: i32) -> Var<'t> {
         self.unary(Unary::Powi(n))
