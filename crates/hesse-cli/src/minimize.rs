@@ -212,6 +212,7 @@ fn status_name(s: &Status) -> &'static str {
         Status::NonFinite => "non_finite",
         Status::Diverged => "diverged",
         Status::NoProgress { .. } => "no_progress",
+        Status::UnboundedBelow => "unbounded_below",
         Status::StoppedByObserver => "stopped_by_observer",
         _ => "other",
     }

@@ -13,6 +13,11 @@
 //! error while ∇f ≠ 0, the run ends with [`Status::NoProgress`] (or [`Status::NonFinite`] if
 //! the last trials were non-finite): f can no longer be decreased in f64 arithmetic.
 //!
+//! When a step of the largest radius Δ_max along a direction of non-positive curvature is
+//! accepted with ρ > ¾, the run ends with [`Status::UnboundedBelow`] after taking it: the
+//! model is unbounded along that direction and f followed it, so every further step would do
+//! the same (a linear f, −‖x‖², x³ far left).
+//!
 //! # Defaults
 //! Δ₀ = 1, Δ_max = 1e10, η = 0.15 (scipy's `trust-ncg`), at most 2n + 10 CG iterations.
 //!
@@ -197,6 +202,9 @@ impl Solver for NewtonCg {
         } else {
             f64::NEG_INFINITY
         };
+        // A full step of the largest radius along non-positive curvature that f followed as
+        // predicted: the next steps will do the same, f decreasing by about as much forever.
+        let unbounded = cg.exit == CgExit::NegativeCurvature && self.radius >= self.radius_max && rho > 0.75;
         if rho < 0.25 {
             self.radius = 0.25 * pnorm;
         } else if rho > 0.75 && cg.exit != CgExit::Converged && cg.exit != CgExit::MaxIterations {
@@ -207,7 +215,11 @@ impl Solver for NewtonCg {
             x.copy_from_slice(&self.x_trial);
             g.copy_from_slice(&self.g_trial);
             *fx = f_trial;
-            return Ok(Step::Accepted);
+            return Ok(if unbounded {
+                Step::Stop(Status::UnboundedBelow)
+            } else {
+                Step::Accepted
+            });
         }
         let xnorm = norm2(state.x());
         if self.radius < 1e-14 * xnorm.max(1.0) {

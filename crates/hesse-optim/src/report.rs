@@ -46,6 +46,11 @@ pub enum Status {
         /// Why.
         hint: String,
     },
+    /// f looks unbounded below: a trust-region method took a full step of the largest radius
+    /// along a direction of non-positive curvature and f fell as the model predicted. The
+    /// report's `x` is the point after that step. (Line-search methods say the same with
+    /// [`Status::LineSearchFailed`] and [`HINT_UNBOUNDED`](crate::HINT_UNBOUNDED).)
+    UnboundedBelow,
     /// An [`Observer`](crate::Observer) asked to stop.
     StoppedByObserver,
 }
@@ -77,6 +82,10 @@ impl fmt::Display for Status {
                 f.write_str("diverged: f grew beyond the divergence limit; try a smaller step")
             }
             Status::NoProgress { hint } => write!(f, "no progress: {hint}"),
+            Status::UnboundedBelow => f.write_str(
+                "stopped: f looks unbounded below (a step of the largest trust radius along \
+                 non-positive curvature decreased f as predicted)",
+            ),
             Status::StoppedByObserver => f.write_str("stopped by an observer"),
         }
     }

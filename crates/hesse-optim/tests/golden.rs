@@ -236,3 +236,32 @@ fn an_objective_unbounded_below_is_diagnosed_as_such() {
     }
     assert!(r.status.to_string().contains("unbounded below"), "{r}");
 }
+
+#[test]
+fn newton_cg_says_unbounded_below_instead_of_running_out_of_iterations() {
+    // A plane, −x², and x³ from the left: each is unbounded below along non-positive
+    // curvature; Newton-CG grows its radius to Δ_max and stops there.
+    fn plane<'t>(x: &[Var<'t>]) -> Var<'t> {
+        x[0] - 2.0 * x[1]
+    }
+    fn cap<'t>(x: &[Var<'t>]) -> Var<'t> {
+        -x[0].powi(2) - x[1].powi(2)
+    }
+    fn cubic<'t>(x: &[Var<'t>]) -> Var<'t> {
+        x[0].powi(3) + x[1].powi(2)
+    }
+    let opts = Options::default();
+    for (name, x0, f) in [
+        ("plane", [0.0, 0.0], plane as for<'t> fn(&[Var<'t>]) -> Var<'t>),
+        ("cap", [1.0, -0.5], cap),
+        ("cubic", [-1.0, 0.3], cubic),
+    ] {
+        let r = minimize(&mut VarObjective::new(2, f), &mut NewtonCg::new(), &x0, &opts).unwrap();
+        assert_eq!(r.status, Status::UnboundedBelow, "{name}: {r}");
+        assert!(r.iterations < 100, "{name}: {r}");
+        assert!(r.f < -1e9 && r.f.is_finite(), "{name}: {r}");
+    }
+    // A bounded problem with negative curvature on the way still converges.
+    let r = minimize(&mut VarObjective::new(2, rosen), &mut NewtonCg::new(), &X0, &opts).unwrap();
+    assert!(r.status.is_converged(), "{r}");
+}
