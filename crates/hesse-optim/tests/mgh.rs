@@ -13,10 +13,85 @@
 //! MGH17 certified values) and the GSL multifit test suite / More–Wild benchmark collection,
 //! which agree with the paper's printed digits.
 //!
-//! The table of evaluation counts prints with `cargo test -p hesse-optim --test mgh -- --nocapture`.
+//! The table of evaluation counts prints with `cargo test -p hesse-optim --test mgh -- --nocapture`,
+//! followed by hesse's L-BFGS next to scipy's L-BFGS-B and argmin's L-BFGS on the same problems
+//! (`benches/peers/mgh`, published in `crates/hesse-optim/MGH.md`).
 
 use hesse_core::Var;
 use hesse_optim::{Lbfgs, NewtonCg, Objective, Options, Report, Solver, VarObjective, minimize};
+
+/// A peer's row: (problem, f(x₀) as the peer's own code computes it, then nfev and whether the
+/// published f* was reached, first at [`tight_options`] and then at scipy's defaults).
+type PeerRow = (&'static str, f64, usize, bool, usize, bool);
+
+// Output of `benches/peers/mgh/mgh_scipy.py` (scipy 1.17.1 L-BFGS-B, maxcor = 10), its
+// default preset (gtol 1e-11 on ‖g‖∞, ftol 0, maxiter 5000, maxfun 15000) and
+// `--preset scipy-default` (gtol 1e-5, ftol 2.22e-9).
+const SCIPY: &[PeerRow] = &[
+    ("rosenbrock", 24.199999999999996, 47, true, 44, true),
+    ("freudenstein-roth", 400.5, 22, true, 20, true),
+    ("powell-badly-scaled", 1.1352617173483783, 107, false, 4, false),
+    ("brown-badly-scaled", 999998000003.0, 28, true, 25, true),
+    ("beale", 14.203125, 18, true, 16, true),
+    ("jennrich-sampson", 4171.306161960493, 24, false, 24, false),
+    ("bard", 41.681695861678, 39, true, 24, true),
+    ("gaussian", 3.888106991166684e-06, 13, true, 4, false),
+    ("meyer", 1693607809.4361453, 649, false, 33, false),
+    ("box-3d", 1031.1538106093983, 41, true, 38, true),
+    ("powell-singular", 215.00000000000003, 94, true, 30, false),
+    ("wood", 19192.0, 121, true, 20, false),
+    ("kowalik-osborne", 0.00531317227210854, 39, true, 34, false),
+    ("brown-dennis", 7926693.336997433, 22, true, 19, true),
+    ("osborne-1", 0.8790262935446401, 165, true, 43, false),
+    ("biggs-exp6", 0.7790700756559701, 62, true, 42, true),
+    ("osborne-2", 2.0934195142120644, 113, true, 89, false),
+    ("watson-6", 30.0, 104, true, 55, true),
+    ("ext-rosenbrock-10", 121.0, 62, true, 46, false),
+    ("ext-powell-8", 430.0, 67, true, 34, false),
+    ("penalty-1-4", 885.06264, 73, true, 15, false),
+    ("penalty-2-4", 2.3400088054630244, 415, true, 18, false),
+    ("var-dim-10", 2198551.1625, 21, true, 20, true),
+    ("brown-almost-linear-10", 273.2480478286743, 22, true, 18, true),
+    ("discrete-boundary-10", 0.0007885191012648195, 71, true, 41, true),
+    ("broyden-tridiagonal-10", 21.0, 33, true, 18, false),
+    ("linear-full-rank-5-10", 25.0, 3, true, 3, true),
+    ("chebyquad-8", 0.03861769828593029, 33, true, 27, true),
+];
+
+// Output of `benches/peers/mgh/argmin` (argmin 0.11.0 L-BFGS, m = 10, Moré–Thuente c1 = 1e-4,
+// c2 = 0.9), its default preset (tol_grad 1e-11 on ‖g‖₂, tol_cost 0, 5000 iterations; 15000
+// means the evaluation budget ran out inside a line search) and `--preset scipy-default`
+// (tol_grad 1e-5 on ‖g‖₂, tol_cost 2.22e-9 absolute).
+const ARGMIN: &[PeerRow] = &[
+    ("rosenbrock", 24.199999999999996, 49, true, 46, true),
+    ("freudenstein-roth", 400.5, 15000, true, 24, true),
+    ("powell-badly-scaled", 1.1352617173483783, 218, true, 115, false),
+    ("brown-badly-scaled", 999998000003.0, 18, true, 15, true),
+    ("beale", 14.203125, 20, true, 17, true),
+    ("jennrich-sampson", 4171.306161960493, 4, false, 4, false),
+    ("bard", 41.68169586167801, 15000, true, 25, false),
+    ("gaussian", 3.888106991166885e-06, 8, true, 6, false),
+    ("meyer", 1693607809.4361455, 15000, true, 564, true),
+    ("box-3d", 1031.1538106093983, 41, true, 37, true),
+    ("powell-singular", 215.00000000000003, 70, true, 41, false),
+    ("wood", 19192.0, 68, true, 65, true),
+    ("kowalik-osborne", 0.00531317227210854, 37, true, 31, false),
+    ("brown-dennis", 7926693.336997432, 15000, true, 32, true),
+    ("osborne-1", 0.8790262935446405, 2, false, 2, false),
+    ("biggs-exp6", 0.7790700756559702, 52, true, 48, true),
+    ("osborne-2", 2.093419514212065, 15000, true, 96, false),
+    ("watson-6", 30.0, 15000, true, 57, false),
+    ("ext-rosenbrock-10", 121.0, 49, true, 46, true),
+    ("ext-powell-8", 430.0, 70, true, 44, false),
+    ("penalty-1-4", 885.06264, 216, true, 14, false),
+    ("penalty-2-4", 2.3400088054630244, 249, true, 21, false),
+    ("var-dim-10", 2198551.1625, 27, true, 26, true),
+    ("brown-almost-linear-10", 273.2480478286743, 27, true, 23, true),
+    ("discrete-boundary-10", 0.0007885191012648193, 72, true, 41, false),
+    ("broyden-tridiagonal-10", 21.0, 37, true, 20, true),
+    ("linear-full-rank-5-10", 25.0, 3, true, 3, true),
+    ("chebyquad-8", 0.03861769828593027, 36, true, 29, true),
+];
 
 type Loss = for<'t> fn(&[Var<'t>]) -> Var<'t>;
 
@@ -563,15 +638,22 @@ fn reached(p: &Problem, f: f64) -> Option<f64> {
     })
 }
 
-fn run(p: &Problem, solver: &mut dyn Solver) -> Report {
-    let mut obj = VarObjective::new(p.x0.len(), p.f);
-    // Tight tests; a run usually ends on the gradient test or when f stops changing above
-    // rounding (a line search or trust-region status that the check below tolerates).
-    let opts = Options::default()
+/// Tight tests; a run usually ends on the gradient test or when f stops changing above
+/// rounding (a line search or trust-region status that the check below tolerates).
+fn tight_options() -> Options {
+    Options::default()
         .with_gtol(1e-11)
         .with_ftol(0.0)
-        .with_max_iterations(5000);
-    minimize(&mut obj, solver, &p.x0, &opts).expect("valid options")
+        .with_max_iterations(5000)
+}
+
+fn run(p: &Problem, solver: &mut dyn Solver) -> Report {
+    run_with(p, solver, &tight_options())
+}
+
+fn run_with(p: &Problem, solver: &mut dyn Solver, opts: &Options) -> Report {
+    let mut obj = VarObjective::new(p.x0.len(), p.f);
+    minimize(&mut obj, solver, &p.x0, opts).expect("valid options")
 }
 
 #[test]
@@ -639,5 +721,71 @@ fn engine_gradients_match_finite_differences_at_x0() {
                 g[i]
             );
         }
+    }
+}
+
+#[test]
+fn lbfgs_counts_next_to_scipy_and_argmin() {
+    // Prints the tables of MGH.md. Only the problem definitions are asserted (the peers'
+    // f(x₀) must be hesse's, so the ports are the same functions); the counts are printed,
+    // never asserted: which solver wins is a measurement, not an invariant.
+    let problems = problems();
+    let n = problems.len();
+    assert_eq!((SCIPY.len(), ARGMIN.len()), (n, n));
+    for (p, (s, a)) in problems.iter().zip(SCIPY.iter().zip(ARGMIN)) {
+        assert_eq!((p.name, p.name), (s.0, a.0));
+        let f0 = VarObjective::new(p.x0.len(), p.f).value(&p.x0);
+        for (peer, pf0) in [("scipy", s.1), ("argmin", a.1)] {
+            assert!(
+                (f0 - pf0).abs() <= 1e-12 * f0.abs(),
+                "{}: f(x0) = {f0} in hesse, {pf0} in the {peer} port",
+                p.name
+            );
+        }
+    }
+    let mark = |ok: bool| if ok { "" } else { " ✗" };
+    let tables = [
+        ("gtol 1e-11 (‖g‖∞; argmin ‖g‖₂), ftol 0", tight_options(), true),
+        (
+            "scipy's defaults: gtol 1e-5 (‖g‖∞; argmin ‖g‖₂), ftol 2.22e-9",
+            Options::default(),
+            false,
+        ),
+    ];
+    for (title, opts, tight) in tables {
+        println!("\n{title}\n");
+        println!("| problem | n | hesse nfev | scipy nfev | argmin nfev |");
+        println!("|---|--:|--:|--:|--:|");
+        let (mut le_scipy, mut lt_argmin, mut totals) = (0, 0, [0; 3]);
+        for (p, (s, a)) in problems.iter().zip(SCIPY.iter().zip(ARGMIN)) {
+            let r = run_with(p, &mut Lbfgs::new(), &opts);
+            let hesse = (r.f_evals, reached(p, r.f).is_some());
+            let (scipy, argmin) = if tight {
+                ((s.2, s.3), (a.2, a.3))
+            } else {
+                ((s.4, s.5), (a.4, a.5))
+            };
+            le_scipy += usize::from(hesse.0 <= scipy.0);
+            lt_argmin += usize::from(hesse.0 < argmin.0);
+            for (t, v) in totals.iter_mut().zip([hesse.0, scipy.0, argmin.0]) {
+                *t += v;
+            }
+            println!(
+                "| {} | {} | {}{} | {}{} | {}{} |",
+                p.name,
+                p.x0.len(),
+                hesse.0,
+                mark(hesse.1),
+                scipy.0,
+                mark(scipy.1),
+                argmin.0,
+                mark(argmin.1)
+            );
+        }
+        println!("| total | | {} | {} | {} |", totals[0], totals[1], totals[2]);
+        println!(
+            "\nhesse <= scipy on {le_scipy} of {n}; hesse < argmin on {lt_argmin} of {n} \
+             (✗: f* not reached)"
+        );
     }
 }
