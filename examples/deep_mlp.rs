@@ -17,9 +17,19 @@
 //! engine gradient vs central differences at the start (2-4-1 sigmoid): max relative difference ~1e-9
 //! ex. 4  2-4-1 sigmoid, BCE + 0.001·ΣW²:         loss 0.69 -> ~0.1 in ... L-BFGS iterations, accuracy 100%
 //! bonus  2-8-1 relu ...
-//! ex. 5  2-10-10-10-10-1 sigmoid (depth 4) ...
+//! ex. 5  2-10-10-10-10-1 sigmoid (depth 4) ... loss 0.6986 -> 0.6931 ..., training accuracy 50.0%
+//! ex. 5 sigmoid end point: L = 0.6931471806 (ln 2 = 0.6931471806), ...: 0 negative, 40 within
+//!   ... of zero, 331 positive ...: degenerate (40 zero-curvature directions; ...)
+//!   its 40 flat directions lie in the hidden biases (1.000000 of their squared length); largest |weight| 2e-7
 //! ex. 6  2-10-3 sigmoid, softmax cross-entropy ... accuracy ~97%
 //! ```
+//!
+//! The depth-4 sigmoid net does not train: every weight shrinks to ~0 under the penalty, the
+//! output is ½ everywhere and the loss is ln 2. The exact Hessian says what that point is: no
+//! negative curvature, positive curvature along every weight and the output bias, and exactly
+//! the 40 hidden biases flat — with the weights after them at zero they cannot change the
+//! output. A degenerate critical point: a flat valley of the penalised loss, not a saddle that
+//! a better optimizer would leave.
 //!
 //! Pictures, in `OUT_DIR` (default `target/hesse-out`): `deep-mlp.svg` (the binary networks'
 //! P(inner circle) over their data), `deep-mlp-multiclass.svg` (exercise 6's classes) and
@@ -28,6 +38,7 @@
 use std::path::PathBuf;
 
 use hesse::Matrix;
+use hesse_critical::{Analysis, AnalysisOptions, analyze_vector};
 use hesse_nn::data::generate::{blobs, circles};
 use hesse_nn::data::one_hot;
 use hesse_nn::{Activation, L2, Mlp, MlpLoss, NnError, Output};
@@ -188,6 +199,30 @@ pub fn accuracy(net: &Mlp, w: &[f64], x: &Matrix, y: &[usize]) -> Result<f64, Nn
     Ok(p.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len() as f64)
 }
 
+/// The exact-Hessian analysis of a fitted model's end point (no refinement: the point L-BFGS
+/// stopped at).
+pub fn end_point_analysis(m: &Model, f: &Fit) -> Result<Analysis, NnError> {
+    let (_, loss, _, _) = problem(m)?;
+    Ok(analyze_vector(|w| loss.eval(w), &f.w, AnalysisOptions::default()))
+}
+
+/// The share of the near-zero-curvature eigenvectors' squared length that lies on the
+/// hidden layers' biases (1 when the flat directions are exactly bias directions), and the
+/// largest |weight| at `w`.
+pub fn flat_directions_on_hidden_biases(net: &Mlp, w: &[f64], a: &Analysis) -> (f64, f64) {
+    let lay = net.layout();
+    let hidden: Vec<usize> = (0..lay.layers() - 1).flat_map(|l| lay.bias(l)).collect();
+    let dirs = a.zero_directions();
+    let mass: f64 = dirs
+        .iter()
+        .map(|v| hidden.iter().map(|&i| v[i] * v[i]).sum::<f64>())
+        .sum();
+    let max_w = (0..lay.layers())
+        .flat_map(|l| lay.weight(l))
+        .fold(0.0f64, |m, i| m.max(w[i].abs()));
+    (mass / dirs.len().max(1) as f64, max_w)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = out_dir();
     let (net, loss, _, _) = problem(&MODELS[0])?;
@@ -212,6 +247,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         fits.push(f);
     }
+    // Why the depth-4 sigmoid net stops at ln 2: ask the exact Hessian.
+    let a = end_point_analysis(&MODELS[2], &fits[2])?;
+    let (neg, zero, pos) = (a.inertia.negative, a.inertia.zero, a.inertia.positive);
+    println!(
+        "ex. 5 sigmoid end point: L = {:.10} (ln 2 = {:.10}), |grad|_2 = {:.1e}; {} Hessian eigenvalues: {neg} negative (min {:.2e}), {zero} within {:.1e} of zero, {pos} positive (max {:.2e}): {}",
+        a.value,
+        std::f64::consts::LN_2,
+        a.gradient_norm,
+        a.eigenvalues.len(),
+        a.eigenvalues[0],
+        a.tolerance,
+        a.eigenvalues[a.eigenvalues.len() - 1],
+        a.classification
+    );
+    let (net, _, _, _) = problem(&MODELS[2])?;
+    let (on_biases, max_w) = flat_directions_on_hidden_biases(&net, &fits[2].w, &a);
+    println!(
+        "  its {zero} flat directions lie in the hidden biases ({on_biases:.6} of their squared length); largest |weight| {max_w:.1e}"
+    );
 
     let mut binary = Vec::new();
     let mut multi = Vec::new();

@@ -203,3 +203,24 @@ fn deep_mlp_fits() {
         }
     }
 }
+
+/// Seed 003 ex. 5: the depth-4 sigmoid net ends at ln 2 with every weight ~0; its exact Hessian
+/// has no negative eigenvalue and exactly 4 × 10 = 40 flat directions, the hidden biases.
+#[test]
+fn deep_sigmoid_net_stalls_at_a_flat_valley_of_hidden_biases() {
+    let m = &deep_mlp::MODELS[2];
+    let f = deep_mlp::fit(m).unwrap();
+    let a = deep_mlp::end_point_analysis(m, &f).unwrap();
+    assert!((a.value - std::f64::consts::LN_2).abs() < 1e-8, "{}", a.value);
+    assert!(a.gradient_norm < 1e-7, "{}", a.gradient_norm);
+    assert_eq!(a.inertia.negative, 0, "{:?}", &a.eigenvalues[..3]);
+    assert_eq!(a.inertia.zero, 40);
+    assert!(matches!(
+        a.classification,
+        hesse_critical::Classification::Degenerate { .. }
+    ));
+    let (net, _, _, _) = deep_mlp::problem(m).unwrap();
+    let (on_biases, max_w) = deep_mlp::flat_directions_on_hidden_biases(&net, &f.w, &a);
+    assert!(on_biases > 1.0 - 1e-9, "{on_biases}");
+    assert!(max_w < 1e-5, "{max_w}");
+}
