@@ -30,7 +30,11 @@
 //! [`RecordedFn::branch_changed`] (CppAD's `compare_change`), so a silently wrong answer
 //! can be detected: re-record at the new point when it is set.
 
-use std::collections::HashMap;
+mod fast;
+
+use std::collections::{HashMap, HashSet};
+
+use fast::{Fast, run};
 
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
@@ -673,77 +677,6 @@ fn ids(vars: &[Var<'_>]) -> Vec<u32> {
     vars.iter().map(|v| v.id).collect()
 }
 
-/// Generates [`Fast`], the executed form of an [`Instr`]: the common scalar ops get a variant
-/// of their own, so a replay step is one jump on one `match`, and each arm is the op's own
-/// kernel (`Unary::Exp.eval`, …) inlined with the op known.
-macro_rules! fast_instructions {
-    (unary: [$($u:ident),*], unary_c: [$($uc:ident),*], binary: [$($b:ident),*]) => {
-        /// A replay instruction in executed form (see [`fast_instructions`]).
-        #[derive(Clone, Copy, Debug)]
-        enum Fast {
-            $($u { x: u32, out: u32 },)*
-            $($uc { c: f64, x: u32, out: u32 },)*
-            $($b { a: u32, b: u32, out: u32 },)*
-            Unary { op: Unary, x: u32, out: u32 },
-            Binary { op: Binary, a: u32, b: u32, out: u32 },
-            Node(u32),
-        }
-
-        impl From<Instr> for Fast {
-            fn from(i: Instr) -> Fast {
-                match i {
-                    $(Instr::Unary { op: Unary::$u, x, out } => Fast::$u { x, out },)*
-                    $(Instr::Unary { op: Unary::$uc(c), x, out } => Fast::$uc { c, x, out },)*
-                    $(Instr::Binary { op: Binary::$b, a, b, out } => Fast::$b { a, b, out },)*
-                    Instr::Unary { op, x, out } => Fast::Unary { op, x, out },
-                    Instr::Binary { op, a, b, out } => Fast::Binary { op, a, b, out },
-                    Instr::Node(id) => Fast::Node(id),
-                }
-            }
-        }
-
-        /// Runs a replay program on the arena.
-        fn run(inner: &mut TapeInner, prog: &[Fast]) {
-            let len = inner.values.len();
-            let v = inner.values.as_mut_ptr();
-            // SAFETY (for every access below): `Programs::compile` takes every slot from a
-            // node of this tape, so each is below the arena's length `len` (checked in debug
-            // builds), and a `RecordedFn` never shrinks its tape after compiling (the tape is
-            // private and only replayed). `v` is re-read after a generic node, which borrows
-            // the arena mutably.
-            let mut v = v;
-            let rd = |v: *mut f64, i: u32| {
-                debug_assert!((i as usize) < len);
-                unsafe { *v.add(i as usize) }
-            };
-            let wr = |v: *mut f64, i: u32, x: f64| {
-                debug_assert!((i as usize) < len);
-                unsafe { *v.add(i as usize) = x }
-            };
-            for ins in prog {
-                match *ins {
-                    $(Fast::$u { x, out } => wr(v, out, Unary::$u.eval(rd(v, x))),)*
-                    $(Fast::$uc { c, x, out } => wr(v, out, Unary::$uc(c).eval(rd(v, x))),)*
-                    $(Fast::$b { a, b, out } => wr(v, out, Binary::$b.eval(rd(v, a), rd(v, b))),)*
-                    Fast::Unary { op, x, out } => wr(v, out, op.eval(rd(v, x))),
-                    Fast::Binary { op, a, b, out } => wr(v, out, op.eval(rd(v, a), rd(v, b))),
-                    Fast::Node(id) => {
-                        inner.evaluate(id as usize);
-                        v = inner.values.as_mut_ptr();
-                    }
-                }
-            }
-        }
-    };
-}
-
-fast_instructions!(
-    unary: [Neg, Exp, Ln, Ln1p, Sqrt, Sin, Cos, Tan, Tanh, Sigmoid, Softplus, LogSigmoid, Relu,
-            Abs, Square, Recip, Step, Sign],
-    unary_c: [Powf, AddScalar, RSubScalar, MulScalar, DivScalar, RDivScalar],
-    binary: [Add, Sub, Mul, Div, Pow, Max, Min, MaxMask]
-);
-
 /// Points every reshape node at its input's values. A reshape's values are its input's values
 /// in the same order, so a replay never runs it: its readers read the input's slots, which
 /// hold the same numbers whenever the input is up to date. (Inputs sit before their readers in
@@ -887,13 +820,34 @@ impl Programs {
         let dir_slots = leaf_slots(inner, direction);
         let hvp_canon: Vec<u32> = hvp.iter().map(|&i| canon[i as usize]).collect();
         let lanes = Lanes::compile(inner, &hess_col, &dir_slots, &hvp_canon, dir_slots.len());
-        let fast = |p: Vec<Instr>| p.into_iter().map(Fast::from).collect::<Vec<Fast>>();
+        // The slots read after each program has run, which fusion must keep writing: its
+        // outputs and the comparisons, and for the Hessian's prefix what the columns read.
+        let slots = |ids: &mut dyn Iterator<Item = u32>| -> HashSet<u32> {
+            ids.flat_map(|i| {
+                let node = &inner.nodes[canon[i as usize] as usize];
+                (node.offset..node.offset + node.len()).map(|s| s as u32)
+            })
+            .collect()
+        };
+        let cmp = || compares.iter().map(|&(c, _)| c);
+        let value_out = slots(&mut cmp().chain([output]));
+        let grad_out = slots(&mut cmp().chain(grad_roots.iter().copied()));
+        let hvp_out = slots(&mut cmp().chain(hvp.iter().copied()));
+        let mut pre_out = hvp_out.clone();
+        for ins in &hess_col {
+            match *ins {
+                Instr::Unary { x, .. } => drop(pre_out.insert(x)),
+                Instr::Binary { a, b, .. } => pre_out.extend([a, b]),
+                Instr::Node(_) => {}
+            }
+        }
+        let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
         Programs {
-            value: fast(program(&[output], &|i| on_x[i])),
-            grad: fast(program(&grad_roots, &|i| on_x[i])),
-            hvp: fast(program(hvp, &|i| on_x[i] || on_v[i])),
-            hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i])),
-            hess_col: fast(hess_col),
+            value: fast(program(&[output], &|i| on_x[i]), &value_out),
+            grad: fast(program(&grad_roots, &|i| on_x[i]), &grad_out),
+            hvp: fast(program(hvp, &|i| on_x[i] || on_v[i]), &hvp_out),
+            hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
+            hess_col: fast(hess_col, &hvp_out),
             dir_slots,
             lanes,
             canon,
