@@ -31,10 +31,12 @@
 //! can be detected: re-record at the new point when it is set.
 
 mod fast;
+mod lanes;
 
 use std::collections::{HashMap, HashSet};
 
 use fast::{Fast, run};
+use lanes::Lanes;
 
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
@@ -204,184 +206,6 @@ struct Programs {
     compares: Vec<(usize, f64)>,
     /// `hess_col` for all n columns at once, when it is all scalar ops (see [`Lanes`]).
     lanes: Option<Lanes>,
-}
-
-/// The Hessian's column program run on n lanes at once: every direction-dependent scalar node
-/// gets a row of n values (its value for the directions e₁ … eₙ), and each instruction runs
-/// its op's kernel over the row. One dispatch per node instead of n; the values are
-/// bit-for-bit those of n separate column replays (the same kernel on the same inputs).
-#[derive(Clone, Debug)]
-struct Lanes {
-    prog: Vec<LaneInstr>,
-    /// Per HVP output: its lane row, or the arena slot of a direction-independent value.
-    outputs: Vec<Src>,
-    /// Lane rows × n values, allocated on first use.
-    buf: Vec<f64>,
-    rows: usize,
-}
-
-/// An operand of a lane instruction.
-#[derive(Clone, Copy, Debug)]
-enum Src {
-    /// A lane row (direction-dependent).
-    Lane(u32),
-    /// An arena slot, the same for every column.
-    Slot(u32),
-}
-
-#[derive(Clone, Copy, Debug)]
-enum LaneInstr {
-    Unary { op: Unary, x: u32, out: u32 },
-    Binary { op: Binary, a: Src, b: Src, out: u32 },
-}
-
-/// Lane rows beyond which the lane buffer (rows × n values) is not worth its memory.
-const MAX_LANE_VALUES: usize = 1 << 22;
-
-impl Lanes {
-    /// Builds the lane program from the column program, if it is all scalar instructions.
-    fn compile(
-        inner: &TapeInner,
-        col: &[Instr],
-        dir_slots: &[usize],
-        hvp: &[u32],
-        n: usize,
-    ) -> Option<Lanes> {
-        let mut row_of: HashMap<u32, u32> = HashMap::new();
-        for (k, &s) in dir_slots.iter().enumerate() {
-            row_of.insert(s as u32, k as u32);
-        }
-        let mut rows = dir_slots.len() as u32;
-        let src = |row_of: &HashMap<u32, u32>, slot: u32| match row_of.get(&slot) {
-            Some(&r) => Src::Lane(r),
-            None => Src::Slot(slot),
-        };
-        let mut prog = Vec::with_capacity(col.len());
-        for ins in col {
-            let (li, out) = match *ins {
-                Instr::Unary { op, x, out } => match src(&row_of, x) {
-                    Src::Lane(x) => (LaneInstr::Unary { op, x, out: rows }, out),
-                    Src::Slot(_) => return None,
-                },
-                Instr::Binary { op, a, b, out } => {
-                    let (a, b) = (src(&row_of, a), src(&row_of, b));
-                    if let (Src::Slot(_), Src::Slot(_)) = (a, b) {
-                        return None;
-                    }
-                    (LaneInstr::Binary { op, a, b, out: rows }, out)
-                }
-                Instr::Node(_) => return None,
-            };
-            prog.push(li);
-            row_of.insert(out, rows);
-            rows += 1;
-        }
-        if (rows as usize).saturating_mul(n) > MAX_LANE_VALUES {
-            return None;
-        }
-        let outputs = hvp
-            .iter()
-            .map(|&id| {
-                let node = &inner.nodes[id as usize];
-                (node.len() == 1).then(|| src(&row_of, node.offset as u32))
-            })
-            .collect::<Option<Vec<Src>>>()?;
-        Some(Lanes {
-            prog,
-            outputs,
-            buf: Vec::new(),
-            rows: rows as usize,
-        })
-    }
-
-    /// Fills `out` (n×n, row i = ∂gᵢ/∂x) from the arena after the Hessian prefix has run.
-    fn run(&mut self, values: &[f64], n: usize, out: &mut Matrix) {
-        let mut buf = std::mem::take(&mut self.buf);
-        self.columns(values, n, 0..n, &mut buf, |i, c, v| {
-            out.row_mut(i)[c..c + v.len()].copy_from_slice(v)
-        });
-        self.buf = buf;
-    }
-
-    /// Runs the lane program for the columns `cols` (directions e_c, c ∈ cols) with `buf` as
-    /// the lane rows, and hands each output row's values to `put(row, first_col, values)`.
-    fn columns(
-        &self,
-        values: &[f64],
-        n: usize,
-        cols: std::ops::Range<usize>,
-        buf: &mut Vec<f64>,
-        mut put: impl FnMut(usize, usize, &[f64]),
-    ) {
-        let w = cols.len();
-        if buf.len() != self.rows * w {
-            *buf = vec![0.0; self.rows * w];
-        }
-        // The directions: row k holds coordinate k of e_c across the columns c.
-        buf[..n * w].iter_mut().for_each(|v| *v = 0.0);
-        for c in cols.clone() {
-            buf[c * w + (c - cols.start)] = 1.0;
-        }
-        let lane = [w];
-        for ins in &self.prog {
-            match *ins {
-                LaneInstr::Unary { op, x, out } => {
-                    let (lo, hi) = buf.split_at_mut(out as usize * w);
-                    op.forward(&lo[x as usize * w..][..w], &mut hi[..w]);
-                }
-                LaneInstr::Binary { op, a, b, out } => {
-                    let (lo, hi) = buf.split_at_mut(out as usize * w);
-                    let o = &mut hi[..w];
-                    let row = |r: u32| &lo[r as usize * w..][..w];
-                    // The arithmetic ops (most of a Hessian) get their own loops; the kernel
-                    // is still the op's `eval`, inlined with the op known.
-                    macro_rules! lanes {
-                        ($($v:ident),*) => {
-                            match (op, a, b) {
-                                $(
-                                    (Binary::$v, Src::Lane(x), Src::Lane(y)) => {
-                                        for ((o, &x), &y) in o.iter_mut().zip(row(x)).zip(row(y)) {
-                                            *o = Binary::$v.eval(x, y);
-                                        }
-                                    }
-                                    (Binary::$v, Src::Lane(x), Src::Slot(y)) => {
-                                        let y = values[y as usize];
-                                        for (o, &x) in o.iter_mut().zip(row(x)) {
-                                            *o = Binary::$v.eval(x, y);
-                                        }
-                                    }
-                                    (Binary::$v, Src::Slot(x), Src::Lane(y)) => {
-                                        let x = values[x as usize];
-                                        for (o, &y) in o.iter_mut().zip(row(y)) {
-                                            *o = Binary::$v.eval(x, y);
-                                        }
-                                    }
-                                )*
-                                _ => {
-                                    let operand = |s: Src| -> (&[f64], &[usize]) {
-                                        match s {
-                                            Src::Lane(r) => (row(r), &lane),
-                                            Src::Slot(i) => (&values[i as usize..][..1], &[]),
-                                        }
-                                    };
-                                    op.forward(operand(a), operand(b), o, &lane);
-                                }
-                            }
-                        };
-                    }
-                    lanes!(Add, Sub, Mul, Div);
-                }
-            }
-        }
-        for (i, &o) in self.outputs.iter().enumerate() {
-            match o {
-                Src::Lane(r) => put(i, cols.start, &buf[r as usize * w..][..w]),
-                Src::Slot(s) => cols
-                    .clone()
-                    .for_each(|c| put(i, c, std::slice::from_ref(&values[s as usize]))),
-            }
-        }
-    }
 }
 
 impl RecordedFn {
