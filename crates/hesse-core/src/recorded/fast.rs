@@ -54,6 +54,16 @@ macro_rules! fast_instructions {
             AddMulC { y: u32, x: u32, k: f64, out: u32 },
             /// `a·b + c·d`
             MulMulAdd { a: u32, b: u32, c: u32, d: u32, out: u32 },
+            /// `a·b − c·d`
+            MulMulSub { a: u32, b: u32, c: u32, d: u32, out: u32 },
+            /// `exp(a − b)`
+            SubExp { a: u32, b: u32, out: u32 },
+            /// `−(x·x)`
+            NegSquare { x: u32, out: u32 },
+            /// `(x + k)²`
+            SquareAddC { x: u32, k: f64, out: u32 },
+            /// `(k − x)²`
+            SquareRSubC { x: u32, k: f64, out: u32 },
             /// `x·kx + y·ky`
             Lin2C { x: u32, kx: f64, y: u32, ky: f64, out: u32 },
             /// `σ(a + b)`
@@ -106,7 +116,13 @@ macro_rules! fast_instructions {
                     Fast::Node(_) => return None,
                     Fast::MulAdd { a, b, c, out } | Fast::AddMul { c, a, b, out } => ([a, b, c, N], out),
                     Fast::MulCAdd { x, y, out, .. } | Fast::AddMulC { y, x, out, .. } => ([x, y, N, N], out),
-                    Fast::MulMulAdd { a, b, c, d, out } => ([a, b, c, d], out),
+                    Fast::MulMulAdd { a, b, c, d, out } | Fast::MulMulSub { a, b, c, d, out } => {
+                        ([a, b, c, d], out)
+                    }
+                    Fast::SubExp { a, b, out } => ([a, b, N, N], out),
+                    Fast::NegSquare { x, out }
+                    | Fast::SquareAddC { x, out, .. }
+                    | Fast::SquareRSubC { x, out, .. } => ([x, N, N, N], out),
                     Fast::Lin2C { x, y, out, .. } => ([x, y, N, N], out),
                     Fast::AddSigmoid { a, b, out }
                     | Fast::AddNeg { a, b, out }
@@ -163,6 +179,22 @@ macro_rules! fast_instructions {
                         wr(v, out, rd(v, a) * rd(v, b) + rd(v, c) * rd(v, d))
                     }
                     Fast::Lin2C { x, kx, y, ky, out } => wr(v, out, rd(v, x) * kx + rd(v, y) * ky),
+                    Fast::MulMulSub { a, b, c, d, out } => {
+                        wr(v, out, rd(v, a) * rd(v, b) - rd(v, c) * rd(v, d))
+                    }
+                    Fast::SubExp { a, b, out } => wr(v, out, Unary::Exp.eval(rd(v, a) - rd(v, b))),
+                    Fast::NegSquare { x, out } => {
+                        let x = rd(v, x);
+                        wr(v, out, -(x * x))
+                    }
+                    Fast::SquareAddC { x, k, out } => {
+                        let t = rd(v, x) + k;
+                        wr(v, out, t * t)
+                    }
+                    Fast::SquareRSubC { x, k, out } => {
+                        let t = k - rd(v, x);
+                        wr(v, out, t * t)
+                    }
                     Fast::AddSigmoid { a, b, out } => {
                         wr(v, out, Unary::Sigmoid.eval(rd(v, a) + rd(v, b)))
                     }
@@ -458,6 +490,61 @@ impl<'p> Fuser<'p> {
                 }
             }
             Instr::Binary {
+                op: Binary::Sub,
+                a,
+                b,
+                out,
+            } => {
+                if let (Some((ka, p, q)), Some((kb, r, s))) = (self.mul(a), self.mul(b)) {
+                    return (
+                        Fast::MulMulSub {
+                            a: p,
+                            b: q,
+                            c: r,
+                            d: s,
+                            out,
+                        },
+                        vec![ka, kb],
+                    );
+                }
+            }
+            Instr::Unary {
+                op: Unary::Exp,
+                x,
+                out,
+            } => {
+                if let Some((k, a, b)) = self.binary(x, Binary::Sub) {
+                    return (Fast::SubExp { a, b, out }, vec![k]);
+                }
+            }
+            Instr::Unary {
+                op: Unary::Square,
+                x,
+                out,
+            } => match self.producer(x) {
+                Some((
+                    i,
+                    Instr::Unary {
+                        op: Unary::AddScalar(k),
+                        x,
+                        ..
+                    },
+                )) => {
+                    return (Fast::SquareAddC { x, k, out }, vec![i]);
+                }
+                Some((
+                    i,
+                    Instr::Unary {
+                        op: Unary::RSubScalar(k),
+                        x,
+                        ..
+                    },
+                )) => {
+                    return (Fast::SquareRSubC { x, k, out }, vec![i]);
+                }
+                _ => {}
+            },
+            Instr::Binary {
                 op: Binary::Mul,
                 a,
                 b,
@@ -529,6 +616,9 @@ impl<'p> Fuser<'p> {
                 }
                 if let Some((k, a, b)) = self.mul(x) {
                     return (Fast::NegMul { a, b, out }, vec![k]);
+                }
+                if let Some((k, x)) = self.unary(x, Unary::Square) {
+                    return (Fast::NegSquare { x, out }, vec![k]);
                 }
             }
             _ => {}
@@ -673,6 +763,11 @@ mod tests {
             "MulMulAdd",
             "Lin2C",
             "AddSigmoid",
+            "MulMulSub",
+            "SubExp",
+            "NegSquare",
+            "SquareAddC",
+            "SquareRSubC",
             "AddLn",
             "AddNeg",
             "NegDiv",
