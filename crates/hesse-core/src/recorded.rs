@@ -19,8 +19,15 @@
 //!
 //! Scalar unary and binary nodes — the bulk of a loss written one `Var` per coordinate — become
 //! direct instructions on arena slots; every other node runs through its op's kernel.
+//! A program made only of scalar instructions then goes through a peephole pass
+//! (`recorded/fast.rs`): values read once stay in registers inside fused super-instructions
+//! (`a·b + c`, `σ(a + b)`, the sigmoid rule, …), identity ops are forwarded, and the
+//! instructions are ordered by dependency depth so that the latency of `exp` or a division
+//! overlaps independent work. Same operations, same order of each one's operands: the
+//! results do not change by a bit.
 //! For the Hessian, the nodes that do not depend on the direction run once per point and only
-//! the direction-dependent ones run once per column: `H e_i` for i = 1..n.
+//! the direction-dependent ones run once per column: `H e_i` for i = 1..n, all n columns at
+//! once when the column program is all scalar (`recorded/lanes.rs`).
 //!
 //! # Frozen control flow
 //! As with ReverseDiff's compiled tapes, **a branch in user code on a value is frozen at

@@ -42,7 +42,7 @@ macro_rules! fast_instructions {
             Unary { op: Unary, x: u32, out: u32 },
             Binary { op: Binary, a: u32, b: u32, out: u32 },
             Node(u32),
-            /// `x·x`, which is what `x.powi(2)` computes (see [`powi2_is_a_square`]).
+            /// `x·x`, which is what `x.powi(2)` computes (see the test `powi2_is_a_square`).
             Powi2 { x: u32, out: u32 },
             /// `a·b + c`
             MulAdd { a: u32, b: u32, c: u32, out: u32 },
@@ -752,6 +752,25 @@ mod tests {
                     "{name} Hessian at {x:?}"
                 );
                 assert!(!rec.branch_changed());
+            }
+            // Overflow, underflow, infinities, NaN and signed zeros flow through the fused
+            // instructions as through the tape (any NaN matches any NaN).
+            let same = |p: &[f64], q: &[f64]| {
+                p.iter()
+                    .zip(q)
+                    .all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()))
+            };
+            let wild = [0.0, -0.0, 1e300, -1e-300, 800.0, -745.5, f64::INFINITY, f64::NAN];
+            for k in 0..wild.len() * 4 {
+                let x: Vec<f64> = (0..4).map(|i| wild[(k * (i + 3) + i) % wild.len()]).collect();
+                let (val, g) = rec.value_and_grad(&x);
+                let (val2, g2) = crate::value_and_grad(f, &x);
+                assert!(same(&[val], &[val2]) && same(&g, &g2), "{name} at {x:?}");
+                let v = [1.0, -0.5, 2.0, 0.25];
+                assert!(
+                    same(&rec.hvp(&x, &v), &crate::hvp(f, &x, &v)),
+                    "{name} hvp at {x:?}"
+                );
             }
         }
         let fused = [
