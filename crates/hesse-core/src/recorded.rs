@@ -19,8 +19,15 @@
 //!
 //! Scalar unary and binary nodes — the bulk of a loss written one `Var` per coordinate — become
 //! direct instructions on arena slots; every other node runs through its op's kernel.
+//! A program made only of scalar instructions then goes through a peephole pass
+//! (`recorded/fast.rs`): values read once stay in registers inside fused super-instructions
+//! (`a·b + c`, `σ(a + b)`, the sigmoid rule, …), identity ops are forwarded, and the
+//! instructions are ordered by dependency depth so that the latency of `exp` or a division
+//! overlaps independent work. Same operations, same order of each one's operands: the
+//! results do not change by a bit.
 //! For the Hessian, the nodes that do not depend on the direction run once per point and only
-//! the direction-dependent ones run once per column: `H e_i` for i = 1..n.
+//! the direction-dependent ones run once per column: `H e_i` for i = 1..n, all n columns at
+//! once when the column program is all scalar (`recorded/lanes.rs`).
 //!
 //! # Frozen control flow
 //! As with ReverseDiff's compiled tapes, **a branch in user code on a value is frozen at
@@ -30,7 +37,13 @@
 //! [`RecordedFn::branch_changed`] (CppAD's `compare_change`), so a silently wrong answer
 //! can be detected: re-record at the new point when it is set.
 
-use std::collections::HashMap;
+mod fast;
+mod lanes;
+
+use std::collections::{HashMap, HashSet};
+
+use fast::{Fast, run};
+use lanes::Lanes;
 
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
@@ -200,184 +213,6 @@ struct Programs {
     compares: Vec<(usize, f64)>,
     /// `hess_col` for all n columns at once, when it is all scalar ops (see [`Lanes`]).
     lanes: Option<Lanes>,
-}
-
-/// The Hessian's column program run on n lanes at once: every direction-dependent scalar node
-/// gets a row of n values (its value for the directions e₁ … eₙ), and each instruction runs
-/// its op's kernel over the row. One dispatch per node instead of n; the values are
-/// bit-for-bit those of n separate column replays (the same kernel on the same inputs).
-#[derive(Clone, Debug)]
-struct Lanes {
-    prog: Vec<LaneInstr>,
-    /// Per HVP output: its lane row, or the arena slot of a direction-independent value.
-    outputs: Vec<Src>,
-    /// Lane rows × n values, allocated on first use.
-    buf: Vec<f64>,
-    rows: usize,
-}
-
-/// An operand of a lane instruction.
-#[derive(Clone, Copy, Debug)]
-enum Src {
-    /// A lane row (direction-dependent).
-    Lane(u32),
-    /// An arena slot, the same for every column.
-    Slot(u32),
-}
-
-#[derive(Clone, Copy, Debug)]
-enum LaneInstr {
-    Unary { op: Unary, x: u32, out: u32 },
-    Binary { op: Binary, a: Src, b: Src, out: u32 },
-}
-
-/// Lane rows beyond which the lane buffer (rows × n values) is not worth its memory.
-const MAX_LANE_VALUES: usize = 1 << 22;
-
-impl Lanes {
-    /// Builds the lane program from the column program, if it is all scalar instructions.
-    fn compile(
-        inner: &TapeInner,
-        col: &[Instr],
-        dir_slots: &[usize],
-        hvp: &[u32],
-        n: usize,
-    ) -> Option<Lanes> {
-        let mut row_of: HashMap<u32, u32> = HashMap::new();
-        for (k, &s) in dir_slots.iter().enumerate() {
-            row_of.insert(s as u32, k as u32);
-        }
-        let mut rows = dir_slots.len() as u32;
-        let src = |row_of: &HashMap<u32, u32>, slot: u32| match row_of.get(&slot) {
-            Some(&r) => Src::Lane(r),
-            None => Src::Slot(slot),
-        };
-        let mut prog = Vec::with_capacity(col.len());
-        for ins in col {
-            let (li, out) = match *ins {
-                Instr::Unary { op, x, out } => match src(&row_of, x) {
-                    Src::Lane(x) => (LaneInstr::Unary { op, x, out: rows }, out),
-                    Src::Slot(_) => return None,
-                },
-                Instr::Binary { op, a, b, out } => {
-                    let (a, b) = (src(&row_of, a), src(&row_of, b));
-                    if let (Src::Slot(_), Src::Slot(_)) = (a, b) {
-                        return None;
-                    }
-                    (LaneInstr::Binary { op, a, b, out: rows }, out)
-                }
-                Instr::Node(_) => return None,
-            };
-            prog.push(li);
-            row_of.insert(out, rows);
-            rows += 1;
-        }
-        if (rows as usize).saturating_mul(n) > MAX_LANE_VALUES {
-            return None;
-        }
-        let outputs = hvp
-            .iter()
-            .map(|&id| {
-                let node = &inner.nodes[id as usize];
-                (node.len() == 1).then(|| src(&row_of, node.offset as u32))
-            })
-            .collect::<Option<Vec<Src>>>()?;
-        Some(Lanes {
-            prog,
-            outputs,
-            buf: Vec::new(),
-            rows: rows as usize,
-        })
-    }
-
-    /// Fills `out` (n×n, row i = ∂gᵢ/∂x) from the arena after the Hessian prefix has run.
-    fn run(&mut self, values: &[f64], n: usize, out: &mut Matrix) {
-        let mut buf = std::mem::take(&mut self.buf);
-        self.columns(values, n, 0..n, &mut buf, |i, c, v| {
-            out.row_mut(i)[c..c + v.len()].copy_from_slice(v)
-        });
-        self.buf = buf;
-    }
-
-    /// Runs the lane program for the columns `cols` (directions e_c, c ∈ cols) with `buf` as
-    /// the lane rows, and hands each output row's values to `put(row, first_col, values)`.
-    fn columns(
-        &self,
-        values: &[f64],
-        n: usize,
-        cols: std::ops::Range<usize>,
-        buf: &mut Vec<f64>,
-        mut put: impl FnMut(usize, usize, &[f64]),
-    ) {
-        let w = cols.len();
-        if buf.len() != self.rows * w {
-            *buf = vec![0.0; self.rows * w];
-        }
-        // The directions: row k holds coordinate k of e_c across the columns c.
-        buf[..n * w].iter_mut().for_each(|v| *v = 0.0);
-        for c in cols.clone() {
-            buf[c * w + (c - cols.start)] = 1.0;
-        }
-        let lane = [w];
-        for ins in &self.prog {
-            match *ins {
-                LaneInstr::Unary { op, x, out } => {
-                    let (lo, hi) = buf.split_at_mut(out as usize * w);
-                    op.forward(&lo[x as usize * w..][..w], &mut hi[..w]);
-                }
-                LaneInstr::Binary { op, a, b, out } => {
-                    let (lo, hi) = buf.split_at_mut(out as usize * w);
-                    let o = &mut hi[..w];
-                    let row = |r: u32| &lo[r as usize * w..][..w];
-                    // The arithmetic ops (most of a Hessian) get their own loops; the kernel
-                    // is still the op's `eval`, inlined with the op known.
-                    macro_rules! lanes {
-                        ($($v:ident),*) => {
-                            match (op, a, b) {
-                                $(
-                                    (Binary::$v, Src::Lane(x), Src::Lane(y)) => {
-                                        for ((o, &x), &y) in o.iter_mut().zip(row(x)).zip(row(y)) {
-                                            *o = Binary::$v.eval(x, y);
-                                        }
-                                    }
-                                    (Binary::$v, Src::Lane(x), Src::Slot(y)) => {
-                                        let y = values[y as usize];
-                                        for (o, &x) in o.iter_mut().zip(row(x)) {
-                                            *o = Binary::$v.eval(x, y);
-                                        }
-                                    }
-                                    (Binary::$v, Src::Slot(x), Src::Lane(y)) => {
-                                        let x = values[x as usize];
-                                        for (o, &y) in o.iter_mut().zip(row(y)) {
-                                            *o = Binary::$v.eval(x, y);
-                                        }
-                                    }
-                                )*
-                                _ => {
-                                    let operand = |s: Src| -> (&[f64], &[usize]) {
-                                        match s {
-                                            Src::Lane(r) => (row(r), &lane),
-                                            Src::Slot(i) => (&values[i as usize..][..1], &[]),
-                                        }
-                                    };
-                                    op.forward(operand(a), operand(b), o, &lane);
-                                }
-                            }
-                        };
-                    }
-                    lanes!(Add, Sub, Mul, Div);
-                }
-            }
-        }
-        for (i, &o) in self.outputs.iter().enumerate() {
-            match o {
-                Src::Lane(r) => put(i, cols.start, &buf[r as usize * w..][..w]),
-                Src::Slot(s) => cols
-                    .clone()
-                    .for_each(|c| put(i, c, std::slice::from_ref(&values[s as usize]))),
-            }
-        }
-    }
 }
 
 impl RecordedFn {
@@ -673,77 +508,6 @@ fn ids(vars: &[Var<'_>]) -> Vec<u32> {
     vars.iter().map(|v| v.id).collect()
 }
 
-/// Generates [`Fast`], the executed form of an [`Instr`]: the common scalar ops get a variant
-/// of their own, so a replay step is one jump on one `match`, and each arm is the op's own
-/// kernel (`Unary::Exp.eval`, …) inlined with the op known.
-macro_rules! fast_instructions {
-    (unary: [$($u:ident),*], unary_c: [$($uc:ident),*], binary: [$($b:ident),*]) => {
-        /// A replay instruction in executed form (see [`fast_instructions`]).
-        #[derive(Clone, Copy, Debug)]
-        enum Fast {
-            $($u { x: u32, out: u32 },)*
-            $($uc { c: f64, x: u32, out: u32 },)*
-            $($b { a: u32, b: u32, out: u32 },)*
-            Unary { op: Unary, x: u32, out: u32 },
-            Binary { op: Binary, a: u32, b: u32, out: u32 },
-            Node(u32),
-        }
-
-        impl From<Instr> for Fast {
-            fn from(i: Instr) -> Fast {
-                match i {
-                    $(Instr::Unary { op: Unary::$u, x, out } => Fast::$u { x, out },)*
-                    $(Instr::Unary { op: Unary::$uc(c), x, out } => Fast::$uc { c, x, out },)*
-                    $(Instr::Binary { op: Binary::$b, a, b, out } => Fast::$b { a, b, out },)*
-                    Instr::Unary { op, x, out } => Fast::Unary { op, x, out },
-                    Instr::Binary { op, a, b, out } => Fast::Binary { op, a, b, out },
-                    Instr::Node(id) => Fast::Node(id),
-                }
-            }
-        }
-
-        /// Runs a replay program on the arena.
-        fn run(inner: &mut TapeInner, prog: &[Fast]) {
-            let len = inner.values.len();
-            let v = inner.values.as_mut_ptr();
-            // SAFETY (for every access below): `Programs::compile` takes every slot from a
-            // node of this tape, so each is below the arena's length `len` (checked in debug
-            // builds), and a `RecordedFn` never shrinks its tape after compiling (the tape is
-            // private and only replayed). `v` is re-read after a generic node, which borrows
-            // the arena mutably.
-            let mut v = v;
-            let rd = |v: *mut f64, i: u32| {
-                debug_assert!((i as usize) < len);
-                unsafe { *v.add(i as usize) }
-            };
-            let wr = |v: *mut f64, i: u32, x: f64| {
-                debug_assert!((i as usize) < len);
-                unsafe { *v.add(i as usize) = x }
-            };
-            for ins in prog {
-                match *ins {
-                    $(Fast::$u { x, out } => wr(v, out, Unary::$u.eval(rd(v, x))),)*
-                    $(Fast::$uc { c, x, out } => wr(v, out, Unary::$uc(c).eval(rd(v, x))),)*
-                    $(Fast::$b { a, b, out } => wr(v, out, Binary::$b.eval(rd(v, a), rd(v, b))),)*
-                    Fast::Unary { op, x, out } => wr(v, out, op.eval(rd(v, x))),
-                    Fast::Binary { op, a, b, out } => wr(v, out, op.eval(rd(v, a), rd(v, b))),
-                    Fast::Node(id) => {
-                        inner.evaluate(id as usize);
-                        v = inner.values.as_mut_ptr();
-                    }
-                }
-            }
-        }
-    };
-}
-
-fast_instructions!(
-    unary: [Neg, Exp, Ln, Ln1p, Sqrt, Sin, Cos, Tan, Tanh, Sigmoid, Softplus, LogSigmoid, Relu,
-            Abs, Square, Recip, Step, Sign],
-    unary_c: [Powf, AddScalar, RSubScalar, MulScalar, DivScalar, RDivScalar],
-    binary: [Add, Sub, Mul, Div, Pow, Max, Min, MaxMask]
-);
-
 /// Points every reshape node at its input's values. A reshape's values are its input's values
 /// in the same order, so a replay never runs it: its readers read the input's slots, which
 /// hold the same numbers whenever the input is up to date. (Inputs sit before their readers in
@@ -887,13 +651,34 @@ impl Programs {
         let dir_slots = leaf_slots(inner, direction);
         let hvp_canon: Vec<u32> = hvp.iter().map(|&i| canon[i as usize]).collect();
         let lanes = Lanes::compile(inner, &hess_col, &dir_slots, &hvp_canon, dir_slots.len());
-        let fast = |p: Vec<Instr>| p.into_iter().map(Fast::from).collect::<Vec<Fast>>();
+        // The slots read after each program has run, which fusion must keep writing: its
+        // outputs and the comparisons, and for the Hessian's prefix what the columns read.
+        let slots = |ids: &mut dyn Iterator<Item = u32>| -> HashSet<u32> {
+            ids.flat_map(|i| {
+                let node = &inner.nodes[canon[i as usize] as usize];
+                (node.offset..node.offset + node.len()).map(|s| s as u32)
+            })
+            .collect()
+        };
+        let cmp = || compares.iter().map(|&(c, _)| c);
+        let value_out = slots(&mut cmp().chain([output]));
+        let grad_out = slots(&mut cmp().chain(grad_roots.iter().copied()));
+        let hvp_out = slots(&mut cmp().chain(hvp.iter().copied()));
+        let mut pre_out = hvp_out.clone();
+        for ins in &hess_col {
+            match *ins {
+                Instr::Unary { x, .. } => drop(pre_out.insert(x)),
+                Instr::Binary { a, b, .. } => pre_out.extend([a, b]),
+                Instr::Node(_) => {}
+            }
+        }
+        let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
         Programs {
-            value: fast(program(&[output], &|i| on_x[i])),
-            grad: fast(program(&grad_roots, &|i| on_x[i])),
-            hvp: fast(program(hvp, &|i| on_x[i] || on_v[i])),
-            hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i])),
-            hess_col: fast(hess_col),
+            value: fast(program(&[output], &|i| on_x[i]), &value_out),
+            grad: fast(program(&grad_roots, &|i| on_x[i]), &grad_out),
+            hvp: fast(program(hvp, &|i| on_x[i] || on_v[i]), &hvp_out),
+            hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
+            hess_col: fast(hess_col, &hvp_out),
             dir_slots,
             lanes,
             canon,
