@@ -32,6 +32,7 @@
 
 use std::collections::HashMap;
 
+use crate::fused::{Piece, Region};
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
 use crate::tape::{Tape, TapeInner};
@@ -117,7 +118,7 @@ impl Programs {
                     for (k, row) in rows.chunks_mut(n).enumerate() {
                         let s = self.dir_slots[b * w + k];
                         local.values[s] = 1.0;
-                        run(&mut local, &self.hess_col);
+                        run(&mut local, &self.hess_col, &[]);
                         self.hvps.read(&local.values, row);
                         local.values[s] = 0.0;
                     }
@@ -200,6 +201,8 @@ struct Programs {
     compares: Vec<(usize, f64)>,
     /// `hess_col` for all n columns at once, when it is all scalar ops (see [`Lanes`]).
     lanes: Option<Lanes>,
+    /// Fused elementwise regions of `value`, `grad` and `hvp` (see [`crate::fused`]).
+    regions: Vec<Region>,
 }
 
 /// The Hessian's column program run on n lanes at once: every direction-dependent scalar node
@@ -535,7 +538,7 @@ impl RecordedFn {
         self.check_len("point", x.len());
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.value);
+        run(&mut inner, &self.progs.value, &self.progs.regions);
         self.branch_changed = self.compares_flipped(&inner.values);
         inner.values[self.progs.output]
     }
@@ -550,7 +553,7 @@ impl RecordedFn {
         self.check_len("gradient buffer", grad.len());
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.grad);
+        run(&mut inner, &self.progs.grad, &self.progs.regions);
         self.branch_changed = self.compares_flipped(&inner.values);
         self.progs.grads.read(&inner.values, grad);
         inner.values[self.progs.output]
@@ -582,7 +585,7 @@ impl RecordedFn {
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
         self.progs.directions.write(&mut inner.values, v);
-        run(&mut inner, &self.progs.hvp);
+        run(&mut inner, &self.progs.hvp, &self.progs.regions);
         self.branch_changed = self.compares_flipped(&inner.values);
         self.progs.hvps.read(&inner.values, out);
     }
@@ -639,7 +642,7 @@ impl RecordedFn {
         self.check_len("point", x.len());
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.hess_pre);
+        run(&mut inner, &self.progs.hess_pre, &[]);
         #[cfg(feature = "rayon")]
         if n >= self.parallel_min_dim && rayon::current_num_threads() > 1 {
             self.progs.hessian_columns_par(&inner, n, out);
@@ -658,7 +661,7 @@ impl RecordedFn {
             }
             for (i, &s) in slots.iter().enumerate() {
                 inner.values[s] = 1.0;
-                run(&mut inner, &self.progs.hess_col);
+                run(&mut inner, &self.progs.hess_col, &[]);
                 self.progs.hvps.read(&inner.values, out.row_mut(i));
                 inner.values[s] = 0.0;
             }
@@ -687,6 +690,8 @@ macro_rules! fast_instructions {
             Unary { op: Unary, x: u32, out: u32 },
             Binary { op: Binary, a: u32, b: u32, out: u32 },
             Node(u32),
+            /// A fused elementwise region (an index into `Programs::regions`).
+            Fused(u32),
         }
 
         impl From<Instr> for Fast {
@@ -702,8 +707,8 @@ macro_rules! fast_instructions {
             }
         }
 
-        /// Runs a replay program on the arena.
-        fn run(inner: &mut TapeInner, prog: &[Fast]) {
+        /// Runs a replay program on the arena; `regions` are the fused regions it refers to.
+        fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
             let len = inner.values.len();
             let v = inner.values.as_mut_ptr();
             // SAFETY (for every access below): `Programs::compile` takes every slot from a
@@ -729,6 +734,10 @@ macro_rules! fast_instructions {
                     Fast::Binary { op, a, b, out } => wr(v, out, op.eval(rd(v, a), rd(v, b))),
                     Fast::Node(id) => {
                         inner.evaluate(id as usize);
+                        v = inner.values.as_mut_ptr();
+                    }
+                    Fast::Fused(k) => {
+                        regions[k as usize].run(&mut inner.values);
                         v = inner.values.as_mut_ptr();
                     }
                 }
@@ -866,7 +875,7 @@ impl Programs {
             inner.values.len() < u32::MAX as usize,
             "RecordedFn: arena too large for a replay program"
         );
-        let program = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<Instr> {
+        let program_ids = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
             let need = needed(roots);
             (0..len)
                 .filter(|&i| {
@@ -878,7 +887,33 @@ impl Programs {
                         && op != Op::Layout(Layout::Reshape)
                         && keep(i)
                 })
-                .map(instr)
+                .map(|i| i as u32)
+                .collect()
+        };
+        let program = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<Instr> {
+            program_ids(roots, keep)
+                .into_iter()
+                .map(|i| instr(i as usize))
+                .collect()
+        };
+        // Programs whose caller reads only `roots` afterwards: with fused regions.
+        let mut regions = Vec::new();
+        let mut fused = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<Fast> {
+            let ids = program_ids(roots, keep);
+            let read: Vec<u32> = roots
+                .iter()
+                .chain(compares.iter().map(|(c, _)| c))
+                .map(|&r| canon[r as usize])
+                .collect();
+            crate::fused::plan(inner, &ids, &read)
+                .into_iter()
+                .map(|p| match p {
+                    Piece::Node(id) => Fast::from(instr(id as usize)),
+                    Piece::Region(r) => {
+                        regions.push(r);
+                        Fast::Fused(regions.len() as u32 - 1)
+                    }
+                })
                 .collect()
         };
         let mut grad_roots = grads.to_vec();
@@ -888,10 +923,14 @@ impl Programs {
         let hvp_canon: Vec<u32> = hvp.iter().map(|&i| canon[i as usize]).collect();
         let lanes = Lanes::compile(inner, &hess_col, &dir_slots, &hvp_canon, dir_slots.len());
         let fast = |p: Vec<Instr>| p.into_iter().map(Fast::from).collect::<Vec<Fast>>();
+        let value = fused(&[output], &|i| on_x[i]);
+        let grad = fused(&grad_roots, &|i| on_x[i]);
+        let hvp_prog = fused(hvp, &|i| on_x[i] || on_v[i]);
         Programs {
-            value: fast(program(&[output], &|i| on_x[i])),
-            grad: fast(program(&grad_roots, &|i| on_x[i])),
-            hvp: fast(program(hvp, &|i| on_x[i] || on_v[i])),
+            value,
+            grad,
+            hvp: hvp_prog,
+            regions,
             hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i])),
             hess_col: fast(hess_col),
             dir_slots,

@@ -228,6 +228,8 @@ impl Unary {
         }
     }
 
+    // Inlined so that the fused regions' AVX2 build (`crate::fused`) vectorises it too.
+    #[inline(always)]
     pub(crate) fn forward(&self, x: &[f64], out: &mut [f64]) {
         // One loop per variant: `eval` inlines with the variant known, so the per-element
         // `match` folds away and the loop can vectorise.
