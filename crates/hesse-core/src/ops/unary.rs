@@ -31,7 +31,7 @@ pub enum Unary {
     Cos,
     /// `tan x`
     Tan,
-    /// `tanh x`
+    /// `tanh x`, by hesse's own vectorisable kernel (within 1.5 ulp; `ops/tanh.rs`).
     Tanh,
     /// `1 / (1 + e⁻ˣ)`
     Sigmoid,
@@ -182,7 +182,8 @@ impl Unary {
             Unary::Sin => x.sin(),
             Unary::Cos => x.cos(),
             Unary::Tan => x.tan(),
-            Unary::Tanh => x.tanh(),
+            // Vectorisable, within 1.5 ulp (see `ops::tanh`).
+            Unary::Tanh => super::tanh::tanh(x),
             // As written: 1/(1+e^-x) is accurate in relative terms everywhere and gives
             // exactly 0 or 1 (never NaN) when e^-x overflows or underflows.
             Unary::Sigmoid => 1.0 / (1.0 + (-x).exp()),
