@@ -232,8 +232,10 @@ impl Unary {
     // Inlined so that the fused regions' AVX2 build (`crate::fused`) vectorises it too.
     #[inline(always)]
     pub(crate) fn forward(&self, x: &[f64], out: &mut [f64]) {
-        if let Unary::Powi(n) = *self {
-            return powi_slice(x, n, out);
+        match *self {
+            Unary::Powi(n) => return powi_slice(x, n, out),
+            Unary::Tanh => return super::tanh::tanh_slice(x, out),
+            _ => {}
         }
         // One loop per variant: `eval` inlines with the variant known, so the per-element
         // `match` folds away and the loop can vectorise.
