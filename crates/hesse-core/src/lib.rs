@@ -60,6 +60,7 @@
 mod backward;
 pub mod check;
 mod error;
+mod fused;
 pub mod loss;
 mod matrix;
 pub mod ops;

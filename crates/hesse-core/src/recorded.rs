@@ -45,6 +45,7 @@ use std::collections::{HashMap, HashSet};
 use fast::{Fast, run};
 use lanes::Lanes;
 
+use crate::fused::{Piece, Region};
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
 use crate::tape::{Tape, TapeInner};
@@ -130,7 +131,7 @@ impl Programs {
                     for (k, row) in rows.chunks_mut(n).enumerate() {
                         let s = self.dir_slots[b * w + k];
                         local.values[s] = 1.0;
-                        run(&mut local, &self.hess_col);
+                        run(&mut local, &self.hess_col, &[]);
                         self.hvps.read(&local.values, row);
                         local.values[s] = 0.0;
                     }
@@ -213,6 +214,8 @@ struct Programs {
     compares: Vec<(usize, f64)>,
     /// `hess_col` for all n columns at once, when it is all scalar ops (see [`Lanes`]).
     lanes: Option<Lanes>,
+    /// Fused elementwise regions of `value`, `grad` and `hvp` (see [`crate::fused`]).
+    regions: Vec<Region>,
 }
 
 impl RecordedFn {
@@ -370,7 +373,7 @@ impl RecordedFn {
         self.check_len("point", x.len());
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.value);
+        run(&mut inner, &self.progs.value, &self.progs.regions);
         self.branch_changed = self.compares_flipped(&inner.values);
         inner.values[self.progs.output]
     }
@@ -385,7 +388,7 @@ impl RecordedFn {
         self.check_len("gradient buffer", grad.len());
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.grad);
+        run(&mut inner, &self.progs.grad, &self.progs.regions);
         self.branch_changed = self.compares_flipped(&inner.values);
         self.progs.grads.read(&inner.values, grad);
         inner.values[self.progs.output]
@@ -417,7 +420,7 @@ impl RecordedFn {
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
         self.progs.directions.write(&mut inner.values, v);
-        run(&mut inner, &self.progs.hvp);
+        run(&mut inner, &self.progs.hvp, &self.progs.regions);
         self.branch_changed = self.compares_flipped(&inner.values);
         self.progs.hvps.read(&inner.values, out);
     }
@@ -474,7 +477,7 @@ impl RecordedFn {
         self.check_len("point", x.len());
         let mut inner = self.tape.inner.borrow_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.hess_pre);
+        run(&mut inner, &self.progs.hess_pre, &[]);
         #[cfg(feature = "rayon")]
         if n >= self.parallel_min_dim && rayon::current_num_threads() > 1 {
             self.progs.hessian_columns_par(&inner, n, out);
@@ -493,7 +496,7 @@ impl RecordedFn {
             }
             for (i, &s) in slots.iter().enumerate() {
                 inner.values[s] = 1.0;
-                run(&mut inner, &self.progs.hess_col);
+                run(&mut inner, &self.progs.hess_col, &[]);
                 self.progs.hvps.read(&inner.values, out.row_mut(i));
                 inner.values[s] = 0.0;
             }
@@ -630,7 +633,7 @@ impl Programs {
             inner.values.len() < u32::MAX as usize,
             "RecordedFn: arena too large for a replay program"
         );
-        let program = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<Instr> {
+        let program_ids = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
             let need = needed(roots);
             (0..len)
                 .filter(|&i| {
@@ -642,7 +645,13 @@ impl Programs {
                         && op != Op::Layout(Layout::Reshape)
                         && keep(i)
                 })
-                .map(instr)
+                .map(|i| i as u32)
+                .collect()
+        };
+        let program = |roots: &[u32], keep: &dyn Fn(usize) -> bool| -> Vec<Instr> {
+            program_ids(roots, keep)
+                .into_iter()
+                .map(|i| instr(i as usize))
                 .collect()
         };
         let mut grad_roots = grads.to_vec();
@@ -673,10 +682,40 @@ impl Programs {
             }
         }
         let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
+        // Programs whose caller reads only `roots` (and the comparisons) afterwards: runs of
+        // elementwise vector nodes become fused regions (`crate::fused`); a program without
+        // any region is all scalar or unfusable and gets the scalar fusions instead.
+        let mut regions = Vec::new();
+        let mut fused = |roots: &[u32], keep: &dyn Fn(usize) -> bool, pinned: &HashSet<u32>| -> Vec<Fast> {
+            let ids = program_ids(roots, keep);
+            let read: Vec<u32> = roots
+                .iter()
+                .chain(compares.iter().map(|(c, _)| c))
+                .map(|&r| canon[r as usize])
+                .collect();
+            let pieces = crate::fused::plan(inner, &ids, &read);
+            if pieces.iter().all(|p| matches!(p, Piece::Node(_))) {
+                return fast(program(roots, keep), pinned);
+            }
+            pieces
+                .into_iter()
+                .map(|p| match p {
+                    Piece::Node(id) => Fast::from(instr(id as usize)),
+                    Piece::Region(r) => {
+                        regions.push(r);
+                        Fast::Fused(regions.len() as u32 - 1)
+                    }
+                })
+                .collect()
+        };
+        let value = fused(&[output], &|i| on_x[i], &value_out);
+        let grad = fused(&grad_roots, &|i| on_x[i], &grad_out);
+        let hvp_prog = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out);
         Programs {
-            value: fast(program(&[output], &|i| on_x[i]), &value_out),
-            grad: fast(program(&grad_roots, &|i| on_x[i]), &grad_out),
-            hvp: fast(program(hvp, &|i| on_x[i] || on_v[i]), &hvp_out),
+            value,
+            grad,
+            hvp: hvp_prog,
+            regions,
             hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
             hess_col: fast(hess_col, &hvp_out),
             dir_slots,

@@ -133,6 +133,8 @@ impl Binary {
         }
     }
 
+    // Inlined so that the fused regions' AVX2 build (`crate::fused`) vectorises it too.
+    #[inline(always)]
     pub(crate) fn forward(
         &self,
         a: (&[f64], &[usize]),

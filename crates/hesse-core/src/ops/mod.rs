@@ -17,6 +17,8 @@ pub mod binary;
 pub mod layout;
 pub mod linalg;
 pub mod reduce;
+mod simd;
+pub(crate) mod tanh;
 pub mod unary;
 
 pub use binary::{Binary, Compare};
@@ -71,8 +73,8 @@ pub(crate) fn forward(op: &Op, ins: &[(&[f64], &[usize])], out: &mut [f64], out_
     match op {
         // Leaves keep the values they were created with.
         Op::Input | Op::Constant => {}
-        Op::Unary(u) => u.forward(ins[0].0, out),
-        Op::Binary(b) => b.forward(ins[0], ins[1], out, out_shape),
+        Op::Unary(u) => simd::unary(u, ins[0].0, out),
+        Op::Binary(b) => simd::binary(b, ins[0], ins[1], out, out_shape),
         Op::Reduce(r) => r.forward(ins[0], out, out_shape),
         Op::Linalg(l) => l.forward(ins, out, out_shape),
         Op::Layout(l) => l.forward(ins, out, out_shape),

@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 
 use super::Instr;
+use crate::fused::Region;
 use crate::ops::{Binary, Unary};
 use crate::tape::TapeInner;
 
@@ -42,6 +43,9 @@ macro_rules! fast_instructions {
             Unary { op: Unary, x: u32, out: u32 },
             Binary { op: Binary, a: u32, b: u32, out: u32 },
             Node(u32),
+            /// A fused elementwise region (an index into the program's regions, see
+            /// [`crate::fused`]).
+            Fused(u32),
             /// `x·x`, which is what `x.powi(2)` computes (see the test `powi2_is_a_square`).
             Powi2 { x: u32, out: u32 },
             /// `a·b + c`
@@ -113,7 +117,7 @@ macro_rules! fast_instructions {
                     $(Fast::$b { a, b, out } => ([a, b, N, N], out),)*
                     Fast::Unary { x, out, .. } | Fast::Powi2 { x, out } => ([x, N, N, N], out),
                     Fast::Binary { a, b, out, .. } => ([a, b, N, N], out),
-                    Fast::Node(_) => return None,
+                    Fast::Node(_) | Fast::Fused(_) => return None,
                     Fast::MulAdd { a, b, c, out } | Fast::AddMul { c, a, b, out } => ([a, b, c, N], out),
                     Fast::MulCAdd { x, y, out, .. } | Fast::AddMulC { y, x, out, .. } => ([x, y, N, N], out),
                     Fast::MulMulAdd { a, b, c, d, out } | Fast::MulMulSub { a, b, c, d, out } => {
@@ -138,8 +142,8 @@ macro_rules! fast_instructions {
             }
         }
 
-        /// Runs a replay program on the arena.
-        pub(super) fn run(inner: &mut TapeInner, prog: &[Fast]) {
+        /// Runs a replay program on the arena; `regions` are the fused regions it refers to.
+        pub(super) fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
             let len = inner.values.len();
             let v = inner.values.as_mut_ptr();
             // SAFETY (for every access below): `Programs::compile` takes every slot from a
@@ -165,6 +169,10 @@ macro_rules! fast_instructions {
                     Fast::Binary { op, a, b, out } => wr(v, out, op.eval(rd(v, a), rd(v, b))),
                     Fast::Node(id) => {
                         inner.evaluate(id as usize);
+                        v = inner.values.as_mut_ptr();
+                    }
+                    Fast::Fused(k) => {
+                        regions[k as usize].run(&mut inner.values);
                         v = inner.values.as_mut_ptr();
                     }
                     Fast::Powi2 { x, out } => {

@@ -1,0 +1,779 @@
+//! Fused elementwise regions of replay programs.
+//!
+//! A recording over vectors replays one kernel per node, each a full pass over arrays of
+//! thousands of values: a chain of twenty elementwise nodes over 5,000 values streams 20 ×
+//! 80 KB through the caches, although each value is used a couple of times right after it is
+//! made. A **region** groups, at record time, the nodes of a replay program that are
+//! elementwise over the same number m of values:
+//! - unary ops, and binary ops whose operands hold m values or a single value;
+//! - slices that take one element per row (a matrix column: a strided gather) or a
+//!   contiguous range, as loads;
+//! - the sum of two zero-pads that together cover their output exactly once (the adjoint of
+//!   two column slices, `pad(a) + pad(b)`), as a strided store of `a` and `b`;
+//! - sums to one value, accumulated block by block in the lanes of the `sum` kernel;
+//!
+//! and runs them block by block: for each block of [`CHUNK`] elements, every step runs its
+//! op's own kernel over the block. Intermediate values live in a small stack buffer that stays
+//! in L1 cache; only the nodes read outside the region (or returned) are written to the arena.
+//!
+//! **Bit-for-bit.** Every element is computed by the same kernel from the same operands as
+//! without fusion, only in another order of elements. A store of the pads writes `x + 0.0` at
+//! the position `x` covers, which is exactly `pad(a) + pad(b)` there (the other pad holds
+//! +0.0, and IEEE addition commutes), including the −0.0 → +0.0 of the unfused sum. A sum
+//! sees its elements in the same lanes and order as the whole-array kernel (blocks start at
+//! multiples of the lane count). A constant node whose values are all equal (a broadcast
+//! seed) is read as that one value. With AVX2 the kernels run four lanes at a time: the same
+//! IEEE operations, so the same results; only the sign and payload of a NaN made from two
+//! NaNs may differ, which Rust leaves unspecified for any build of a kernel (RFC 3514).
+//!
+//! A node joins the open region only if it reads nothing that a non-region instruction after
+//! the region's start produces; the region then runs at its start, before those instructions,
+//! which read its materialised outputs.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ops::reduce::{self, SUM_LANES, split_axis};
+use crate::ops::{Binary, Layout, Op, Reduce, Unary};
+use crate::tape::TapeInner;
+
+/// Elements per block (a multiple of [`SUM_LANES`]): with [`MAX_TEMPS`] temporaries the
+/// scratch buffer is 24 KB.
+const CHUNK: usize = 256;
+const _: () = assert!(CHUNK % SUM_LANES == 0);
+/// Temporaries a region may hold at once; values beyond are kept in the arena.
+const MAX_TEMPS: usize = 12;
+/// Shorter regions are not worth their per-block dispatch.
+const MIN_LEN: usize = 64;
+/// Sums a region may hold (their accumulators live on the stack).
+const MAX_SUMS: usize = 4;
+
+/// Where a step reads a block of m values (or one value).
+#[derive(Clone, Copy, Debug)]
+enum Operand {
+    /// A temporary of the region.
+    Temp(u16),
+    /// m values in the arena from this offset.
+    Arena(usize),
+    /// One value in the arena, the same for every element.
+    Scalar(usize),
+}
+
+/// Where a step writes its block.
+#[derive(Clone, Copy, Debug)]
+enum Dest {
+    Temp(u16),
+    Arena(usize),
+}
+
+impl Dest {
+    fn operand(self) -> Operand {
+        match self {
+            Dest::Temp(t) => Operand::Temp(t),
+            Dest::Arena(o) => Operand::Arena(o),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    Unary {
+        op: Unary,
+        x: Operand,
+        out: Dest,
+    },
+    Binary {
+        op: Binary,
+        a: Operand,
+        b: Operand,
+        out: Dest,
+    },
+    /// `out[j] = arena[src + j·stride]`.
+    Gather {
+        src: usize,
+        stride: usize,
+        out: Dest,
+    },
+    /// `arena[base + j·stride] = x[j] + 0.0` for each part.
+    Scatter {
+        parts: [(Operand, usize, usize); 2],
+    },
+    /// `Σ x` into `arena[out]` with [`reduce::sum`]'s lanes, accumulator set `acc`.
+    Sum {
+        x: Operand,
+        out: usize,
+        acc: u8,
+    },
+}
+
+/// A fused region: steps over m elements, run block by block (see the module docs).
+#[derive(Clone, Debug)]
+pub(crate) struct Region {
+    len: usize,
+    steps: Vec<Step>,
+    /// Temporaries used (the scratch blocks to initialise).
+    temps: usize,
+}
+
+/// One entry of a fused program: a node run by its kernel, or a region.
+#[derive(Debug)]
+pub(crate) enum Piece {
+    Node(u32),
+    Region(Region),
+}
+
+/// The strided geometry `base + j·stride` (j < m) of a slice's source or a pad's target,
+/// when it is one element per row or one contiguous range.
+fn strided(in_shape: &[usize], axis: usize, start: usize, len_out: usize) -> Option<(usize, usize)> {
+    let (outer, len_in, inner) = split_axis(in_shape, axis);
+    if len_out * inner == 1 {
+        // Slice: one element per row of the input, rows `len_in` apart.
+        Some((start, len_in))
+    } else if outer == 1 {
+        Some((start * inner, 1))
+    } else {
+        None
+    }
+}
+
+/// A node's role in a region, with its length m.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Elem,
+    /// A slice: m values at `src_node`'s offset + base, `stride` apart.
+    Gather {
+        src: u32,
+        base: usize,
+        stride: usize,
+    },
+    /// `pad(a) + pad(b)` covering the output once: (input, base, stride) per pad.
+    Scatter {
+        parts: [(u32, usize, usize); 2],
+    },
+    /// The sum of a node of m values to one value; complete only when the region has run.
+    Sum,
+}
+
+/// Follows reshapes (which alias their input's values) to the node that holds the values.
+fn base(inner: &TapeInner, mut id: u32) -> u32 {
+    while inner.nodes[id as usize].op == Op::Layout(Layout::Reshape) {
+        id = inner.nodes[id as usize].inputs[0];
+    }
+    id
+}
+
+/// Pads `p`, `q` summed by `a`: the scatter parts, if the pads cover `a` exactly once.
+fn scatter_parts(inner: &TapeInner, a: u32, p: u32, q: u32) -> Option<[(u32, usize, usize); 2]> {
+    let out = &inner.nodes[a as usize];
+    let mut parts = [(0u32, 0usize, 0usize); 2];
+    let mut m = None;
+    for (k, &pid) in [p, q].iter().enumerate() {
+        let pad = &inner.nodes[pid as usize];
+        let Op::Layout(Layout::Pad { axis, start }) = pad.op else {
+            return None;
+        };
+        if pad.shape != out.shape {
+            return None;
+        }
+        let x = &inner.nodes[pad.inputs[0] as usize];
+        // As a pad's source, the input runs over `x.shape[axis]` of `out.shape[axis]`.
+        let (outer, _, inner_len) = split_axis(&out.shape, axis);
+        let len_in = x.shape[axis];
+        let (b, s) = if len_in * inner_len == 1 {
+            (start, out.shape[axis])
+        } else if outer == 1 {
+            (start * inner_len, 1)
+        } else {
+            return None;
+        };
+        let len = x.len();
+        if *m.get_or_insert(len) != len {
+            return None;
+        }
+        parts[k] = (pad.inputs[0], b, s);
+    }
+    // Each output position written exactly once.
+    let m = m?;
+    let total = out.len();
+    let mut hit = vec![false; total];
+    for &(_, b, s) in &parts {
+        for j in 0..m {
+            let at = b + j * s;
+            if at >= total || hit[at] {
+                return None;
+            }
+            hit[at] = true;
+        }
+    }
+    hit.iter().all(|&h| h).then_some(parts)
+}
+
+/// Splits a replay program (node ids in order) into nodes and fused regions. `roots` are the
+/// nodes whose values the caller reads after the program has run.
+pub(crate) fn plan(inner: &TapeInner, prog: &[u32], roots: &[u32]) -> Vec<Piece> {
+    let nodes = &inner.nodes;
+    let in_prog: HashSet<u32> = prog.iter().copied().collect();
+    let roots: HashSet<u32> = roots.iter().map(|&r| base(inner, r)).collect();
+    let reads = |id: u32| -> Vec<u32> {
+        nodes[id as usize]
+            .inputs
+            .iter()
+            .map(|&j| base(inner, j))
+            .collect()
+    };
+    let mut readers: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &id in prog {
+        for j in reads(id) {
+            readers.entry(j).or_default().push(id);
+        }
+    }
+    let only_reader =
+        |p: u32, a: u32| !roots.contains(&p) && readers.get(&p).is_some_and(|r| r.iter().all(|&x| x == a));
+
+    // Sums of two pads that become stores; their pads are absorbed.
+    let mut absorbed: HashSet<u32> = HashSet::new();
+    let mut kinds: HashMap<u32, (Kind, usize)> = HashMap::new();
+    for &id in prog {
+        let node = &nodes[id as usize];
+        match node.op {
+            Op::Binary(Binary::Add) => {
+                let (p, q) = (node.inputs[0], node.inputs[1]);
+                if p != q
+                    && in_prog.contains(&p)
+                    && in_prog.contains(&q)
+                    && only_reader(p, id)
+                    && only_reader(q, id)
+                {
+                    if let Some(parts) = scatter_parts(inner, id, p, q) {
+                        let m = nodes[parts[0].0 as usize].len();
+                        if m >= MIN_LEN {
+                            let parts = parts.map(|(x, b, s)| (base(inner, x), b, s));
+                            kinds.insert(id, (Kind::Scatter { parts }, m));
+                            absorbed.extend([p, q]);
+                            continue;
+                        }
+                    }
+                }
+            }
+            Op::Layout(Layout::Slice { axis, start }) => {
+                let x = base(inner, node.inputs[0]);
+                let sx = &nodes[node.inputs[0] as usize].shape;
+                if let Some((b, s)) = strided(sx, axis, start, node.shape[axis]) {
+                    if node.len() >= MIN_LEN {
+                        kinds.insert(
+                            id,
+                            (
+                                Kind::Gather {
+                                    src: x,
+                                    base: b,
+                                    stride: s,
+                                },
+                                node.len(),
+                            ),
+                        );
+                    }
+                }
+                continue;
+            }
+            Op::Reduce(Reduce::SumTo) if node.len() == 1 => {
+                let m = nodes[node.inputs[0] as usize].len();
+                if m >= MIN_LEN {
+                    kinds.insert(id, (Kind::Sum, m));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let m = node.len();
+        let elementwise = match node.op {
+            Op::Unary(_) => true,
+            Op::Binary(_) => node.inputs.iter().all(|&j| {
+                let n = nodes[j as usize].len();
+                n == m || n == 1
+            }),
+            _ => false,
+        };
+        if elementwise && m >= MIN_LEN {
+            kinds.insert(id, (Kind::Elem, m));
+        }
+    }
+    // Pads absorbed into stores read their inputs through the store.
+    let deps = |id: u32| -> Vec<u32> {
+        match kinds.get(&id) {
+            Some((Kind::Scatter { parts }, _)) => parts.iter().map(|p| p.0).collect(),
+            Some((Kind::Gather { src, .. }, _)) => vec![*src],
+            _ => reads(id),
+        }
+    };
+    let mut readers: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &id in prog.iter().filter(|i| !absorbed.contains(i)) {
+        for j in deps(id) {
+            readers.entry(j).or_default().push(id);
+        }
+    }
+
+    // Form regions greedily in program order.
+    struct Open {
+        piece: usize,
+        m: usize,
+        members: Vec<u32>,
+        member_set: HashSet<u32>,
+        /// Non-region nodes placed after the region's start.
+        after: HashSet<u32>,
+        /// Sums of the region, whose values exist only after it has run.
+        sums: HashSet<u32>,
+    }
+    let mut pieces: Vec<Option<Piece>> = Vec::new();
+    let mut groups: Vec<(usize, Vec<u32>)> = Vec::new();
+    let mut open: Option<Open> = None;
+    let close = |open: &mut Option<Open>, groups: &mut Vec<(usize, Vec<u32>)>| {
+        if let Some(o) = open.take() {
+            groups.push((o.piece, o.members));
+        }
+    };
+    for &id in prog.iter().filter(|i| !absorbed.contains(i)) {
+        let Some(&(kind, m)) = kinds.get(&id) else {
+            match open.as_mut() {
+                // Independent of the open region: runs before it, so that the region's later
+                // members may still read it.
+                Some(o)
+                    if deps(id)
+                        .iter()
+                        .all(|j| !o.after.contains(j) && !o.member_set.contains(j)) =>
+                {
+                    pieces.insert(o.piece, Some(Piece::Node(id)));
+                    o.piece += 1;
+                }
+                Some(o) => {
+                    pieces.push(Some(Piece::Node(id)));
+                    o.after.insert(id);
+                }
+                None => pieces.push(Some(Piece::Node(id))),
+            }
+            continue;
+        };
+        let d = deps(id);
+        // Another length, independent of the open region: a plain node before the region,
+        // which keeps the region open (a store must stay a region: its pads are absorbed).
+        if let Some(o) = open.as_mut() {
+            let apart = d
+                .iter()
+                .all(|j| !o.after.contains(j) && !o.member_set.contains(j));
+            if o.m != m && apart && !matches!(kind, Kind::Scatter { .. }) {
+                pieces.insert(o.piece, Some(Piece::Node(id)));
+                o.piece += 1;
+                continue;
+            }
+        }
+        let joins = open.as_ref().is_some_and(|o| {
+            o.m == m
+                && d.iter().all(|j| !o.after.contains(j) && !o.sums.contains(j))
+                && (!matches!(kind, Kind::Sum) || o.sums.len() < MAX_SUMS)
+        });
+        if !joins {
+            close(&mut open, &mut groups);
+            pieces.push(None);
+            open = Some(Open {
+                piece: pieces.len() - 1,
+                m,
+                members: Vec::new(),
+                member_set: HashSet::new(),
+                after: HashSet::new(),
+                sums: HashSet::new(),
+            });
+        }
+        let o = open.as_mut().expect("open region");
+        o.members.push(id);
+        o.member_set.insert(id);
+        if matches!(kind, Kind::Sum) {
+            o.sums.insert(id);
+        }
+    }
+    close(&mut open, &mut groups);
+
+    for (piece, members) in groups {
+        // Nodes that keep their recorded value: read here, not replayed, not leaves (inputs
+        // and the HVP direction are leaves that change).
+        let fixed = |j: u32| {
+            let op = nodes[j as usize].op;
+            !in_prog.contains(&j) && !op.is_leaf() && op != Op::Layout(Layout::Reshape)
+        };
+        let region = build(inner, &members, &kinds, &deps, &readers, &roots, &fixed);
+        pieces[piece] = Some(match region {
+            Some(r) => Piece::Region(r),
+            None => Piece::Node(members[0]),
+        });
+    }
+    pieces
+        .into_iter()
+        .map(|p| p.expect("every piece placed"))
+        .collect()
+}
+
+/// Steps of one region: operands, materialised outputs and temporaries.
+fn build(
+    inner: &TapeInner,
+    members: &[u32],
+    kinds: &HashMap<u32, (Kind, usize)>,
+    deps: &dyn Fn(u32) -> Vec<u32>,
+    readers: &HashMap<u32, Vec<u32>>,
+    roots: &HashSet<u32>,
+    fixed: &dyn Fn(u32) -> bool,
+) -> Option<Region> {
+    let nodes = &inner.nodes;
+    let m = kinds[&members[0]].1;
+    if members.len() == 1 && !matches!(kinds[&members[0]].0, Kind::Scatter { .. }) {
+        // A single kernel is as fast on its own (and a lone node may be a non-region one).
+        return None;
+    }
+    let pos: HashMap<u32, usize> = members.iter().enumerate().map(|(k, &id)| (id, k)).collect();
+    let outside = |id: u32| {
+        roots.contains(&id)
+            || readers
+                .get(&id)
+                .is_some_and(|r| r.iter().any(|x| !pos.contains_key(x)))
+    };
+    let last_use: HashMap<u32, usize> = members
+        .iter()
+        .map(|&id| {
+            let last = readers
+                .get(&id)
+                .map(|r| r.iter().filter_map(|x| pos.get(x).copied()).max().unwrap_or(0))
+                .unwrap_or(0);
+            (id, last)
+        })
+        .collect();
+    let offset = |id: u32| nodes[id as usize].offset;
+    let mut at: HashMap<u32, Operand> = HashMap::new();
+    let mut free: Vec<u16> = (0..MAX_TEMPS as u16).rev().collect();
+    let mut steps = Vec::new();
+    let mut sums = 0u8;
+    for (k, &id) in members.iter().enumerate() {
+        // A fixed node whose values are all the same (a broadcast constant, such as the
+        // seed of a gradient) is read as one value: the kernel computes the same op on the
+        // same numbers.
+        let operand = |j: u32, at: &HashMap<u32, Operand>| -> Operand {
+            at.get(&j).copied().unwrap_or_else(|| {
+                let vals = inner.value(j);
+                let uniform = fixed(j) && vals.iter().all(|v| v.to_bits() == vals[0].to_bits());
+                if vals.len() == 1 || uniform {
+                    Operand::Scalar(offset(j))
+                } else {
+                    Operand::Arena(offset(j))
+                }
+            })
+        };
+        let kind = kinds[&id].0;
+        let mut dest = || {
+            if !outside(id) {
+                if let Some(t) = free.pop() {
+                    return Dest::Temp(t);
+                }
+            }
+            Dest::Arena(offset(id))
+        };
+        match kind {
+            Kind::Scatter { parts } => {
+                let parts = parts.map(|(x, b, s)| (operand(x, &at), offset(id) + b, s));
+                steps.push(Step::Scatter { parts });
+            }
+            Kind::Sum => {
+                let x = operand(base(inner, nodes[id as usize].inputs[0]), &at);
+                steps.push(Step::Sum {
+                    x,
+                    out: offset(id),
+                    acc: sums,
+                });
+                sums += 1;
+            }
+            Kind::Gather { src, base, stride } if stride == 1 && !outside(id) => {
+                // A contiguous range is read in place.
+                at.insert(id, Operand::Arena(offset(src) + base));
+            }
+            Kind::Gather { src, base, stride } => {
+                let out = dest();
+                at.insert(id, out.operand());
+                steps.push(Step::Gather {
+                    src: offset(src) + base,
+                    stride,
+                    out,
+                });
+            }
+            Kind::Elem => {
+                let node = &nodes[id as usize];
+                let ins: Vec<Operand> = node
+                    .inputs
+                    .iter()
+                    .map(|&j| operand(base(inner, j), &at))
+                    .collect();
+                let out = dest();
+                at.insert(id, out.operand());
+                steps.push(match node.op {
+                    Op::Unary(op) => Step::Unary { op, x: ins[0], out },
+                    Op::Binary(op) => Step::Binary {
+                        op,
+                        a: ins[0],
+                        b: ins[1],
+                        out,
+                    },
+                    _ => unreachable!("elementwise nodes are unary or binary"),
+                });
+            }
+        }
+        // Temporaries whose last reader is this step are free again.
+        for j in deps(id) {
+            if let (Some(Operand::Temp(t)), Some(&last)) = (at.get(&j), last_use.get(&j)) {
+                if last == k && !free.contains(t) {
+                    free.push(*t);
+                }
+            }
+        }
+        // A temporary no member reads (only possible for a root, which is in the arena).
+        if let Some(Operand::Temp(t)) = at.get(&id) {
+            if !readers
+                .get(&id)
+                .is_some_and(|r| r.iter().any(|x| pos.contains_key(x)))
+            {
+                free.push(*t);
+            }
+        }
+    }
+    let len = inner.values.len();
+    let fits = |o: Operand| match o {
+        Operand::Temp(_) => true,
+        Operand::Arena(off) => off + m <= len,
+        Operand::Scalar(off) => off < len,
+    };
+    let dest_fits = |d: Dest| fits(d.operand());
+    for s in &steps {
+        let ok = match *s {
+            Step::Unary { x, out, .. } => fits(x) && dest_fits(out),
+            Step::Binary { a, b, out, .. } => fits(a) && fits(b) && dest_fits(out),
+            Step::Gather { src, stride, out } => src + (m - 1) * stride < len && dest_fits(out),
+            Step::Scatter { parts } => parts.iter().all(|&(x, b, s)| fits(x) && b + (m - 1) * s < len),
+            Step::Sum { x, out, acc } => fits(x) && out < len && (acc as usize) < MAX_SUMS,
+        };
+        assert!(ok, "fused region: a step reaches beyond the arena");
+    }
+    let temps = steps
+        .iter()
+        .flat_map(|s| match *s {
+            Step::Unary { out, .. } | Step::Binary { out, .. } | Step::Gather { out, .. } => Some(out),
+            _ => None,
+        })
+        .filter_map(|d| match d {
+            Dest::Temp(t) => Some(t as usize + 1),
+            Dest::Arena(_) => None,
+        })
+        .max()
+        .unwrap_or(0);
+    Some(Region { len: m, steps, temps })
+}
+
+/// A block of `n` values of an operand.
+///
+/// # Safety
+/// The operand's range must lie inside the arena `v` or the scratch `t` (`build` checks the
+/// arena ranges) and must not be written while the slice lives.
+unsafe fn read<'a>(t: *const f64, v: *const f64, c0: usize, n: usize, o: Operand) -> &'a [f64] {
+    unsafe {
+        match o {
+            Operand::Temp(k) => std::slice::from_raw_parts(t.add(k as usize * CHUNK), n),
+            Operand::Arena(off) => std::slice::from_raw_parts(v.add(off + c0), n),
+            Operand::Scalar(off) => std::slice::from_raw_parts(v.add(off), 1),
+        }
+    }
+}
+
+/// A block of `n` values of a destination.
+///
+/// # Safety
+/// As [`read`], and the block must not overlap any other live slice.
+unsafe fn write<'a>(t: *mut f64, v: *mut f64, c0: usize, n: usize, d: Dest) -> &'a mut [f64] {
+    unsafe {
+        match d {
+            Dest::Temp(k) => std::slice::from_raw_parts_mut(t.add(k as usize * CHUNK), n),
+            Dest::Arena(off) => std::slice::from_raw_parts_mut(v.add(off + c0), n),
+        }
+    }
+}
+
+/// `out[k] = x[2k]`: one column of a two-column matrix.
+#[inline(always)]
+fn gather_stride2(x: &[f64], out: &mut [f64]) {
+    for (k, o) in out.iter_mut().enumerate() {
+        *o = x[2 * k];
+    }
+}
+
+/// [`gather_stride2`] with AVX2: four values per step from two loads and two shuffles (the
+/// compiler does not vectorise the strided loop).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn gather_stride2_avx2(x: &[f64], out: &mut [f64]) {
+    use std::arch::x86_64::*;
+    let n = out.len();
+    assert!(n == 0 || x.len() > 2 * (n - 1), "gather: source too short");
+    let mut k = 0;
+    // A step reads x[2k .. 2k + 8), inside x while k + 4 < n.
+    while k + 4 < n {
+        // SAFETY: 2k + 7 ≤ 2(n − 1) < x.len(), and k + 3 < n = out.len().
+        unsafe {
+            let lo = _mm256_loadu_pd(x.as_ptr().add(2 * k));
+            let hi = _mm256_loadu_pd(x.as_ptr().add(2 * k + 4));
+            // [x0 x4 x2 x6] → [x0 x2 x4 x6]
+            let r = _mm256_permute4x64_pd(_mm256_unpacklo_pd(lo, hi), 0b11_01_10_00);
+            _mm256_storeu_pd(out.as_mut_ptr().add(k), r);
+        }
+        k += 4;
+    }
+    for (k, o) in out.iter_mut().enumerate().skip(k) {
+        *o = x[2 * k];
+    }
+}
+
+impl Region {
+    /// Runs the region on the arena, block by block: with AVX2 where the CPU has it (the
+    /// same IEEE operations four lanes at a time, so the same bits), else with the baseline
+    /// instruction set.
+    pub(crate) fn run(&self, values: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            unsafe { self.run_avx2(values) };
+            return;
+        }
+        self.run_blocks::<false>(values);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_avx2(&self, values: &mut [f64]) {
+        self.run_blocks::<true>(values);
+    }
+
+    /// The blocks; `AVX2`: the CPU has AVX2 (only set from [`Region::run_avx2`]).
+    #[inline(always)]
+    fn run_blocks<const AVX2: bool>(&self, values: &mut [f64]) {
+        let mut scratch = std::mem::MaybeUninit::<[f64; CHUNK * MAX_TEMPS]>::uninit();
+        let t = scratch.as_mut_ptr().cast::<f64>();
+        // SAFETY: the first `temps` blocks of the scratch buffer, the only ones used, are
+        // initialised before any slice of them is made.
+        unsafe { t.write_bytes(0, self.temps * CHUNK) };
+        let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
+        let v = values.as_mut_ptr();
+        let mut c0 = 0;
+        while c0 < self.len {
+            let n = CHUNK.min(self.len - c0);
+            let shape = [n];
+            let shape_of = |o: Operand| -> &[usize] {
+                match o {
+                    Operand::Scalar(_) => &[],
+                    _ => &shape,
+                }
+            };
+            for step in &self.steps {
+                // SAFETY: `build` checked that every arena range of every step lies inside the
+                // arena (whose length a recording never changes); temporaries are blocks of
+                // `scratch`; a step's output never overlaps its inputs (it is the step's own
+                // node, a distinct arena range, or a temporary not in use).
+                unsafe {
+                    match *step {
+                        Step::Unary { op, x, out } => {
+                            op.forward(read(t, v, c0, n, x), write(t, v, c0, n, out))
+                        }
+                        Step::Binary { op, a, b, out } => op.forward(
+                            (read(t, v, c0, n, a), shape_of(a)),
+                            (read(t, v, c0, n, b), shape_of(b)),
+                            write(t, v, c0, n, out),
+                            &shape,
+                        ),
+                        Step::Gather { src, stride: 2, out } => {
+                            let x = std::slice::from_raw_parts(v.add(src + 2 * c0), 2 * n - 1);
+                            let o = write(t, v, c0, n, out);
+                            #[cfg(target_arch = "x86_64")]
+                            if AVX2 {
+                                gather_stride2_avx2(x, o);
+                                continue;
+                            }
+                            gather_stride2(x, o);
+                        }
+                        Step::Gather { src, stride, out } => {
+                            for (j, o) in write(t, v, c0, n, out).iter_mut().enumerate() {
+                                *o = *v.add(src + (c0 + j) * stride);
+                            }
+                        }
+                        Step::Scatter {
+                            parts: [(a, ba, 2), (b, bb, 2)],
+                        } if ba.abs_diff(bb) == 1 => {
+                            // The two columns of a two-column matrix: one interleaving pass.
+                            let (a, b, ba) = if ba < bb { (a, b, ba) } else { (b, a, bb) };
+                            let (a, b) = (read(t, v, c0, n, a), read(t, v, c0, n, b));
+                            let o = std::slice::from_raw_parts_mut(v.add(ba + 2 * c0), 2 * n);
+                            for ((o, &a), &b) in o.chunks_exact_mut(2).zip(a).zip(b) {
+                                o[0] = a + 0.0;
+                                o[1] = b + 0.0;
+                            }
+                        }
+                        Step::Scatter { parts } => {
+                            for (x, b, s) in parts {
+                                for (j, &x) in read(t, v, c0, n, x).iter().enumerate() {
+                                    *v.add(b + (c0 + j) * s) = x + 0.0;
+                                }
+                            }
+                        }
+                        // Blocks start at multiples of CHUNK, a multiple of the lane count, so
+                        // the lanes see the elements as `reduce::sum` does.
+                        Step::Sum { x, acc: k, .. } => {
+                            reduce::sum_lanes(&mut acc[k as usize], read(t, v, c0, n, x))
+                        }
+                    }
+                }
+            }
+            c0 += n;
+        }
+        for step in &self.steps {
+            if let Step::Sum { out, acc: k, .. } = *step {
+                values[out] = reduce::sum_combine(&acc[k as usize]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Piece, plan};
+    use crate::Tape;
+    use crate::ops::Op;
+
+    /// The gradient of the W2 extended Rosenbrock (two column slices of a reshaped vector)
+    /// becomes one region: the gathers, both elementwise chains, the sum and the store of
+    /// the two pads (the seed's broadcast is a constant, read as one value).
+    #[test]
+    fn the_rosenbrock_gradient_is_one_region() {
+        let tape = Tape::new();
+        let x0: Vec<f64> = (0..1000).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
+        let x = tape.vector(&x0);
+        let m = x.reshape(&[500, 2]);
+        let (odd, even) = (m.slice(1, 0, 1), m.slice(1, 1, 1));
+        let y = (100.0 * (even - odd.square()).square() + (1.0 - odd).square()).sum();
+        let g = tape.grad(y, &[x])[0];
+        let inner = tape.inner.borrow();
+        // The nodes a replay runs: those depending on x, but reshapes (aliases) and leaves.
+        let mut on_x = vec![false; inner.nodes.len()];
+        on_x[x.id as usize] = true;
+        let prog: Vec<u32> = (0..inner.nodes.len())
+            .filter(|&i| {
+                let node = &inner.nodes[i];
+                on_x[i] |= node.inputs.iter().any(|&j| on_x[j as usize]);
+                on_x[i] && !node.op.is_leaf() && node.op != Op::Layout(crate::ops::Layout::Reshape)
+            })
+            .map(|i| i as u32)
+            .collect();
+        let pieces = plan(&inner, &prog, &[g.id, y.id]);
+        let regions = pieces.iter().filter(|p| matches!(p, Piece::Region(_))).count();
+        assert_eq!((pieces.len(), regions), (1, 1), "{pieces:?}");
+    }
+}

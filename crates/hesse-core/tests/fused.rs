@@ -1,0 +1,174 @@
+//! Fused replay regions (`hesse_core::fused`, internal) change no bit: random elementwise
+//! programs over long vectors — column slices of a reshaped input, contiguous halves,
+//! unary and binary ops, scalar operands, sums and means read back into the chain, pads
+//! summed by the gradient — replayed from a recording give the eager tape's value, gradient
+//! and HVP bit for bit (every NaN counted as one value, see [`bits`]), at points with signed
+//! zeros, NaNs and infinities too.
+
+use hesse_core::{RecordedFn, Var};
+use proptest::prelude::*;
+
+/// One step of a random program over a pool of m-vectors.
+#[derive(Clone, Debug)]
+enum Step {
+    Unary(u8, usize),
+    Binary(u8, usize, usize),
+    /// `pool[i] * (0.001 · Σ pool[j])`: a sum read back into the chain.
+    ScaledBySum(usize, usize),
+    /// `pool[i] − mean(pool[i])`.
+    Centered(usize),
+}
+
+fn unary<'t>(k: u8, x: Var<'t>) -> Var<'t> {
+    match k % 12 {
+        0 => x.tanh(),
+        1 => (x * 0.3).exp(),
+        2 => x.sin(),
+        3 => x.square(),
+        4 => -x,
+        5 => x.sigmoid(),
+        6 => x * 2.5,
+        7 => 1.0 - x,
+        8 => x.abs(),
+        9 => x.relu(),
+        10 => (x.square() + 1.0).sqrt(),
+        _ => x / 3.0 + 0.25,
+    }
+}
+
+fn binary<'t>(k: u8, a: Var<'t>, b: Var<'t>) -> Var<'t> {
+    match k % 6 {
+        0 => a + b,
+        1 => a - b,
+        2 => a * b,
+        3 => a / (b.square() + 1.0),
+        4 => a.max(b),
+        _ => a.min(b),
+    }
+}
+
+fn program<'t>(steps: &[Step], w: Var<'t>) -> Var<'t> {
+    let n = w.len();
+    let m = n / 2;
+    let cols = w.reshape(&[m, 2]);
+    let mut pool = vec![
+        cols.slice(1, 0, 1).reshape(&[m]),
+        cols.slice(1, 1, 1).reshape(&[m]),
+        w.slice(0, 0, m),
+        w.slice(0, m, m),
+    ];
+    for s in steps {
+        let at = |i: usize| pool[i % pool.len()];
+        let next = match *s {
+            Step::Unary(k, i) => unary(k, at(i)),
+            Step::Binary(k, i, j) => binary(k, at(i), at(j)),
+            Step::ScaledBySum(i, j) => at(i) * (at(j).sum() * 0.001),
+            Step::Centered(i) => at(i) - at(i).mean(),
+        };
+        pool.push(next);
+    }
+    let k = pool.len();
+    pool[k - 1].sum() + pool[k / 2].tanh().sum() * 0.5
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (any::<u8>(), any::<usize>()).prop_map(|(k, i)| Step::Unary(k, i)),
+        4 => (any::<u8>(), any::<usize>(), any::<usize>()).prop_map(|(k, i, j)| Step::Binary(k, i, j)),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(i, j)| Step::ScaledBySum(i, j)),
+        1 => any::<usize>().prop_map(Step::Centered),
+    ]
+}
+
+/// The bits of each value, every NaN as one pattern: Rust leaves the sign and payload of a
+/// NaN made by arithmetic unspecified (RFC 3514), so which NaN operand an addition of two
+/// NaNs returns may differ between two builds of the same kernel.
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter()
+        .map(|&x| {
+            if x.is_nan() {
+                f64::NAN.to_bits()
+            } else {
+                x.to_bits()
+            }
+        })
+        .collect()
+}
+
+/// A point of length 2m with values in [−2, 2] and, if `special`, signed zeros, NaN and ±∞.
+fn point(m: usize, seed: u64, special: bool) -> Vec<f64> {
+    let mut s = seed | 1;
+    let mut x: Vec<f64> = (0..2 * m)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
+        })
+        .collect();
+    if special {
+        for (k, v) in [0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0]
+            .into_iter()
+            .enumerate()
+        {
+            let at = (k * 37 + seed as usize) % (2 * m);
+            x[at] = v;
+        }
+    }
+    x
+}
+
+fn check(steps: &[Step], m: usize, seed: u64, special: bool) -> Result<(), TestCaseError> {
+    let f = hesse_core::vector::function(|w| program(steps, w));
+    let x0 = point(m, seed, false);
+    let mut rec = RecordedFn::new_vector(f, &x0);
+    for x in [point(m, seed + 1, special), x0.clone()] {
+        let v: Vec<f64> = point(m, seed + 2, false);
+        let (ev, eg) = hesse_core::vector::value_and_grad(f, &x);
+        let (rv, rg) = rec.value_and_grad(&x);
+        prop_assert_eq!(bits(&[ev]), bits(&[rv]));
+        prop_assert_eq!(bits(&[rec.value(&x)]), bits(&[ev]));
+        prop_assert_eq!(bits(&eg), bits(&rg));
+        let ehv = hesse_core::vector::hvp(f, &x, &v);
+        prop_assert_eq!(bits(&ehv), bits(&rec.hvp(&x, &v)));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fused_replays_equal_the_eager_tape_bit_for_bit(
+        steps in prop::collection::vec(step(), 1..14),
+        m in prop_oneof![Just(64usize), Just(100), Just(257), Just(513), Just(1300)],
+        seed in 1..1000u64,
+        special in any::<bool>(),
+    ) {
+        check(&steps, m, seed, special)?;
+    }
+}
+
+#[test]
+fn extended_rosenbrock_replays_bit_for_bit() {
+    // The W2 formulation: two column slices, their pads summed by the gradient.
+    let f = hesse_core::vector::function(|x| {
+        let n = x.len();
+        let m = x.reshape(&[n / 2, 2]);
+        let (odd, even) = (m.slice(1, 0, 1), m.slice(1, 1, 1));
+        (100.0 * (even - odd.square()).square() + (1.0 - odd).square()).sum()
+    });
+    for n in [128, 1000, 10_002] {
+        let x0: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
+        let x = point(n / 2, n as u64, true);
+        let v = point(n / 2, 7, false);
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        for x in [&x0, &x] {
+            let (ev, eg) = hesse_core::vector::value_and_grad(f, x);
+            let (rv, rg) = rec.value_and_grad(x);
+            assert_eq!(bits(&[ev]), bits(&[rv]));
+            assert_eq!(bits(&eg), bits(&rg));
+            assert_eq!(bits(&hesse_core::vector::hvp(f, x, &v)), bits(&rec.hvp(x, &v)));
+        }
+    }
+}
