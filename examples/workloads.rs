@@ -829,35 +829,6 @@ fn accuracy(data: &mlp::Data, w: &[f64], lay: &mlp::Layout) -> f64 {
 // W5
 // ---------------------------------------------------------------------------------------
 
-fn gd_hand(p: [f64; 2], steps: usize) -> [f64; 2] {
-    let [mut x, mut y] = p;
-    for _ in 0..steps {
-        let (_, gx, gy) = w5::hand_value_grad(x, y);
-        x -= w5::LR * gx;
-        y -= w5::LR * gy;
-    }
-    [x, y]
-}
-
-fn gd_eager(p: [f64; 2], steps: usize) -> [f64; 2] {
-    let mut p = p;
-    for _ in 0..steps {
-        let g = hesse_core::grad(w5::peaks, &p);
-        p = [p[0] - w5::LR * g[0], p[1] - w5::LR * g[1]];
-    }
-    p
-}
-
-fn gd_recorded(rec: &mut RecordedFn, p: [f64; 2], steps: usize) -> [f64; 2] {
-    let mut p = p;
-    let mut g = [0.0; 2];
-    for _ in 0..steps {
-        rec.value_and_grad_to(&p, &mut g);
-        p = [p[0] - w5::LR * g[0], p[1] - w5::LR * g[1]];
-    }
-    p
-}
-
 fn run_w5(q: bool, res: &mut Results) {
     let w = "W5";
     let start = [0.0, 1.4];
@@ -871,9 +842,9 @@ fn run_w5(q: bool, res: &mut Results) {
         TOL,
     );
 
-    let ph = gd_hand(start, 1000);
-    let pe = gd_eager(start, 1000);
-    let pr = gd_recorded(&mut rec, start, 1000);
+    let ph = w5::gd_hand(start, 1000);
+    let pe = w5::gd_eager(start, 1000);
+    let pr = w5::gd_recorded(&mut rec, start, 1000);
     res.close(
         "W5 single hand vs reference",
         &ph,
@@ -890,7 +861,7 @@ fn run_w5(q: bool, res: &mut Results) {
     res.close("W5 single recorded", &pr, &ph, TOL);
 
     let grid = w5::grid();
-    let grid_hand = || grid.iter().map(|&p| gd_hand(p, 100)).collect::<Vec<_>>();
+    let grid_hand = || grid.iter().map(|&p| w5::gd_hand(p, 100)).collect::<Vec<_>>();
     // hesse steps the whole grid at once: Σ peaks over the batch, whose gradient holds every
     // start's own gradient (JAX's vmap, NumPy's arrays). Per-start loops are in the notes.
     let batch0 = w5::grid_batch();
@@ -912,9 +883,12 @@ fn run_w5(q: bool, res: &mut Results) {
         }
         w5::unbatch(&w)
     };
-    let grid_eager_points = || grid.iter().map(|&p| gd_eager(p, 100)).collect::<Vec<_>>();
-    let grid_rec_points =
-        |rec: &mut RecordedFn| grid.iter().map(|&p| gd_recorded(rec, p, 100)).collect::<Vec<_>>();
+    let grid_eager_points = || grid.iter().map(|&p| w5::gd_eager(p, 100)).collect::<Vec<_>>();
+    let grid_rec_points = |rec: &mut RecordedFn| {
+        grid.iter()
+            .map(|&p| w5::gd_recorded(rec, p, 100))
+            .collect::<Vec<_>>()
+    };
     let (gh, ge, gr) = (grid_hand(), grid_eager(), grid_rec());
     let (gep, grp) = (grid_eager_points(), grid_rec_points(&mut rec));
     res.check(
@@ -935,19 +909,19 @@ fn run_w5(q: bool, res: &mut Results) {
         w,
         "hand",
         "gd_single",
-        per_run(single, || gd_hand(black_box(start), 1000)),
+        per_run(single, || w5::gd_hand(black_box(start), 1000)),
     );
     res.time(
         w,
         "hesse",
         "gd_single",
-        per_run(single, || gd_eager(black_box(start), 1000)),
+        per_run(single, || w5::gd_eager(black_box(start), 1000)),
     );
     res.time(
         w,
         "hesse_recorded",
         "gd_single",
-        per_run(single, || gd_recorded(&mut rec, black_box(start), 1000)),
+        per_run(single, || w5::gd_recorded(&mut rec, black_box(start), 1000)),
     );
     res.time(w, "hand", "gd_grid", per_run(batch, grid_hand));
     res.time(w, "hesse", "gd_grid", per_run(batch, grid_eager));

@@ -1049,6 +1049,38 @@ pub mod w5 {
 
     pub const LR: f64 = 0.01;
 
+    /// `steps` gradient-descent steps at [`LR`] on the hand-written gradient.
+    pub fn gd_hand(p: [f64; 2], steps: usize) -> [f64; 2] {
+        let [mut x, mut y] = p;
+        for _ in 0..steps {
+            let (_, gx, gy) = hand_value_grad(x, y);
+            x -= LR * gx;
+            y -= LR * gy;
+        }
+        [x, y]
+    }
+
+    /// The same descent on the eager tape (`hesse_core::grad`).
+    pub fn gd_eager(p: [f64; 2], steps: usize) -> [f64; 2] {
+        let mut p = p;
+        for _ in 0..steps {
+            let g = hesse_core::grad(peaks, &p);
+            p = [p[0] - LR * g[0], p[1] - LR * g[1]];
+        }
+        p
+    }
+
+    /// The same descent on a recording of [`peaks`], replayed.
+    pub fn gd_recorded(rec: &mut hesse_core::RecordedFn, p: [f64; 2], steps: usize) -> [f64; 2] {
+        let mut p = p;
+        let mut g = [0.0; 2];
+        for _ in 0..steps {
+            rec.value_and_grad_to(&p, &mut g);
+            p = [p[0] - LR * g[0], p[1] - LR * g[1]];
+        }
+        p
+    }
+
     /// peaks(x, y) over scalar `Var`s.
     pub fn peaks<'t>(p: &[Var<'t>]) -> Var<'t> {
         peaks_xy(p[0], p[1])
