@@ -200,10 +200,12 @@ impl State {
 macro_rules! unary_wrappers {
     ($($op:ident => $f:ident),* $(,)?) => {
         $(extern "C" fn $f(x: f64) -> f64 { Unary::$op.eval(x) })*
-        /// The wrapper of a parameterless unary op, if it has one.
-        fn unary_fn(op: Unary) -> Option<extern "C" fn(f64) -> f64> {
+        /// The address of the C-ABI `fn(f64) -> f64` of a parameterless unary op, if it has
+        /// one (`exp`'s is chosen for this CPU once, see `ops::exp`).
+        fn unary_fn(op: Unary) -> Option<*const ()> {
             match op {
-                $(Unary::$op => Some($f),)*
+                Unary::Exp => Some(crate::ops::exp::exp_extern()),
+                $(Unary::$op => Some($f as *const ()),)*
                 _ => None,
             }
         }
@@ -211,7 +213,7 @@ macro_rules! unary_wrappers {
 }
 
 unary_wrappers!(
-    Exp => u_exp, Ln => u_ln, Ln1p => u_ln1p, Sin => u_sin, Cos => u_cos, Tan => u_tan,
+    Ln => u_ln, Ln1p => u_ln1p, Sin => u_sin, Cos => u_cos, Tan => u_tan,
     Tanh => u_tanh, Softplus => u_softplus, LogSigmoid => u_log_sigmoid, Relu => u_relu,
     Step => u_step, Sign => u_sign,
 );
@@ -533,8 +535,8 @@ fn unary_native(
     f64_sig: cranelift_codegen::ir::SigRef,
     ptr: types::Type,
 ) -> Value {
-    let call = |b: &mut FunctionBuilder, f: extern "C" fn(f64) -> f64, a: Value| {
-        let f = b.ins().iconst(ptr, f as *const () as usize as i64);
+    let call = |b: &mut FunctionBuilder, f: *const (), a: Value| {
+        let f = b.ins().iconst(ptr, f as usize as i64);
         let c = b.ins().call_indirect(f64_sig, f, &[a]);
         b.inst_results(c)[0]
     };
@@ -550,7 +552,7 @@ fn unary_native(
         // 1 / (1 + e^−x), as `Unary::eval` writes it.
         Unary::Sigmoid => {
             let n = b.ins().fneg(x);
-            let e = call(b, u_exp, n);
+            let e = call(b, crate::ops::exp::exp_extern(), n);
             let one = b.ins().f64const(1.0);
             let d = b.ins().fadd(one, e);
             b.ins().fdiv(one, d)
