@@ -110,6 +110,7 @@ unsafe fn exp_fma(x: f64) -> f64 {
 
 /// The address of a C-ABI `fn(f64) -> f64` computing [`exp`] for this CPU, chosen once (for
 /// compiled code, which then skips the per-call CPU check).
+#[cfg(feature = "jit")]
 pub(crate) fn exp_extern() -> *const () {
     #[cfg(target_arch = "x86_64")]
     if fma() {
@@ -122,13 +123,14 @@ pub(crate) fn exp_extern() -> *const () {
 ///
 /// # Safety
 /// The CPU must support FMA and AVX2.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(feature = "jit", target_arch = "x86_64"))]
 #[target_feature(enable = "fma,avx2")]
 unsafe extern "C" fn exp_extern_fma(x: f64) -> f64 {
     if special(x) { x.exp() } else { core::<true>(x) }
 }
 
 /// [`exp`] without FMA (or on aarch64, where `exp` itself is the FMA form).
+#[cfg(feature = "jit")]
 extern "C" fn exp_extern_plain(x: f64) -> f64 {
     exp(x)
 }
