@@ -238,6 +238,10 @@ struct Programs {
     /// compilation: value, gradient, HVP, Hessian prefix, Hessian column.
     #[cfg(feature = "jit")]
     scalar: [Option<(Vec<Instr>, Vec<u32>)>; 5],
+    /// Scalar slots whose values never change after recording (nodes on neither the point
+    /// nor the direction): compiled code embeds them as constants.
+    #[cfg(feature = "jit")]
+    fixed: HashMap<u32, f64>,
     /// Their native code, compiled when it pays (see `recorded/jit.rs`).
     #[cfg(feature = "jit")]
     native: Natives,
@@ -462,11 +466,6 @@ impl RecordedFn {
         );
     }
 
-    /// Whether a recorded comparison came out differently in the arena's current values.
-    fn compares_flipped(&self, values: &[f64]) -> bool {
-        self.progs.compares.iter().any(|&(slot, v)| values[slot] != v)
-    }
-
     /// The value at `x`.
     ///
     /// # Panics
@@ -474,19 +473,30 @@ impl RecordedFn {
     #[track_caller]
     pub fn value(&mut self, x: &[f64]) -> f64 {
         self.check_len("point", x.len());
-        let mut inner = self.tape.inner.borrow_mut();
         #[cfg(feature = "jit")]
-        let policy = self.progs.native.policy;
-        #[cfg(feature = "jit")]
-        if let Some(native) = self.progs.native.value.get(policy, 1) {
-            // SAFETY: compiled from this tape's programs; `x` has the checked length n.
-            unsafe { native.call(&mut inner.values, x.as_ptr(), std::ptr::null_mut()) };
-            self.branch_changed = self.compares_flipped(&inner.values);
-            return inner.values[self.progs.output];
+        {
+            let policy = self.progs.native.policy;
+            if let Some(native) = self.progs.native.value.get(policy, 1) {
+                // `&mut self` owns the tape: no run-time borrow check needed.
+                let inner = self.tape.inner.get_mut();
+                // SAFETY: compiled from this tape's programs; `x` has the checked length n.
+                let y = unsafe { native.call(&mut inner.values, x.as_ptr(), std::ptr::null_mut()) };
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
+                return y;
+            }
         }
+        self.value_interpreted(x)
+    }
+
+    // Out of line, so that the native path above stays a short function (a few instructions
+    // around one call: it is most of the cost of a small recording's replay).
+    #[inline(never)]
+    fn value_interpreted(&mut self, x: &[f64]) -> f64 {
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.value, &self.progs.regions);
-        self.branch_changed = self.compares_flipped(&inner.values);
+        run(inner, &self.progs.value, &self.progs.regions);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         inner.values[self.progs.output]
     }
 
@@ -498,19 +508,28 @@ impl RecordedFn {
     pub fn value_and_grad_to(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
         self.check_len("point", x.len());
         self.check_len("gradient buffer", grad.len());
-        let mut inner = self.tape.inner.borrow_mut();
         #[cfg(feature = "jit")]
-        let policy = self.progs.native.policy;
-        #[cfg(feature = "jit")]
-        if let Some(native) = self.progs.native.grad.get(policy, 1) {
-            // SAFETY: compiled from this tape's programs; `x` and `grad` have length n.
-            unsafe { native.call(&mut inner.values, x.as_ptr(), grad.as_mut_ptr()) };
-            self.branch_changed = self.compares_flipped(&inner.values);
-            return inner.values[self.progs.output];
+        {
+            let policy = self.progs.native.policy;
+            if let Some(native) = self.progs.native.grad.get(policy, 1) {
+                // `&mut self` owns the tape: no run-time borrow check needed.
+                let inner = self.tape.inner.get_mut();
+                // SAFETY: compiled from this tape's programs; `x` and `grad` have length n.
+                let y = unsafe { native.call(&mut inner.values, x.as_ptr(), grad.as_mut_ptr()) };
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
+                return y;
+            }
         }
+        self.value_and_grad_interpreted(x, grad)
+    }
+
+    #[inline(never)]
+    fn value_and_grad_interpreted(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.grad, &self.progs.regions);
-        self.branch_changed = self.compares_flipped(&inner.values);
+        run(inner, &self.progs.grad, &self.progs.regions);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         self.progs.grads.read(&inner.values, grad);
         inner.values[self.progs.output]
     }
@@ -538,7 +557,8 @@ impl RecordedFn {
         );
         self.check_len("point", x.len());
         self.check_len("output buffer", out.len());
-        let mut inner = self.tape.inner.borrow_mut();
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
         #[cfg(feature = "jit")]
         let policy = self.progs.native.policy;
         #[cfg(feature = "jit")]
@@ -546,13 +566,13 @@ impl RecordedFn {
             self.progs.directions.write(&mut inner.values, v);
             // SAFETY: compiled from this tape's programs; `x` and `out` have length n.
             unsafe { native.call(&mut inner.values, x.as_ptr(), out.as_mut_ptr()) };
-            self.branch_changed = self.compares_flipped(&inner.values);
+            self.branch_changed = flipped(&self.progs.compares, &inner.values);
             return;
         }
         self.progs.inputs.write(&mut inner.values, x);
         self.progs.directions.write(&mut inner.values, v);
-        run(&mut inner, &self.progs.hvp, &self.progs.regions);
-        self.branch_changed = self.compares_flipped(&inner.values);
+        run(inner, &self.progs.hvp, &self.progs.regions);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         self.progs.hvps.read(&inner.values, out);
     }
 
@@ -606,7 +626,8 @@ impl RecordedFn {
             out.cols()
         );
         self.check_len("point", x.len());
-        let mut inner = self.tape.inner.borrow_mut();
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
         #[cfg(feature = "jit")]
         if n <= NATIVE_COLUMNS_MAX_DIM {
             let policy = self.progs.native.policy;
@@ -624,19 +645,17 @@ impl RecordedFn {
                     unsafe { col.call(&mut inner.values, std::ptr::null(), out.row_mut(i).as_mut_ptr()) };
                     inner.values[s] = 0.0;
                 }
-                self.branch_changed = self.compares_flipped(&inner.values);
-                drop(inner);
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
                 symmetrize(out);
                 return;
             }
         }
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.hess_pre, &[]);
+        run(inner, &self.progs.hess_pre, &[]);
         #[cfg(feature = "rayon")]
         if n >= self.parallel_min_dim && rayon::current_num_threads() > 1 {
-            self.progs.hessian_columns_par(&inner, n, out);
-            self.branch_changed = self.compares_flipped(&inner.values);
-            drop(inner);
+            self.progs.hessian_columns_par(inner, n, out);
+            self.branch_changed = flipped(&self.progs.compares, &inner.values);
             symmetrize(out);
             return;
         }
@@ -650,15 +669,19 @@ impl RecordedFn {
             }
             for (i, &s) in slots.iter().enumerate() {
                 inner.values[s] = 1.0;
-                run(&mut inner, &self.progs.hess_col, &[]);
+                run(inner, &self.progs.hess_col, &[]);
                 self.progs.hvps.read(&inner.values, out.row_mut(i));
                 inner.values[s] = 0.0;
             }
         }
-        self.branch_changed = self.compares_flipped(&inner.values);
-        drop(inner);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         symmetrize(out);
     }
+}
+
+/// Whether a recorded comparison came out differently in the arena's current values.
+fn flipped(compares: &[(usize, f64)], values: &[f64]) -> bool {
+    compares.iter().any(|&(slot, v)| values[slot] != v)
 }
 
 fn ids(vars: &[Var<'_>]) -> Vec<u32> {
@@ -705,15 +728,29 @@ impl Programs {
                 .collect()
         };
         let (x, g, h) = (slots(&self.inputs), slots(&self.grads), slots(&self.hvps));
-        let io: [(&[Slot], &[Slot]); 5] = [(&x, &[]), (&x, &g), (&x, &h), (&x, &[]), (&[], &h)];
+        // Value and gradient programs return the value.
+        let y = Some(self.output as u32);
+        let io: [(&[Slot], &[Slot], Option<u32>); 5] = [
+            (&x, &[], y),
+            (&x, &g, y),
+            (&x, &h, None),
+            (&x, &[], None),
+            (&[], &h, None),
+        ];
         let sources = std::mem::take(&mut self.scalar);
-        for ((state, src), (inputs, outputs)) in self.native.all().into_iter().zip(sources).zip(io) {
+        for ((state, src), (inputs, outputs, ret)) in self.native.all().into_iter().zip(sources).zip(io) {
             *state = match src {
                 Some((prog, pinned)) => jit::State::new(jit::Source {
+                    consts: prog
+                        .iter()
+                        .flat_map(jit::reads)
+                        .filter_map(|r| self.fixed.get(&r).map(|&v| (r, v)))
+                        .collect(),
                     prog,
                     pinned,
                     inputs: inputs.to_vec(),
                     outputs: outputs.to_vec(),
+                    ret,
                     arena,
                 }),
                 None => jit::State::None,
@@ -907,13 +944,22 @@ impl Programs {
                 pinned.sort_unstable();
                 Some((p, pinned))
             };
-            [
-                keep(program(&[output], &|i| on_x[i]), &value_out),
-                keep(program(&grad_roots, &|i| on_x[i]), &grad_out),
-                keep(program(hvp, &|i| on_x[i] || on_v[i]), &hvp_out),
-                keep(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
-                keep(hess_col.clone(), &hvp_out),
-            ]
+            (
+                [
+                    keep(program(&[output], &|i| on_x[i]), &value_out),
+                    keep(program(&grad_roots, &|i| on_x[i]), &grad_out),
+                    keep(program(hvp, &|i| on_x[i] || on_v[i]), &hvp_out),
+                    keep(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
+                    keep(hess_col.clone(), &hvp_out),
+                ],
+                inner
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, n)| n.shape.is_empty() && !on_x[i] && !on_v[i])
+                    .map(|(_, n)| (n.offset as u32, inner.values[n.offset]))
+                    .collect::<HashMap<u32, f64>>(),
+            )
         };
         let value = fused(&[output], &|i| on_x[i], &value_out);
         let grad = fused(&grad_roots, &|i| on_x[i], &grad_out);
@@ -929,7 +975,9 @@ impl Programs {
             lanes,
             canon,
             #[cfg(feature = "jit")]
-            scalar,
+            scalar: scalar.0,
+            #[cfg(feature = "jit")]
+            fixed: scalar.1,
             ..Programs::default()
         }
     }

@@ -33,8 +33,9 @@ use super::Instr;
 use crate::ops::{Binary, Unary};
 
 /// A compiled program: `f(values, x, out)` reads the point from `x`, runs the program on the
-/// arena `values` (writing its pinned slots) and writes its outputs to `out`.
-type Entry = unsafe extern "C" fn(*mut f64, *const f64, *mut f64);
+/// arena `values` (writing its pinned slots), writes its outputs to `out` and returns the
+/// value of its `ret` slot (0 without one), saving the caller a reload from the arena.
+type Entry = unsafe extern "C" fn(*mut f64, *const f64, *mut f64) -> f64;
 
 /// What a program is compiled from: its instructions, the slots read after it has run (which
 /// it must write to the arena), where the point goes, and what it hands back.
@@ -47,6 +48,11 @@ pub(super) struct Source {
     pub inputs: Vec<(u32, u32)>,
     /// `(slot, k)`: `out[k]` takes the value of slot `slot` after the program.
     pub outputs: Vec<(u32, u32)>,
+    /// The slot whose value the program returns.
+    pub ret: Option<u32>,
+    /// Slots read by the program whose values never change after recording, with their
+    /// values: embedded in the code instead of loaded from the arena.
+    pub consts: HashMap<u32, f64>,
     /// Arena length the slots were checked against.
     pub arena: usize,
 }
@@ -97,7 +103,7 @@ impl Native {
     /// `Source::arena` long), `x` must hold every input index and `out` every output index
     /// of the source (or be unused by it).
     #[inline(always)]
-    pub unsafe fn call(&self, values: &mut [f64], x: *const f64, out: *mut f64) {
+    pub unsafe fn call(&self, values: &mut [f64], x: *const f64, out: *mut f64) -> f64 {
         if let Some(e) = self.single {
             // SAFETY: as below.
             return unsafe { e(values.as_mut_ptr(), x, out) };
@@ -107,10 +113,12 @@ impl Native {
             values[slot as usize] = unsafe { *x.add(k as usize) };
         }
         let v = values.as_mut_ptr();
+        let mut r = 0.0;
         for e in &self.entries {
             // SAFETY: every slot was checked against the arena's length at compile time.
-            unsafe { e(v, x, out) };
+            r = unsafe { e(v, x, out) };
         }
+        r
     }
 }
 
@@ -256,6 +264,7 @@ fn compile(src: &Source) -> Option<Native> {
     let ptr = module.target_config().pointer_type();
     let mut sig = module.make_signature();
     sig.params.extend([AbiParam::new(ptr); 3]);
+    sig.returns.push(AbiParam::new(types::F64));
 
     // Boxed so that the pointers baked into the code stay valid when `Native` moves.
     let unary: Box<[Unary]> = src
@@ -284,6 +293,7 @@ fn compile(src: &Source) -> Option<Native> {
     };
     let mut store: HashSet<u32> = src.pinned.iter().copied().collect();
     store.extend(src.outputs.iter().map(|&(s, _)| s));
+    store.extend(src.ret);
     let mut defined_in: HashMap<u32, usize> = HashMap::new();
     for (c, chunk) in chunks.iter().enumerate() {
         for ins in *chunk {
@@ -310,8 +320,10 @@ fn compile(src: &Source) -> Option<Native> {
         ctx.func.signature = sig.clone();
         ctx.func.name = UserFuncName::user(0, id.as_u32());
         let io = Io {
+            consts: &src.consts,
             inputs: if c == 0 && inline_inputs { &src.inputs } else { &[] },
             outputs: if c + 1 == chunks.len() { &src.outputs } else { &[] },
+            ret: if c + 1 == chunks.len() { src.ret } else { None },
         };
         let ops = Ops {
             unary: &unary,
@@ -362,7 +374,7 @@ fn compile(src: &Source) -> Option<Native> {
 }
 
 /// Slots an instruction reads.
-fn reads(ins: &Instr) -> impl Iterator<Item = u32> {
+pub(super) fn reads(ins: &Instr) -> impl Iterator<Item = u32> {
     let (a, b) = match *ins {
         Instr::Unary { x, .. } => (Some(x), None),
         Instr::Binary { a, b, .. } => (Some(a), Some(b)),
@@ -381,8 +393,10 @@ fn written(ins: &Instr) -> Option<u32> {
 
 /// The point coordinates a function reads and the outputs it writes.
 struct Io<'a> {
+    consts: &'a HashMap<u32, f64>,
     inputs: &'a [(u32, u32)],
     outputs: &'a [(u32, u32)],
+    ret: Option<u32>,
 }
 
 /// The ops called through a pointer to themselves, in program order, and how many of each
@@ -448,7 +462,10 @@ fn build(
         Some(match reg.get(&s) {
             Some(&v) => v,
             None => {
-                let v = b.ins().load(types::F64, mem, values, offset(s)?);
+                let v = match io.consts.get(&s) {
+                    Some(&c) => b.ins().f64const(c),
+                    None => b.ins().load(types::F64, mem, values, offset(s)?),
+                };
                 reg.insert(s, v);
                 v
             }
@@ -497,7 +514,11 @@ fn build(
         let v = get(&mut b, &mut reg, slot)?;
         b.ins().store(mem, v, out, i32::try_from(k as usize * 8).ok()?);
     }
-    b.ins().return_(&[]);
+    let r = match io.ret {
+        Some(slot) => get(&mut b, &mut reg, slot)?,
+        None => b.ins().f64const(0.0),
+    };
+    b.ins().return_(&[r]);
     b.finalize();
     Some(())
 }
