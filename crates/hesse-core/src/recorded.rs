@@ -42,10 +42,10 @@ mod lanes;
 
 use std::collections::{HashMap, HashSet};
 
-use fast::{Fast, run};
+use fast::{Fast, run, run_io};
 use lanes::Lanes;
 
-use crate::fused::{Piece, Region};
+use crate::fused::{Bound, Io, Piece, Region};
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
 use crate::tape::{Tape, TapeInner};
@@ -216,6 +216,48 @@ struct Programs {
     lanes: Option<Lanes>,
     /// Fused elementwise regions of `value`, `grad` and `hvp` (see [`crate::fused`]).
     regions: Vec<Region>,
+    /// Which caller buffers the regions of `value`, `grad` and `hvp` read and write in place
+    /// of the arena (see [`crate::fused::bind`]).
+    value_io: Bound,
+    grad_io: Bound,
+    hvp_io: Bound,
+}
+
+impl Programs {
+    /// Runs `prog` (`value`, `grad` or `hvp`, with its `bound`) at the point `x` and the
+    /// direction `v`, its vector result into `out`, read from the arena `res` unless the
+    /// regions wrote it there directly: only the buffers the regions are not bound to are
+    /// copied into the arena and out of it.
+    #[allow(clippy::too_many_arguments)]
+    fn replay(
+        &self,
+        inner: &mut TapeInner,
+        prog: &[Fast],
+        bound: Bound,
+        x: &[f64],
+        v: Option<&[f64]>,
+        out: Option<(&mut [f64], &Ranges)>,
+    ) {
+        if !bound.x {
+            self.inputs.write(&mut inner.values, x);
+        }
+        if let (Some(v), false) = (v, bound.v) {
+            self.directions.write(&mut inner.values, v);
+        }
+        let (out, res) = match out {
+            Some((o, r)) => (o, Some(r)),
+            None => (&mut [][..], None),
+        };
+        let mut io = Io {
+            x,
+            v: v.unwrap_or(&[]),
+            out: if bound.out { &mut *out } else { &mut [] },
+        };
+        run_io(inner, prog, &self.regions, &mut io);
+        if let (Some(res), false) = (res, bound.out) {
+            res.read(&inner.values, out);
+        }
+    }
 }
 
 impl RecordedFn {
@@ -372,8 +414,8 @@ impl RecordedFn {
     pub fn value(&mut self, x: &[f64]) -> f64 {
         self.check_len("point", x.len());
         let mut inner = self.tape.inner.borrow_mut();
-        self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.value, &self.progs.regions);
+        let p = &self.progs;
+        p.replay(&mut inner, &p.value, p.value_io, x, None, None);
         self.branch_changed = self.compares_flipped(&inner.values);
         inner.values[self.progs.output]
     }
@@ -387,10 +429,9 @@ impl RecordedFn {
         self.check_len("point", x.len());
         self.check_len("gradient buffer", grad.len());
         let mut inner = self.tape.inner.borrow_mut();
-        self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.grad, &self.progs.regions);
+        let p = &self.progs;
+        p.replay(&mut inner, &p.grad, p.grad_io, x, None, Some((grad, &p.grads)));
         self.branch_changed = self.compares_flipped(&inner.values);
-        self.progs.grads.read(&inner.values, grad);
         inner.values[self.progs.output]
     }
 
@@ -418,11 +459,9 @@ impl RecordedFn {
         self.check_len("point", x.len());
         self.check_len("output buffer", out.len());
         let mut inner = self.tape.inner.borrow_mut();
-        self.progs.inputs.write(&mut inner.values, x);
-        self.progs.directions.write(&mut inner.values, v);
-        run(&mut inner, &self.progs.hvp, &self.progs.regions);
+        let p = &self.progs;
+        p.replay(&mut inner, &p.hvp, p.hvp_io, x, Some(v), Some((out, &p.hvps)));
         self.branch_changed = self.compares_flipped(&inner.values);
-        self.progs.hvps.read(&inner.values, out);
     }
 
     /// `H(x)·v`.
@@ -685,19 +724,31 @@ impl Programs {
         // Programs whose caller reads only `roots` (and the comparisons) afterwards: runs of
         // elementwise vector nodes become fused regions (`crate::fused`); a program without
         // any region is all scalar or unfusable and gets the scalar fusions instead.
+        // Their regions may also read the point (`x`) and the direction (`v`) from the caller's
+        // buffers and write the vector result (`out`) into the caller's buffer.
         let mut regions = Vec::new();
-        let mut fused = |roots: &[u32], keep: &dyn Fn(usize) -> bool, pinned: &HashSet<u32>| -> Vec<Fast> {
+        let one = |ids: &[u32]| match ids {
+            [i] => Some(canon[*i as usize]),
+            _ => None,
+        };
+        let (x_leaf, v_leaf) = (one(inputs), one(direction));
+        let mut fused = |roots: &[u32],
+                         keep: &dyn Fn(usize) -> bool,
+                         pinned: &HashSet<u32>,
+                         (x, v, out): (Option<u32>, Option<u32>, Option<u32>)|
+         -> (Vec<Fast>, Bound) {
             let ids = program_ids(roots, keep);
             let read: Vec<u32> = roots
                 .iter()
                 .chain(compares.iter().map(|(c, _)| c))
                 .map(|&r| canon[r as usize])
                 .collect();
-            let pieces = crate::fused::plan(inner, &ids, &read);
+            let mut pieces = crate::fused::plan(inner, &ids, &read);
             if pieces.iter().all(|p| matches!(p, Piece::Node(_))) {
-                return fast(program(roots, keep), pinned);
+                return (fast(program(roots, keep), pinned), Bound::default());
             }
-            pieces
+            let bound = crate::fused::bind(inner, &mut pieces, x, v, out);
+            let prog = pieces
                 .into_iter()
                 .map(|p| match p {
                     Piece::Node(id) => Fast::from(instr(id as usize)),
@@ -706,16 +757,20 @@ impl Programs {
                         Fast::Fused(regions.len() as u32 - 1)
                     }
                 })
-                .collect()
+                .collect();
+            (prog, bound)
         };
-        let value = fused(&[output], &|i| on_x[i], &value_out);
-        let grad = fused(&grad_roots, &|i| on_x[i], &grad_out);
-        let hvp_prog = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out);
+        let (value, value_io) = fused(&[output], &|i| on_x[i], &value_out, (x_leaf, None, None));
+        let (grad, grad_io) = fused(&grad_roots, &|i| on_x[i], &grad_out, (x_leaf, None, one(grads)));
+        let (hvp_prog, hvp_io) = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out, (x_leaf, v_leaf, one(hvp)));
         Programs {
             value,
             grad,
             hvp: hvp_prog,
             regions,
+            value_io,
+            grad_io,
+            hvp_io,
             hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
             hess_col: fast(hess_col, &hvp_out),
             dir_slots,
@@ -790,6 +845,33 @@ mod vector_tests {
         let (val2, g2) = crate::vector::value_and_grad(f, &x1);
         assert_eq!(val.to_bits(), val2.to_bits());
         assert_eq!(bits(&g), bits(&g2));
+        assert_eq!(bits(&rec.hvp(&x1, &v)), bits(&crate::vector::hvp(f, &x1, &v)));
+    }
+
+    /// The W2 extended Rosenbrock's gradient and HVP are one region each, which reads the
+    /// point (and the direction, through the broadcast seed `1·v` computed in its gathers)
+    /// from the caller's buffers and writes the result into the caller's buffer.
+    #[test]
+    fn rosenbrock_replays_bind_the_callers_buffers() {
+        fn f<'t>(x: crate::Var<'t>) -> crate::Var<'t> {
+            let n = x.len();
+            let m = x.reshape(&[n / 2, 2]);
+            let (odd, even) = (m.slice(1, 0, 1), m.slice(1, 1, 1));
+            (100.0 * (even - odd.square()).square() + (1.0 - odd).square()).sum()
+        }
+        let x0: Vec<f64> = (0..1000).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        let p = &rec.progs;
+        assert!(matches!(p.grad[..], [super::Fast::Fused(_)]), "{:?}", p.grad);
+        assert!(matches!(p.hvp[..], [super::Fast::Fused(_)]), "{:?}", p.hvp);
+        let (g, h) = (p.grad_io, p.hvp_io);
+        assert!(g.x && !g.v && g.out && h.x && h.v && h.out, "{g:?} {h:?}");
+        let x1: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.37).sin()).collect();
+        let v: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.11).cos()).collect();
+        let (val, grad) = rec.value_and_grad(&x1);
+        let (val2, grad2) = crate::vector::value_and_grad(f, &x1);
+        assert_eq!((val.to_bits(), bits(&grad)), (val2.to_bits(), bits(&grad2)));
+        assert_eq!(rec.value(&x1).to_bits(), val2.to_bits());
         assert_eq!(bits(&rec.hvp(&x1, &v)), bits(&crate::vector::hvp(f, &x1, &v)));
     }
 }

@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 
 use super::Instr;
-use crate::fused::Region;
+use crate::fused::{Io, Region};
 use crate::ops::{Binary, Unary};
 use crate::tape::TapeInner;
 
@@ -142,8 +142,10 @@ macro_rules! fast_instructions {
             }
         }
 
-        /// Runs a replay program on the arena; `regions` are the fused regions it refers to.
-        pub(super) fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
+        /// Runs a replay program on the arena; `regions` are the fused regions it refers to,
+        /// which read and write the caller's buffers `io` where they are bound to them
+        /// ([`crate::fused::bind`]).
+        pub(super) fn run_io(inner: &mut TapeInner, prog: &[Fast], regions: &[Region], io: &mut Io<'_>) {
             let len = inner.values.len();
             let v = inner.values.as_mut_ptr();
             // SAFETY (for every access below): `Programs::compile` takes every slot from a
@@ -172,7 +174,7 @@ macro_rules! fast_instructions {
                         v = inner.values.as_mut_ptr();
                     }
                     Fast::Fused(k) => {
-                        regions[k as usize].run(&mut inner.values);
+                        regions[k as usize].run(&mut inner.values, io);
                         v = inner.values.as_mut_ptr();
                     }
                     Fast::Powi2 { x, out } => {
@@ -225,6 +227,11 @@ macro_rules! fast_instructions {
             }
         }
     };
+}
+
+/// Runs a replay program on the arena alone (its regions bound to no caller buffer).
+pub(super) fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
+    run_io(inner, prog, regions, &mut Io::none());
 }
 
 fast_instructions!(
