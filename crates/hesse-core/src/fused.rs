@@ -40,6 +40,8 @@
 //! them, so that a replay neither copies the point and the direction into the arena nor the
 //! result out of it.
 
+mod tiles;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::ops::reduce::{self, SUM_LANES, split_axis};
@@ -95,7 +97,7 @@ impl Io<'_> {
 }
 
 /// Where a step reads a block of m values (or one value).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Operand {
     /// A temporary of the region.
     Temp(u16),
@@ -228,9 +230,23 @@ pub(crate) struct Region {
     temps: usize,
     /// The length each buffer must have: one past the last element any step touches.
     need: [usize; BUFS],
+    /// The steps as a program of the AVX2 tile executor, when it runs them all.
+    tiles: Option<Vec<tiles::TOp>>,
 }
 
 impl Region {
+    /// Whether the AVX2 tile executor runs the region (when the CPU has AVX2).
+    #[cfg(test)]
+    pub(crate) fn tiled(&self) -> bool {
+        self.tiles.is_some()
+    }
+
+    /// Computes what the steps need from the buffers, and their tile program.
+    fn finish(&mut self) {
+        self.need = self.extents();
+        self.tiles = tiles::compile(&self.steps);
+    }
+
     /// One past the last element the steps touch, per buffer.
     fn extents(&self) -> [usize; BUFS] {
         let mut need = [0; BUFS];
@@ -692,7 +708,7 @@ pub(crate) fn bind(
     for p in pieces.iter_mut() {
         if let Piece::Region(r) = p {
             r.steps = r.steps.iter().map(|s| s.map(&map)).collect();
-            r.need = r.extents();
+            r.finish();
         }
     }
     bound
@@ -908,8 +924,9 @@ fn build(
         steps,
         temps,
         need: [0; BUFS],
+        tiles: None,
     };
-    region.need = region.extents();
+    region.finish();
     assert!(
         region.need[0] <= inner.values.len() && region.need[1..].iter().all(|&e| e == 0),
         "fused region: a step reaches beyond the arena"
@@ -1023,8 +1040,12 @@ impl Region {
             unsafe { self.run_avx2(&v) };
             return;
         }
+        let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
         // SAFETY: as above.
-        unsafe { self.run_blocks::<false>(&v) };
+        unsafe {
+            self.run_blocks::<false>(&v, 0, &mut acc);
+            self.finish_sums(&v, &acc);
+        }
     }
 
     /// # Safety
@@ -1032,23 +1053,60 @@ impl Region {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn run_avx2(&self, v: &[*mut f64; BUFS]) {
-        unsafe { self.run_blocks::<true>(v) };
+        let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
+        // Whole tiles by the tile executor, when it runs every step, the rest by blocks. The
+        // last element is always left to the blocks: a column gather of a tile reads one
+        // element past the tile's last row, which exists before the last row.
+        let start = match &self.tiles {
+            Some(prog) => {
+                let end = (self.len - 1) / tiles::W * tiles::W;
+                // SAFETY: the CPU supports AVX2; the buffers are long enough for every
+                // element the steps touch for elements 0..len, and a tile before `end` reads
+                // at most one element past its last row's, before row len − 1's.
+                unsafe { tiles::run(prog, v, end, &mut acc) };
+                end
+            }
+            None => 0,
+        };
+        unsafe { self.run_blocks::<true>(v, start, &mut acc) };
+        unsafe { self.finish_sums(v, &acc) };
     }
 
-    /// The blocks; `AVX2`: the CPU has AVX2 (only set from [`Region::run_avx2`]).
+    /// Writes the sums from their lanes.
+    ///
+    /// # Safety
+    /// As [`Region::run_blocks`].
+    unsafe fn finish_sums(&self, v: &[*mut f64; BUFS], acc: &[[f64; SUM_LANES]; MAX_SUMS]) {
+        for step in &self.steps {
+            if let Step::Sum { out, acc: k, .. } = *step {
+                // SAFETY: `out` lies inside its buffer (`need`).
+                unsafe { *ptr(v, out, 0) = reduce::sum_combine(&acc[k as usize]) };
+            }
+        }
+    }
+
+    /// The blocks of elements `start..len` (`start` a multiple of the sum lanes), the sums
+    /// added into `acc`; `AVX2`: the CPU has AVX2 (only set from [`Region::run_avx2`]).
     ///
     /// # Safety
     /// Each buffer `v[k]` holds at least `self.need[k]` values, and the point and direction
     /// buffers (which no step writes) do not overlap the others.
     #[inline(always)]
-    unsafe fn run_blocks<const AVX2: bool>(&self, v: &[*mut f64; BUFS]) {
+    unsafe fn run_blocks<const AVX2: bool>(
+        &self,
+        v: &[*mut f64; BUFS],
+        start: usize,
+        acc: &mut [[f64; SUM_LANES]; MAX_SUMS],
+    ) {
         let mut scratch = std::mem::MaybeUninit::<[f64; CHUNK * MAX_TEMPS]>::uninit();
         let t = scratch.as_mut_ptr().cast::<f64>();
-        // SAFETY: the first `temps` blocks of the scratch buffer, the only ones used, are
-        // initialised before any slice of them is made.
-        unsafe { t.write_bytes(0, self.temps * CHUNK) };
-        let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
-        let mut c0 = 0;
+        // SAFETY: the part of the first `temps` blocks of the scratch buffer that the blocks
+        // use (the only part sliced) is initialised before any slice of it is made.
+        let used = CHUNK.min(self.len.saturating_sub(start));
+        for k in 0..self.temps {
+            unsafe { t.add(k * CHUNK).write_bytes(0, used) };
+        }
+        let mut c0 = start;
         while c0 < self.len {
             let n = CHUNK.min(self.len - c0);
             let shape = [n];
@@ -1117,12 +1175,6 @@ impl Region {
                 }
             }
             c0 += n;
-        }
-        for step in &self.steps {
-            if let Step::Sum { out, acc: k, .. } = *step {
-                // SAFETY: `out` lies inside its buffer (`need`).
-                unsafe { *ptr(v, out, 0) = reduce::sum_combine(&acc[k as usize]) };
-            }
         }
     }
 }

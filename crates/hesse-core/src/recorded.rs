@@ -850,7 +850,8 @@ mod vector_tests {
 
     /// The W2 extended Rosenbrock's gradient and HVP are one region each, which reads the
     /// point (and the direction, through the broadcast seed `1·v` computed in its gathers)
-    /// from the caller's buffers and writes the result into the caller's buffer.
+    /// from the caller's buffers and writes the result into the caller's buffer; every
+    /// region runs on the AVX2 tile executor.
     #[test]
     fn rosenbrock_replays_bind_the_callers_buffers() {
         fn f<'t>(x: crate::Var<'t>) -> crate::Var<'t> {
@@ -866,6 +867,7 @@ mod vector_tests {
         assert!(matches!(p.hvp[..], [super::Fast::Fused(_)]), "{:?}", p.hvp);
         let (g, h) = (p.grad_io, p.hvp_io);
         assert!(g.x && !g.v && g.out && h.x && h.v && h.out, "{g:?} {h:?}");
+        assert!(p.regions.iter().all(|r| r.tiled()), "{:?}", p.regions);
         let x1: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.37).sin()).collect();
         let v: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.11).cos()).collect();
         let (val, grad) = rec.value_and_grad(&x1);
