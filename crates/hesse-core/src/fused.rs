@@ -231,7 +231,7 @@ pub(crate) struct Region {
     /// The length each buffer must have: one past the last element any step touches.
     need: [usize; BUFS],
     /// The steps as a program of the AVX2 tile executor, when it runs them all.
-    tiles: Option<Vec<tiles::TOp>>,
+    tiles: Option<tiles::Program>,
 }
 
 impl Region {
@@ -1059,11 +1059,12 @@ impl Region {
         // element past the tile's last row, which exists before the last row.
         let start = match &self.tiles {
             Some(prog) => {
-                let end = (self.len - 1) / tiles::W * tiles::W;
+                let w = tiles::W_AVX2;
+                let end = (self.len - 1) / w * w;
                 // SAFETY: the CPU supports AVX2; the buffers are long enough for every
                 // element the steps touch for elements 0..len, and a tile before `end` reads
                 // at most one element past its last row's, before row len − 1's.
-                unsafe { tiles::run(prog, v, end, &mut acc) };
+                unsafe { tiles::run_avx2(prog, v, end, &mut acc) };
                 end
             }
             None => 0,

@@ -1,14 +1,16 @@
-//! The AVX2 tile executor of fused regions.
+//! The SIMD tile executor of fused regions.
 //!
 //! The block executor (`Region::run_blocks`) runs each step over a block of [`super::CHUNK`]
 //! values: every step loads its operands from the scratch buffer and stores its result
 //! there, so a chain of cheap operations (a multiplication, a negation, a product with a
 //! constant) is bound by the one store per cycle of the processor, not by the arithmetic.
-//! Here a region made only of cheap steps runs tile by tile, [`W`] values at a time, with an
-//! **accumulator** of eight AVX2 registers: a step whose operand is the previous step's
-//! result reads it from the accumulator, and a result is stored (to a tile of scratch, or
-//! to its buffer) only when a later step or the caller reads it. The W2 HVP region has 28
-//! steps and, in this form, 9 stores.
+//! Here a region made only of cheap steps runs tile by tile with an **accumulator** of
+//! [`R`] vector registers (a tile is `R` registers of values: 32 with AVX2): a step whose operand is the previous step's result reads it from the
+//! accumulator, and a result is stored (to a tile of scratch, or to its buffer) only when a
+//! later step or the caller reads it. The W2 HVP region has 28 steps and, in this form, 9
+//! stores. Each instruction is one jump on a flat `enum`; its operand is an index into a
+//! table of pointers resolved once per run (a scratch tile, a buffer, or a tile of a single
+//! value broadcast once), so the per-tile cost is the arithmetic and one dispatch.
 //!
 //! **Bit-for-bit.** Each operation is the IEEE operation of the op's `eval` on the same
 //! operands in the same order (`-x` flips the sign bit, `|x|` clears it; no fused
@@ -23,32 +25,37 @@ use super::{At, BUFS, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step};
 use crate::ops::reduce::SUM_LANES;
 use crate::ops::{Binary, Unary};
 
-/// Values per tile: the accumulator is `W / 4` AVX2 registers.
-pub(super) const W: usize = 32;
-const R: usize = W / 4;
-const _: () = assert!(W % SUM_LANES == 0 && SUM_LANES == 8);
+/// Vector registers per tile (the accumulator).
+const R: usize = 8;
+const _: () = assert!(SUM_LANES == 8);
+/// Operand slots a tile program may use (its table of pointers lives on the stack).
+const MAX_SLOTS: usize = 48;
+/// Single values a tile program may broadcast.
+const MAX_SCALARS: usize = 8;
 
-/// Where an operation reads a tile that is not the accumulator.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Src {
-    /// A tile of scratch.
+/// Where an operand of a tile program lives; resolved to a pointer and a step per tile at
+/// the start of each run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Slot {
+    /// A tile of scratch (the same place for every tile).
     Temp(u16),
-    /// W values of a buffer from the tile's start.
-    Mem(At),
-    /// One value, the same for every element.
+    /// A buffer, `scale` values per tile element from the tile's start (1: contiguous; 2:
+    /// interleaved with another column).
+    Mem(At, u8),
+    /// One value, broadcast into a tile of its own once per run.
     Scalar(At),
 }
 
-/// What a store of the pads or a sum reads.
+/// One instruction of a tile program; `u16` fields are operand slots, `Option`s without a
+/// slot read the accumulator.
 #[derive(Clone, Copy, Debug)]
-pub(super) enum Opd {
-    Acc,
-    Src(Src),
-}
-
-/// The unary ops of the tile executor (the cheap ones: one or two instructions).
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Cheap {
+pub(super) enum TOp {
+    /// acc = slot
+    Load(u16),
+    /// slot = acc
+    Store(u16),
+    /// acc[j] = slot[2j]
+    Gather2(u16),
     Neg,
     Abs,
     Square,
@@ -58,69 +65,65 @@ pub(super) enum Cheap {
     MulC(f64),
     DivC(f64),
     RDivC(f64),
-}
-
-/// The binary ops of the tile executor.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Arith {
-    Add,
-    Sub,
-    Mul,
-    Div,
-}
-
-/// One operation of a tile program.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum TOp {
-    /// acc = src
-    Load(Src),
-    /// acc[j] = at[2j]
-    Gather2(At),
-    /// acc = op(acc)
-    Un(Cheap),
-    /// acc = op(acc, src)
-    BinL(Arith, Src),
-    /// acc = op(src, acc)
-    BinR(Arith, Src),
-    /// dest = acc
-    Store(Dest),
+    /// acc = acc + slot, …
+    AddL(u16),
+    SubL(u16),
+    MulL(u16),
+    DivL(u16),
+    /// acc = slot + acc, …
+    AddR(u16),
+    SubR(u16),
+    MulR(u16),
+    DivR(u16),
     /// at[2j] = a[j] + 0.0, at[2j + 1] = b[j] + 0.0
-    Scatter2 { a: Opd, b: Opd, at: At },
+    Scatter2 {
+        a: Option<u16>,
+        b: Option<u16>,
+        at: u16,
+    },
     /// The lanes of sum `acc` += x.
-    Sum { x: Opd, acc: u8 },
+    Sum {
+        x: Option<u16>,
+        acc: u8,
+    },
 }
 
-fn cheap(op: Unary) -> Option<Cheap> {
+/// A tile program: its instructions and their operand slots.
+#[derive(Clone, Debug)]
+pub(super) struct Program {
+    ops: Vec<TOp>,
+    slots: Vec<Slot>,
+}
+
+/// The instruction of a cheap unary op.
+fn cheap(op: Unary) -> Option<TOp> {
     Some(match op {
-        Unary::Neg => Cheap::Neg,
-        Unary::Abs => Cheap::Abs,
-        Unary::Square => Cheap::Square,
-        Unary::Recip => Cheap::Recip,
-        Unary::AddScalar(c) => Cheap::AddC(c),
-        Unary::RSubScalar(c) => Cheap::RSubC(c),
-        Unary::MulScalar(c) => Cheap::MulC(c),
-        Unary::DivScalar(c) => Cheap::DivC(c),
-        Unary::RDivScalar(c) => Cheap::RDivC(c),
+        Unary::Neg => TOp::Neg,
+        Unary::Abs => TOp::Abs,
+        Unary::Square => TOp::Square,
+        Unary::Recip => TOp::Recip,
+        Unary::AddScalar(c) => TOp::AddC(c),
+        Unary::RSubScalar(c) => TOp::RSubC(c),
+        Unary::MulScalar(c) => TOp::MulC(c),
+        Unary::DivScalar(c) => TOp::DivC(c),
+        Unary::RDivScalar(c) => TOp::RDivC(c),
         _ => return None,
     })
 }
 
-fn arith(op: Binary) -> Option<Arith> {
-    Some(match op {
-        Binary::Add => Arith::Add,
-        Binary::Sub => Arith::Sub,
-        Binary::Mul => Arith::Mul,
-        Binary::Div => Arith::Div,
+/// The instruction of a binary op with the accumulator on the left (`left`) or the right.
+fn arith(op: Binary, left: bool, s: u16) -> Option<TOp> {
+    Some(match (op, left) {
+        (Binary::Add, true) => TOp::AddL(s),
+        (Binary::Sub, true) => TOp::SubL(s),
+        (Binary::Mul, true) => TOp::MulL(s),
+        (Binary::Div, true) => TOp::DivL(s),
+        (Binary::Add, false) => TOp::AddR(s),
+        (Binary::Sub, false) => TOp::SubR(s),
+        (Binary::Mul, false) => TOp::MulR(s),
+        (Binary::Div, false) => TOp::DivR(s),
         _ => return None,
     })
-}
-
-fn src(o: Operand) -> Src {
-    match o {
-        Operand::Temp(t) => Src::Temp(t),
-        Operand::Mem(a) => Src::Mem(a),
-        Operand::Scalar(a) => Src::Scalar(a),
-    }
 }
 
 /// The operands a step reads.
@@ -136,31 +139,43 @@ fn operands(s: &Step) -> Vec<Operand> {
 /// The tile program of a region's steps, if every step is one the tile executor runs:
 /// cheap unary and binary ops, gathers of one column of a two-column matrix (or of a
 /// contiguous range), the store of two such columns, and sums.
-pub(super) fn compile(steps: &[Step]) -> Option<Vec<TOp>> {
-    let mut prog = Vec::new();
+pub(super) fn compile(steps: &[Step]) -> Option<Program> {
+    let mut ops = Vec::new();
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut slot = |s: Slot| -> u16 {
+        let i = slots.iter().position(|&t| t == s).unwrap_or_else(|| {
+            slots.push(s);
+            slots.len() - 1
+        });
+        i as u16
+    };
+    let of = |o: Operand| match o {
+        Operand::Temp(t) => Slot::Temp(t),
+        Operand::Mem(a) => Slot::Mem(a, 1),
+        Operand::Scalar(a) => Slot::Scalar(a),
+    };
     // The operand whose values the accumulator holds.
     let mut holds: Option<Operand> = None;
     for (k, step) in steps.iter().enumerate() {
         let is_acc = |o: Operand| holds == Some(o) && !matches!(o, Operand::Scalar(_));
-        let opd = |o: Operand| if is_acc(o) { Opd::Acc } else { Opd::Src(src(o)) };
         let out = match *step {
             Step::Unary { op, x, out } => {
-                let c = cheap(op)?;
+                let op = cheap(op)?;
                 if !is_acc(x) {
-                    prog.push(TOp::Load(src(x)));
+                    ops.push(TOp::Load(slot(of(x))));
                 }
-                prog.push(TOp::Un(c));
+                ops.push(op);
                 out
             }
             Step::Binary { op, a, b, out } => {
-                let f = arith(op)?;
                 if is_acc(a) {
-                    prog.push(TOp::BinL(f, src(b)));
+                    ops.push(arith(op, true, slot(of(b)))?);
                 } else if is_acc(b) {
-                    prog.push(TOp::BinR(f, src(a)));
+                    ops.push(arith(op, false, slot(of(a)))?);
                 } else {
-                    prog.push(TOp::Load(src(a)));
-                    prog.push(TOp::BinL(f, src(b)));
+                    let op = arith(op, true, slot(of(b)))?;
+                    ops.push(TOp::Load(slot(of(a))));
+                    ops.push(op);
                 }
                 out
             }
@@ -169,7 +184,7 @@ pub(super) fn compile(steps: &[Step]) -> Option<Vec<TOp>> {
                 stride: 2,
                 out,
             } => {
-                prog.push(TOp::Gather2(at));
+                ops.push(TOp::Gather2(slot(Slot::Mem(at, 2))));
                 out
             }
             Step::Gather {
@@ -177,7 +192,7 @@ pub(super) fn compile(steps: &[Step]) -> Option<Vec<TOp>> {
                 stride: 1,
                 out,
             } => {
-                prog.push(TOp::Load(Src::Mem(at)));
+                ops.push(TOp::Load(slot(Slot::Mem(at, 1))));
                 out
             }
             Step::Gather { .. } => return None,
@@ -185,16 +200,16 @@ pub(super) fn compile(steps: &[Step]) -> Option<Vec<TOp>> {
                 parts: [(a, ba, 2), (b, bb, 2)],
             } if ba.buf == bb.buf && ba.off.abs_diff(bb.off) == 1 => {
                 let (a, b, at) = if ba.off < bb.off { (a, b, ba) } else { (b, a, bb) };
-                prog.push(TOp::Scatter2 {
-                    a: opd(a),
-                    b: opd(b),
-                    at,
-                });
+                let a = (!is_acc(a)).then(|| slot(of(a)));
+                let b = (!is_acc(b)).then(|| slot(of(b)));
+                let at = slot(Slot::Mem(at, 2));
+                ops.push(TOp::Scatter2 { a, b, at });
                 continue;
             }
             Step::Scatter { .. } => return None,
             Step::Sum { x, acc, .. } => {
-                prog.push(TOp::Sum { x: opd(x), acc });
+                let x = (!is_acc(x)).then(|| slot(of(x)));
+                ops.push(TOp::Sum { x, acc });
                 continue;
             }
         };
@@ -220,140 +235,261 @@ pub(super) fn compile(steps: &[Step]) -> Option<Vec<TOp>> {
             }
         };
         if store {
-            prog.push(TOp::Store(out));
+            ops.push(TOp::Store(slot(of(out.operand()))));
         }
         holds = Some(out.operand());
     }
-    Some(prog)
+    let scalars = slots.iter().filter(|s| matches!(s, Slot::Scalar(_))).count();
+    (slots.len() <= MAX_SLOTS && scalars <= MAX_SCALARS).then_some(Program { ops, slots })
 }
 
-/// Runs a tile program over the elements `0..end` (a multiple of [`W`]), adding the sums
-/// into `lanes`.
-///
-/// # Safety
-/// The CPU must support AVX2; each buffer `v[k]` holds every element the program touches
-/// for elements `0..end` (a gather of tile `c0` reads up to element `2(c0 + W) − 1` of its
-/// column's matrix); the point and direction buffers are not written.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-pub(super) unsafe fn run(
-    prog: &[TOp],
-    v: &[*mut f64; BUFS],
-    end: usize,
-    lanes: &mut [[f64; SUM_LANES]; MAX_SUMS],
-) {
-    let zero = _mm256_setzero_pd();
-    let mut tt = [[zero; R]; MAX_TEMPS];
-    let mut acc = [zero; R];
-    let p = |a: At, off: usize| unsafe { super::ptr(v, a, off) };
-    let mut c0 = 0;
-    while c0 < end {
-        // SAFETY (for every access): positions from the caller's guarantee; temporaries
-        // are tiles of `tt` (`build` numbers them below MAX_TEMPS).
-        unsafe {
-            let load = |s: Src, tt: &[[__m256d; R]; MAX_TEMPS]| -> [__m256d; R] {
-                match s {
-                    Src::Temp(t) => tt[t as usize],
-                    Src::Mem(a) => {
-                        let q = p(a, c0);
-                        std::array::from_fn(|r| _mm256_loadu_pd(q.add(4 * r)))
-                    }
-                    Src::Scalar(a) => [_mm256_set1_pd(*p(a, 0)); R],
+/// Generates a tile executor for one instruction set: `$v` is the vector type of `$l`
+/// values, `$m` a module of `#[inline]` helpers built with `$feat`.
+macro_rules! executor {
+    ($name:ident, $feat:literal, $m:ident, $v:ty, $l:expr) => {
+        /// Runs a tile program over the elements `0..end` (a multiple of the tile, `R`
+        /// registers of values), adding the sums into `lanes`.
+        ///
+        /// # Safety
+        /// The CPU must support the instruction set; each buffer `v[k]` holds every element
+        /// the program touches for elements `0..end` (a gather of a tile reads up to one
+        /// element past its last row's); the point and direction buffers are not written.
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feat)]
+        pub(super) unsafe fn $name(
+            prog: &Program,
+            v: &[*mut f64; BUFS],
+            end: usize,
+            lanes: &mut [[f64; SUM_LANES]; MAX_SUMS],
+        ) {
+            const L: usize = $l;
+            const W: usize = R * L;
+            // SAFETY (for the whole body): the CPU supports the instruction set (the caller's
+            // guarantee); every slot lies inside its buffer for every tile (the caller's
+            // guarantee), scratch slots are tiles of `tt` and `st` (temporaries numbered
+            // below MAX_TEMPS by `build`, scalars counted by `compile`), and no slot index
+            // reaches past `tab` (MAX_SLOTS, checked by `compile`).
+            unsafe {
+                let zero = $m::zero();
+                let mut tt: [[$v; R]; MAX_TEMPS] = [[zero; R]; MAX_TEMPS];
+                let mut st: [[$v; R]; MAX_SCALARS] = [[zero; R]; MAX_SCALARS];
+                // Each slot: a pointer and the values it moves per tile element.
+                let mut tab = [(std::ptr::null_mut::<f64>(), 0usize); MAX_SLOTS];
+                let mut scalars = 0;
+                for (t, s) in tab.iter_mut().zip(&prog.slots) {
+                    *t = match *s {
+                        Slot::Temp(k) => (tt[k as usize].as_mut_ptr().cast::<f64>(), 0),
+                        Slot::Mem(a, scale) => (super::ptr(v, a, 0), scale as usize),
+                        Slot::Scalar(a) => {
+                            st[scalars] = [$m::set1(*super::ptr(v, a, 0)); R];
+                            scalars += 1;
+                            (st[scalars - 1].as_mut_ptr().cast::<f64>(), 0)
+                        }
+                    };
                 }
-            };
-            for op in prog {
-                match *op {
-                    TOp::Load(s) => acc = load(s, &tt),
-                    TOp::Gather2(a) => {
-                        let q = p(a, 2 * c0);
-                        for (r, x) in acc.iter_mut().enumerate() {
-                            let lo = _mm256_loadu_pd(q.add(8 * r));
-                            let hi = _mm256_loadu_pd(q.add(8 * r + 4));
-                            // [x0 x4 x2 x6] → [x0 x2 x4 x6]
-                            *x = _mm256_permute4x64_pd(_mm256_unpacklo_pd(lo, hi), 0b11_01_10_00);
+                let at = |s: u16, c0: usize| {
+                    let (p, scale) = *tab.get_unchecked(s as usize);
+                    p.add(c0 * scale)
+                };
+                let get = |s: u16, c0: usize| -> [$v; R] {
+                    let q = at(s, c0);
+                    std::array::from_fn(|r| $m::load(q.add(L * r)))
+                };
+                let mut acc = [zero; R];
+                let mut c0 = 0;
+                while c0 < end {
+                    for op in &prog.ops {
+                        match *op {
+                            TOp::Load(s) => acc = get(s, c0),
+                            TOp::Store(s) => {
+                                let q = at(s, c0);
+                                for (r, x) in acc.iter().enumerate() {
+                                    $m::store(q.add(L * r), *x);
+                                }
+                            }
+                            TOp::Gather2(s) => {
+                                let q = at(s, c0);
+                                for (r, x) in acc.iter_mut().enumerate() {
+                                    *x = $m::gather2(q.add(2 * L * r));
+                                }
+                            }
+                            TOp::Neg => acc = acc.map(|x| $m::neg(x)),
+                            TOp::Abs => acc = acc.map(|x| $m::abs(x)),
+                            TOp::Square => acc = acc.map(|x| $m::mul(x, x)),
+                            TOp::Recip => acc = acc.map(|x| $m::div($m::set1(1.0), x)),
+                            TOp::AddC(k) => acc = acc.map(|x| $m::add(x, $m::set1(k))),
+                            TOp::RSubC(k) => acc = acc.map(|x| $m::sub($m::set1(k), x)),
+                            TOp::MulC(k) => acc = acc.map(|x| $m::mul(x, $m::set1(k))),
+                            TOp::DivC(k) => acc = acc.map(|x| $m::div(x, $m::set1(k))),
+                            TOp::RDivC(k) => acc = acc.map(|x| $m::div($m::set1(k), x)),
+                            TOp::AddL(s) => {
+                                let b = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::add(acc[r], b[r]));
+                            }
+                            TOp::SubL(s) => {
+                                let b = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::sub(acc[r], b[r]));
+                            }
+                            TOp::MulL(s) => {
+                                let b = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::mul(acc[r], b[r]));
+                            }
+                            TOp::DivL(s) => {
+                                let b = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::div(acc[r], b[r]));
+                            }
+                            TOp::AddR(s) => {
+                                let a = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::add(a[r], acc[r]));
+                            }
+                            TOp::SubR(s) => {
+                                let a = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::sub(a[r], acc[r]));
+                            }
+                            TOp::MulR(s) => {
+                                let a = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::mul(a[r], acc[r]));
+                            }
+                            TOp::DivR(s) => {
+                                let a = get(s, c0);
+                                acc = std::array::from_fn(|r| $m::div(a[r], acc[r]));
+                            }
+                            TOp::Scatter2 { a, b, at: s } => {
+                                let a = a.map_or(acc, |s| get(s, c0));
+                                let b = b.map_or(acc, |s| get(s, c0));
+                                let q = at(s, c0);
+                                for r in 0..R {
+                                    $m::scatter2(q.add(2 * L * r), a[r], b[r]);
+                                }
+                            }
+                            TOp::Sum { x, acc: k } => {
+                                let x = x.map_or(acc, |s| get(s, c0));
+                                $m::sum_into(lanes[k as usize].as_mut_ptr(), &x);
+                            }
                         }
                     }
-                    TOp::Un(c) => {
-                        let sign = _mm256_set1_pd(-0.0);
-                        for x in &mut acc {
-                            *x = match c {
-                                Cheap::Neg => _mm256_xor_pd(*x, sign),
-                                Cheap::Abs => _mm256_andnot_pd(sign, *x),
-                                Cheap::Square => _mm256_mul_pd(*x, *x),
-                                Cheap::Recip => _mm256_div_pd(_mm256_set1_pd(1.0), *x),
-                                Cheap::AddC(k) => _mm256_add_pd(*x, _mm256_set1_pd(k)),
-                                Cheap::RSubC(k) => _mm256_sub_pd(_mm256_set1_pd(k), *x),
-                                Cheap::MulC(k) => _mm256_mul_pd(*x, _mm256_set1_pd(k)),
-                                Cheap::DivC(k) => _mm256_div_pd(*x, _mm256_set1_pd(k)),
-                                Cheap::RDivC(k) => _mm256_div_pd(_mm256_set1_pd(k), *x),
-                            };
-                        }
-                    }
-                    TOp::BinL(f, s) => {
-                        let b = load(s, &tt);
-                        for (x, y) in acc.iter_mut().zip(b) {
-                            *x = arith_pd(f, *x, y);
-                        }
-                    }
-                    TOp::BinR(f, s) => {
-                        let a = load(s, &tt);
-                        for (x, y) in acc.iter_mut().zip(a) {
-                            *x = arith_pd(f, y, *x);
-                        }
-                    }
-                    TOp::Store(Dest::Temp(t)) => tt[t as usize] = acc,
-                    TOp::Store(Dest::Mem(a)) => {
-                        let q = p(a, c0);
-                        for (r, x) in acc.iter().enumerate() {
-                            _mm256_storeu_pd(q.add(4 * r), *x);
-                        }
-                    }
-                    TOp::Scatter2 { a, b, at } => {
-                        let get = |o: Opd| match o {
-                            Opd::Acc => acc,
-                            Opd::Src(s) => load(s, &tt),
-                        };
-                        let (a, b) = (get(a), get(b));
-                        let q = p(at, 2 * c0);
-                        for r in 0..R {
-                            let x = _mm256_add_pd(a[r], zero);
-                            let y = _mm256_add_pd(b[r], zero);
-                            let lo = _mm256_unpacklo_pd(x, y); // [x0 y0 x2 y2]
-                            let hi = _mm256_unpackhi_pd(x, y); // [x1 y1 x3 y3]
-                            _mm256_storeu_pd(q.add(8 * r), _mm256_permute2f128_pd(lo, hi, 0x20));
-                            _mm256_storeu_pd(q.add(8 * r + 4), _mm256_permute2f128_pd(lo, hi, 0x31));
-                        }
-                    }
-                    TOp::Sum { x, acc: k } => {
-                        let x = match x {
-                            Opd::Acc => acc,
-                            Opd::Src(s) => load(s, &tt),
-                        };
-                        let l = lanes[k as usize].as_mut_ptr();
-                        let (mut l0, mut l1) = (_mm256_loadu_pd(l), _mm256_loadu_pd(l.add(4)));
-                        for q in 0..R / 2 {
-                            l0 = _mm256_add_pd(l0, x[2 * q]);
-                            l1 = _mm256_add_pd(l1, x[2 * q + 1]);
-                        }
-                        _mm256_storeu_pd(l, l0);
-                        _mm256_storeu_pd(l.add(4), l1);
-                    }
+                    c0 += W;
                 }
             }
         }
-        c0 += W;
+    };
+}
+
+/// AVX2 helpers: four values per register.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    // Unsafe functions with unsafe blocks around the intrinsics: Rust 1.85 (the MSRV) has no
+    // safe `#[target_feature]` functions; from 1.86 on the blocks around value-only
+    // intrinsics are unneeded.
+    #![allow(unused_unsafe)]
+
+    use super::R;
+    use std::arch::x86_64::*;
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn zero() -> __m256d {
+        unsafe { _mm256_setzero_pd() }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn set1(x: f64) -> __m256d {
+        unsafe { _mm256_set1_pd(x) }
+    }
+    /// # Safety
+    /// `p` must be valid for reading four values.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn load(p: *const f64) -> __m256d {
+        unsafe { _mm256_loadu_pd(p) }
+    }
+    /// # Safety
+    /// `p` must be valid for writing four values.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn store(p: *mut f64, x: __m256d) {
+        unsafe { _mm256_storeu_pd(p, x) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn add(a: __m256d, b: __m256d) -> __m256d {
+        unsafe { _mm256_add_pd(a, b) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn sub(a: __m256d, b: __m256d) -> __m256d {
+        unsafe { _mm256_sub_pd(a, b) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn mul(a: __m256d, b: __m256d) -> __m256d {
+        unsafe { _mm256_mul_pd(a, b) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn div(a: __m256d, b: __m256d) -> __m256d {
+        unsafe { _mm256_div_pd(a, b) }
+    }
+    /// `-x`: the sign bit flipped.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn neg(x: __m256d) -> __m256d {
+        unsafe { _mm256_xor_pd(x, _mm256_set1_pd(-0.0)) }
+    }
+    /// `|x|`: the sign bit cleared.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn abs(x: __m256d) -> __m256d {
+        unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), x) }
+    }
+    /// `[p[0], p[2], p[4], p[6]]`.
+    ///
+    /// # Safety
+    /// `p` must be valid for reading eight values.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn gather2(p: *const f64) -> __m256d {
+        unsafe {
+            let (lo, hi) = (_mm256_loadu_pd(p), _mm256_loadu_pd(p.add(4)));
+            // [p0 p4 p2 p6] → [p0 p2 p4 p6]
+            _mm256_permute4x64_pd(_mm256_unpacklo_pd(lo, hi), 0b11_01_10_00)
+        }
+    }
+    /// `p[2j] = a[j] + 0.0`, `p[2j + 1] = b[j] + 0.0`.
+    ///
+    /// # Safety
+    /// `p` must be valid for writing eight values.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn scatter2(p: *mut f64, a: __m256d, b: __m256d) {
+        unsafe {
+            let (x, y) = (_mm256_add_pd(a, zero()), _mm256_add_pd(b, zero()));
+            let lo = _mm256_unpacklo_pd(x, y); // [x0 y0 x2 y2]
+            let hi = _mm256_unpackhi_pd(x, y); // [x1 y1 x3 y3]
+            _mm256_storeu_pd(p, _mm256_permute2f128_pd(lo, hi, 0x20));
+            _mm256_storeu_pd(p.add(4), _mm256_permute2f128_pd(lo, hi, 0x31));
+        }
+    }
+    /// Adds a tile into the eight lanes at `l` (element i to lane i mod 8, in order).
+    ///
+    /// # Safety
+    /// `l` must be valid for eight values.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn sum_into(l: *mut f64, x: &[__m256d; R]) {
+        unsafe {
+            let (mut l0, mut l1) = (_mm256_loadu_pd(l), _mm256_loadu_pd(l.add(4)));
+            for q in 0..R / 2 {
+                l0 = _mm256_add_pd(l0, x[2 * q]);
+                l1 = _mm256_add_pd(l1, x[2 * q + 1]);
+            }
+            _mm256_storeu_pd(l, l0);
+            _mm256_storeu_pd(l.add(4), l1);
+        }
     }
 }
 
-/// `f(a, b)` four lanes at a time: the IEEE operation of [`Binary::eval`].
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-fn arith_pd(f: Arith, a: __m256d, b: __m256d) -> __m256d {
-    match f {
-        Arith::Add => _mm256_add_pd(a, b),
-        Arith::Sub => _mm256_sub_pd(a, b),
-        Arith::Mul => _mm256_mul_pd(a, b),
-        Arith::Div => _mm256_div_pd(a, b),
-    }
-}
+executor!(run_avx2, "avx2", avx2, __m256d, 4);
+
+/// Values per tile of the AVX2 executor.
+pub(super) const W_AVX2: usize = R * 4;
