@@ -1054,17 +1054,33 @@ impl Region {
     #[target_feature(enable = "avx2")]
     unsafe fn run_avx2(&self, v: &[*mut f64; BUFS]) {
         let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
-        // Whole tiles by the tile executor, when it runs every step, the rest by blocks. The
-        // last element is always left to the blocks: a column gather of a tile reads one
-        // element past the tile's last row, which exists before the last row.
+        // Whole tiles by the tile executor (AVX-512 where the CPU and the compiler have it),
+        // when it runs every step, the rest by blocks. The last element is always left to
+        // the blocks: a column gather of a tile reads one element past the tile's last row,
+        // which exists before the last row.
         let start = match &self.tiles {
             Some(prog) => {
+                #[cfg(hesse_avx512)]
+                let avx512 = std::arch::is_x86_feature_detected!("avx512f");
+                #[cfg(not(hesse_avx512))]
+                let avx512 = false;
+                #[cfg(hesse_avx512)]
+                let w = if avx512 { tiles::W_AVX512 } else { tiles::W_AVX2 };
+                #[cfg(not(hesse_avx512))]
                 let w = tiles::W_AVX2;
                 let end = (self.len - 1) / w * w;
-                // SAFETY: the CPU supports AVX2; the buffers are long enough for every
-                // element the steps touch for elements 0..len, and a tile before `end` reads
-                // at most one element past its last row's, before row len − 1's.
-                unsafe { tiles::run_avx2(prog, v, end, &mut acc) };
+                // SAFETY: the CPU supports AVX2, and AVX-512 where it is used; the buffers
+                // are long enough for every element the steps touch for elements 0..len,
+                // and a tile before `end` reads at most one element past its last row's,
+                // before row len − 1's.
+                unsafe {
+                    if avx512 {
+                        #[cfg(hesse_avx512)]
+                        tiles::run_avx512(prog, v, end, &mut acc)
+                    } else {
+                        tiles::run_avx2(prog, v, end, &mut acc)
+                    }
+                };
                 end
             }
             None => 0,
