@@ -176,7 +176,7 @@ proptest! {
     #[test]
     fn fused_replays_equal_the_eager_tape_bit_for_bit(
         steps in prop::collection::vec(step(), 1..14),
-        m in prop_oneof![Just(64usize), Just(100), Just(257), Just(513), Just(1300)],
+        m in prop_oneof![Just(40usize), Just(64), Just(100), Just(257), Just(513), Just(1300)],
         seed in 1..1000u64,
         special in any::<bool>(),
     ) {
@@ -188,7 +188,7 @@ proptest! {
     #[test]
     fn tiled_replays_equal_the_eager_tape_bit_for_bit(
         steps in prop::collection::vec(step(), 1..14),
-        m in prop_oneof![Just(64usize), Just(65), Just(95), Just(96), Just(97), Just(257), Just(1300)],
+        m in prop_oneof![Just(40usize), Just(50), Just(64), Just(65), Just(95), Just(96), Just(97), Just(257), Just(300), Just(1300)],
         seed in 1..1000u64,
         special in any::<bool>(),
     ) {
@@ -205,7 +205,7 @@ fn extended_rosenbrock_replays_bit_for_bit() {
         let (odd, even) = (m.slice(1, 0, 1), m.slice(1, 1, 1));
         (100.0 * (even - odd.square()).square() + (1.0 - odd).square()).sum()
     });
-    for n in [128, 1000, 10_002] {
+    for n in [100, 128, 1000, 10_002] {
         let x0: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
         let x = point(n / 2, n as u64, true);
         let v = point(n / 2, 7, false);
