@@ -276,19 +276,24 @@ macro_rules! executor {
             // reaches past `tab` (MAX_SLOTS, checked by `compile`).
             unsafe {
                 let zero = $m::zero();
-                let mut tt: [[$v; R]; MAX_TEMPS] = [[zero; R]; MAX_TEMPS];
-                let mut st: [[$v; R]; MAX_SCALARS] = [[zero; R]; MAX_SCALARS];
+                // Scratch tiles, not cleared (kilobytes per run): a tile program reads a
+                // temporary only after storing it in the same tile, and a scalar's tile is
+                // written before the first tile.
+                let mut tt = std::mem::MaybeUninit::<[[$v; R]; MAX_TEMPS]>::uninit();
+                let mut st = std::mem::MaybeUninit::<[[$v; R]; MAX_SCALARS]>::uninit();
+                let (tt, st) = (tt.as_mut_ptr().cast::<[$v; R]>(), st.as_mut_ptr().cast::<[$v; R]>());
                 // Each slot: a pointer and the values it moves per tile element.
                 let mut tab = [(std::ptr::null_mut::<f64>(), 0usize); MAX_SLOTS];
                 let mut scalars = 0;
                 for (t, s) in tab.iter_mut().zip(&prog.slots) {
                     *t = match *s {
-                        Slot::Temp(k) => (tt[k as usize].as_mut_ptr().cast::<f64>(), 0),
+                        Slot::Temp(k) => (tt.add(k as usize).cast::<f64>(), 0),
                         Slot::Mem(a, scale) => (super::ptr(v, a, 0), scale as usize),
                         Slot::Scalar(a) => {
-                            st[scalars] = [$m::set1(*super::ptr(v, a, 0)); R];
+                            let tile = st.add(scalars);
+                            tile.write([$m::set1(*super::ptr(v, a, 0)); R]);
                             scalars += 1;
-                            (st[scalars - 1].as_mut_ptr().cast::<f64>(), 0)
+                            (tile.cast::<f64>(), 0)
                         }
                     };
                 }
