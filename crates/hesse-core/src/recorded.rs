@@ -19,6 +19,9 @@
 //!
 //! Scalar unary and binary nodes — the bulk of a loss written one `Var` per coordinate — become
 //! direct instructions on arena slots; every other node runs through its op's kernel.
+//! Elementwise vector nodes form fused regions (`crate::fused`), which read the point and the
+//! direction from the caller's buffers and write the gradient or HVP into the caller's
+//! buffer when nothing outside them needs these in the arena.
 //! A program made only of scalar instructions then goes through a peephole pass
 //! (`recorded/fast.rs`): values read once stay in registers inside fused super-instructions
 //! (`a·b + c`, `σ(a + b)`, the sigmoid rule, …), identity ops are forwarded, and the
@@ -851,7 +854,7 @@ mod vector_tests {
     /// The W2 extended Rosenbrock's gradient and HVP are one region each, which reads the
     /// point (and the direction, through the broadcast seed `1·v` computed in its gathers)
     /// from the caller's buffers and writes the result into the caller's buffer; every
-    /// region runs on the AVX2 tile executor.
+    /// region runs on the tile executor (`fused/tiles.rs`).
     #[test]
     fn rosenbrock_replays_bind_the_callers_buffers() {
         fn f<'t>(x: crate::Var<'t>) -> crate::Var<'t> {
