@@ -483,23 +483,24 @@ pub(crate) fn plan(inner: &TapeInner, prog: &[u32], roots: &[u32]) -> Vec<Piece>
     };
     for &id in prog {
         let node = &nodes[id as usize];
-        let gathered = reads(id).into_iter().filter(|&j| !uniform(j)).count();
         let elementwise = matches!(kinds.get(&id), Some((Kind::Elem, _)))
             && reads(id).iter().all(|&j| {
                 let n = nodes[j as usize].len();
                 n == node.len() || n == 1
             });
-        let gathers = readers.get(&id).is_some_and(|r| {
-            r.iter().all(
-                |x| matches!(kinds.get(x), Some((Kind::Gather { src, through: false, .. }, _)) if *src == id),
-            )
-        });
+        let gathers = || {
+            readers.get(&id).is_some_and(|r| {
+                r.iter().all(
+                    |x| matches!(kinds.get(x), Some((Kind::Gather { src, through: false, .. }, _)) if *src == id),
+                )
+            })
+        };
         // Operands absorbed themselves are not materialised either: one level only.
         if !elementwise
-            || !gathers
-            || gathered > 1
             || roots.contains(&id)
+            || !gathers()
             || reads(id).iter().any(|j| absorbed.contains(j))
+            || reads(id).into_iter().filter(|&j| !uniform(j)).count() > 1
         {
             continue;
         }
