@@ -219,3 +219,20 @@ fn extended_rosenbrock_replays_bit_for_bit() {
         }
     }
 }
+
+#[test]
+fn sums_of_negative_zeros_stay_negative_at_every_length() {
+    // Every term is −0.0, so each sum is −0.0 only if its lanes add nothing else, at every
+    // split between the tile executor's tiles and the blocks of the rest (values beyond
+    // the end, zeros say, would show: `−(1/0 · 0)` is a NaN).
+    let f = hesse_core::vector::function(|w| (-(w.recip() * 0.0)).sum() + (w.square() * -0.0).sum());
+    for n in (32..=200).chain([255, 256, 257, 511, 1000]) {
+        let x: Vec<f64> = (0..n).map(|i| 1.0 + i as f64 * 0.01).collect();
+        let mut rec = RecordedFn::new_vector(f, &x);
+        let (ev, eg) = hesse_core::vector::value_and_grad(f, &x);
+        let (rv, rg) = rec.value_and_grad(&x);
+        assert_eq!(ev.to_bits(), (-0.0f64).to_bits(), "n = {n}");
+        assert_eq!((rv.to_bits(), bits(&rg)), (ev.to_bits(), bits(&eg)), "n = {n}");
+        assert_eq!(rec.value(&x).to_bits(), ev.to_bits(), "n = {n}");
+    }
+}
