@@ -39,6 +39,13 @@
 //! the direction leaf and the result node to the caller's buffers when only regions touch
 //! them, so that a replay neither copies the point and the direction into the arena nor the
 //! result out of it.
+//!
+//! **Tiles.** A region made only of cheap steps (`±`, `×`, `÷`, negation, `|x|`, `x²`,
+//! `1/x`, ops with a constant, column gathers and stores, sums) runs on the tile executor of
+//! `fused/tiles.rs` instead (AVX2, or AVX-512 where the CPU and the compiler have it): 32 or
+//! 64 values at a time with the chain's value in registers, the last partial tile by
+//! blocks. W2 n = 10,000: HVP 24.3 → 10.7 µs, value+grad 15.2 → 7.0 µs with AVX-512 (HVP
+//! 14.2, value+grad 9.4 µs with AVX2 alone).
 
 mod tiles;
 
