@@ -19,6 +19,9 @@
 //!
 //! Scalar unary and binary nodes — the bulk of a loss written one `Var` per coordinate — become
 //! direct instructions on arena slots; every other node runs through its op's kernel.
+//! Elementwise vector nodes form fused regions (`crate::fused`), which read the point and the
+//! direction from the caller's buffers and write the gradient or HVP into the caller's
+//! buffer when nothing outside them needs these in the arena.
 //! A program made only of scalar instructions then goes through a peephole pass
 //! (`recorded/fast.rs`): values read once stay in registers inside fused super-instructions
 //! (`a·b + c`, `σ(a + b)`, the sigmoid rule, …), identity ops are forwarded, and the
@@ -54,10 +57,10 @@ mod lanes;
 
 use std::collections::{HashMap, HashSet};
 
-use fast::{Fast, run};
+use fast::{Fast, run, run_io};
 use lanes::Lanes;
 
-use crate::fused::{Piece, Region};
+use crate::fused::{Bound, Io, Piece, Region};
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
 use crate::tape::{Tape, TapeInner};
@@ -245,6 +248,11 @@ struct Programs {
     /// Their native code, compiled when it pays (see `recorded/jit.rs`).
     #[cfg(feature = "jit")]
     native: Natives,
+    /// Which caller buffers the regions of `value`, `grad` and `hvp` read and write in place
+    /// of the arena (see [`crate::fused::bind`]).
+    value_io: Bound,
+    grad_io: Bound,
+    hvp_io: Bound,
 }
 
 /// Native replay state of each program (feature `jit`).
@@ -285,6 +293,58 @@ impl Natives {
             &mut self.pre,
             &mut self.col,
         ]
+    }
+}
+
+impl Programs {
+    /// Runs `prog` (`value`, `grad` or `hvp`, with its `bound`) at the point `x` and the
+    /// direction `v`, its vector result into `out`, read from the arena `res` unless the
+    /// regions wrote it there directly: only the buffers the regions are not bound to are
+    /// copied into the arena and out of it. Inlined into each method, with a direct path for
+    /// programs bound to nothing (every scalar program): a scalar replay takes ~100 ns, of
+    /// which the general path's setup, out of line, took ~5 % (W5's descent).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn replay(
+        &self,
+        inner: &mut TapeInner,
+        prog: &[Fast],
+        bound: Bound,
+        x: &[f64],
+        v: Option<&[f64]>,
+        out: Option<(&mut [f64], &Ranges)>,
+    ) {
+        if !(bound.x || bound.v || bound.out) {
+            // Nothing bound: copies in, the arena alone, copies out.
+            self.inputs.write(&mut inner.values, x);
+            if let Some(v) = v {
+                self.directions.write(&mut inner.values, v);
+            }
+            run(inner, prog, &self.regions);
+            if let Some((out, res)) = out {
+                res.read(&inner.values, out);
+            }
+            return;
+        }
+        if !bound.x {
+            self.inputs.write(&mut inner.values, x);
+        }
+        if let (Some(v), false) = (v, bound.v) {
+            self.directions.write(&mut inner.values, v);
+        }
+        let (out, res) = match out {
+            Some((o, r)) => (o, Some(r)),
+            None => (&mut [][..], None),
+        };
+        let mut io = Io {
+            x,
+            v: v.unwrap_or(&[]),
+            out: if bound.out { &mut *out } else { &mut [] },
+        };
+        run_io(inner, prog, &self.regions, &mut io);
+        if let (Some(res), false) = (res, bound.out) {
+            res.read(&inner.values, out);
+        }
     }
 }
 
@@ -494,8 +554,8 @@ impl RecordedFn {
     fn value_interpreted(&mut self, x: &[f64]) -> f64 {
         // `&mut self` owns the tape: no run-time borrow check needed.
         let inner = self.tape.inner.get_mut();
-        self.progs.inputs.write(&mut inner.values, x);
-        run(inner, &self.progs.value, &self.progs.regions);
+        let p = &self.progs;
+        p.replay(inner, &p.value, p.value_io, x, None, None);
         self.branch_changed = flipped(&self.progs.compares, &inner.values);
         inner.values[self.progs.output]
     }
@@ -527,10 +587,9 @@ impl RecordedFn {
     fn value_and_grad_interpreted(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
         // `&mut self` owns the tape: no run-time borrow check needed.
         let inner = self.tape.inner.get_mut();
-        self.progs.inputs.write(&mut inner.values, x);
-        run(inner, &self.progs.grad, &self.progs.regions);
+        let p = &self.progs;
+        p.replay(inner, &p.grad, p.grad_io, x, None, Some((grad, &p.grads)));
         self.branch_changed = flipped(&self.progs.compares, &inner.values);
-        self.progs.grads.read(&inner.values, grad);
         inner.values[self.progs.output]
     }
 
@@ -569,11 +628,9 @@ impl RecordedFn {
             self.branch_changed = flipped(&self.progs.compares, &inner.values);
             return;
         }
-        self.progs.inputs.write(&mut inner.values, x);
-        self.progs.directions.write(&mut inner.values, v);
-        run(inner, &self.progs.hvp, &self.progs.regions);
+        let p = &self.progs;
+        p.replay(inner, &p.hvp, p.hvp_io, x, Some(v), Some((out, &p.hvps)));
         self.branch_changed = flipped(&self.progs.compares, &inner.values);
-        self.progs.hvps.read(&inner.values, out);
     }
 
     /// `H(x)·v`.
@@ -910,19 +967,31 @@ impl Programs {
         // Programs whose caller reads only `roots` (and the comparisons) afterwards: runs of
         // elementwise vector nodes become fused regions (`crate::fused`); a program without
         // any region is all scalar or unfusable and gets the scalar fusions instead.
+        // Their regions may also read the point (`x`) and the direction (`v`) from the caller's
+        // buffers and write the vector result (`out`) into the caller's buffer.
         let mut regions = Vec::new();
-        let mut fused = |roots: &[u32], keep: &dyn Fn(usize) -> bool, pinned: &HashSet<u32>| -> Vec<Fast> {
+        let one = |ids: &[u32]| match ids {
+            [i] => Some(canon[*i as usize]),
+            _ => None,
+        };
+        let (x_leaf, v_leaf) = (one(inputs), one(direction));
+        let mut fused = |roots: &[u32],
+                         keep: &dyn Fn(usize) -> bool,
+                         pinned: &HashSet<u32>,
+                         (x, v, out): (Option<u32>, Option<u32>, Option<u32>)|
+         -> (Vec<Fast>, Bound) {
             let ids = program_ids(roots, keep);
             let read: Vec<u32> = roots
                 .iter()
                 .chain(compares.iter().map(|(c, _)| c))
                 .map(|&r| canon[r as usize])
                 .collect();
-            let pieces = crate::fused::plan(inner, &ids, &read);
+            let mut pieces = crate::fused::plan(inner, &ids, &read);
             if pieces.iter().all(|p| matches!(p, Piece::Node(_))) {
-                return fast(program(roots, keep), pinned);
+                return (fast(program(roots, keep), pinned), Bound::default());
             }
-            pieces
+            let bound = crate::fused::bind(inner, &mut pieces, x, v, out);
+            let prog = pieces
                 .into_iter()
                 .map(|p| match p {
                     Piece::Node(id) => Fast::from(instr(id as usize)),
@@ -931,7 +1000,8 @@ impl Programs {
                         Fast::Fused(regions.len() as u32 - 1)
                     }
                 })
-                .collect()
+                .collect();
+            (prog, bound)
         };
         // The all-scalar programs, kept for native compilation (`recorded/jit.rs`).
         #[cfg(feature = "jit")]
@@ -961,14 +1031,17 @@ impl Programs {
                     .collect::<HashMap<u32, f64>>(),
             )
         };
-        let value = fused(&[output], &|i| on_x[i], &value_out);
-        let grad = fused(&grad_roots, &|i| on_x[i], &grad_out);
-        let hvp_prog = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out);
+        let (value, value_io) = fused(&[output], &|i| on_x[i], &value_out, (x_leaf, None, None));
+        let (grad, grad_io) = fused(&grad_roots, &|i| on_x[i], &grad_out, (x_leaf, None, one(grads)));
+        let (hvp_prog, hvp_io) = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out, (x_leaf, v_leaf, one(hvp)));
         Programs {
             value,
             grad,
             hvp: hvp_prog,
             regions,
+            value_io,
+            grad_io,
+            hvp_io,
             hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
             hess_col: fast(hess_col, &hvp_out),
             dir_slots,
@@ -1047,6 +1120,35 @@ mod vector_tests {
         let (val2, g2) = crate::vector::value_and_grad(f, &x1);
         assert_eq!(val.to_bits(), val2.to_bits());
         assert_eq!(bits(&g), bits(&g2));
+        assert_eq!(bits(&rec.hvp(&x1, &v)), bits(&crate::vector::hvp(f, &x1, &v)));
+    }
+
+    /// The W2 extended Rosenbrock's gradient and HVP are one region each, which reads the
+    /// point (and the direction, through the broadcast seed `1·v` computed in its gathers)
+    /// from the caller's buffers and writes the result into the caller's buffer; every
+    /// region runs on the tile executor (`fused/tiles.rs`).
+    #[test]
+    fn rosenbrock_replays_bind_the_callers_buffers() {
+        fn f<'t>(x: crate::Var<'t>) -> crate::Var<'t> {
+            let n = x.len();
+            let m = x.reshape(&[n / 2, 2]);
+            let (odd, even) = (m.slice(1, 0, 1), m.slice(1, 1, 1));
+            (100.0 * (even - odd.square()).square() + (1.0 - odd).square()).sum()
+        }
+        let x0: Vec<f64> = (0..1000).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        let p = &rec.progs;
+        assert!(matches!(p.grad[..], [super::Fast::Fused(_)]), "{:?}", p.grad);
+        assert!(matches!(p.hvp[..], [super::Fast::Fused(_)]), "{:?}", p.hvp);
+        let (g, h) = (p.grad_io, p.hvp_io);
+        assert!(g.x && !g.v && g.out && h.x && h.v && h.out, "{g:?} {h:?}");
+        assert!(p.regions.iter().all(|r| r.tiled()), "{:?}", p.regions);
+        let x1: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.37).sin()).collect();
+        let v: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.11).cos()).collect();
+        let (val, grad) = rec.value_and_grad(&x1);
+        let (val2, grad2) = crate::vector::value_and_grad(f, &x1);
+        assert_eq!((val.to_bits(), bits(&grad)), (val2.to_bits(), bits(&grad2)));
+        assert_eq!(rec.value(&x1).to_bits(), val2.to_bits());
         assert_eq!(bits(&rec.hvp(&x1, &v)), bits(&crate::vector::hvp(f, &x1, &v)));
     }
 }

@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 
 use super::Instr;
-use crate::fused::Region;
+use crate::fused::{Io, Region};
 use crate::ops::{Binary, Unary};
 use crate::tape::TapeInner;
 
@@ -142,8 +142,12 @@ macro_rules! fast_instructions {
             }
         }
 
-        /// Runs a replay program on the arena; `regions` are the fused regions it refers to.
-        pub(super) fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
+        /// Runs a replay program on the arena; `regions` are the fused regions it refers to,
+        /// which read and write the caller's buffers `io` where they are bound to them
+        /// ([`crate::fused::bind`]) if `IO`; else `io` is not used (the build that scalar
+        /// programs run: their loop as before the caller's buffers, which measured faster in
+        /// W5's descent than one build for both).
+        fn run_with<const IO: bool>(inner: &mut TapeInner, prog: &[Fast], regions: &[Region], io: &mut Io<'_>) {
             let len = inner.values.len();
             let v = inner.values.as_mut_ptr();
             // SAFETY (for every access below): `Programs::compile` takes every slot from a
@@ -172,7 +176,11 @@ macro_rules! fast_instructions {
                         v = inner.values.as_mut_ptr();
                     }
                     Fast::Fused(k) => {
-                        regions[k as usize].run(&mut inner.values);
+                        if IO {
+                            regions[k as usize].run(&mut inner.values, io);
+                        } else {
+                            regions[k as usize].run(&mut inner.values, &mut Io::none());
+                        }
                         v = inner.values.as_mut_ptr();
                     }
                     Fast::Powi2 { x, out } => {
@@ -225,6 +233,17 @@ macro_rules! fast_instructions {
             }
         }
     };
+}
+
+/// Runs a replay program on the arena alone (its regions bound to no caller buffer).
+pub(super) fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
+    run_with::<false>(inner, prog, regions, &mut Io::none());
+}
+
+/// Runs a replay program whose regions read and write the caller's buffers `io` where they
+/// are bound to them ([`crate::fused::bind`]).
+pub(super) fn run_io(inner: &mut TapeInner, prog: &[Fast], regions: &[Region], io: &mut Io<'_>) {
+    run_with::<true>(inner, prog, regions, io);
 }
 
 fast_instructions!(
