@@ -5,6 +5,7 @@
 //! `matrixmultiply::dgemm`, a maintained blocked GEMM.
 
 use crate::ops::Op;
+use crate::ops::gemm::Strided;
 use crate::shape::{Shape, fmt_shape};
 use crate::tape::Inputs;
 use crate::var::Var;
@@ -55,6 +56,23 @@ impl Linalg {
                 }
                 if k == 0 {
                     out.iter_mut().for_each(|o| *o = 0.0);
+                    return;
+                }
+                if super::gemm::takes(m, k, n) {
+                    let (a, b) = (
+                        Strided {
+                            p: a.as_ptr(),
+                            rs: rsa,
+                            cs: csa,
+                        },
+                        Strided {
+                            p: b.as_ptr(),
+                            rs: rsb,
+                            cs: csb,
+                        },
+                    );
+                    // SAFETY: as for `dgemm` below (k ≥ 1 here).
+                    unsafe { super::gemm::gemm(m, k, n, a, b, out.as_mut_ptr()) };
                     return;
                 }
                 // SAFETY: the pointers cover `a`, `b` and `out`, whose lengths are
