@@ -21,6 +21,8 @@
 //! as `Cᵀ = op(B)ᵀ·op(A)ᵀ` (the same terms, `a·b = b·a` exactly). Eager evaluation and
 //! replays run this same kernel, so they agree bit for bit.
 
+use std::mem::MaybeUninit;
+
 /// A matrix operand read through strides: element (i, j) is at `p + i·rs + j·cs`.
 #[derive(Clone, Copy)]
 pub(crate) struct Strided {
@@ -113,14 +115,16 @@ unsafe fn gemm_any(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut
             return run(n, k, m, bt, at, out_t);
         }
         if k * n <= PACK {
-            let mut buf = [0.0f64; PACK];
+            // Uninitialised: zeroing 32 KB would cost more than the copy; only the first
+            // k·n entries are written and read.
+            let mut buf = [const { MaybeUninit::<f64>::uninit() }; PACK];
             for p in 0..k {
                 for j in 0..n {
-                    buf[p * n + j] = *b.p.offset(p as isize * b.rs + j as isize * b.cs);
+                    buf[p * n + j].write(*b.p.offset(p as isize * b.rs + j as isize * b.cs));
                 }
             }
             let packed = Strided {
-                p: buf.as_ptr(),
+                p: buf.as_ptr().cast::<f64>(),
                 rs: n as isize,
                 cs: 1,
             };
