@@ -131,7 +131,7 @@ impl Programs {
                     for (k, row) in rows.chunks_mut(n).enumerate() {
                         let s = self.dir_slots[b * w + k];
                         local.values[s] = 1.0;
-                        run(&mut local, &self.hess_col, &[]);
+                        run(&mut local, &self.hess_col, &self.regions);
                         self.hvps.read(&local.values, row);
                         local.values[s] = 0.0;
                     }
@@ -496,7 +496,7 @@ impl RecordedFn {
             }
             for (i, &s) in slots.iter().enumerate() {
                 inner.values[s] = 1.0;
-                run(&mut inner, &self.progs.hess_col, &[]);
+                run(&mut inner, &self.progs.hess_col, &self.progs.regions);
                 self.progs.hvps.read(&inner.values, out.row_mut(i));
                 inner.values[s] = 0.0;
             }
@@ -711,13 +711,14 @@ impl Programs {
         let value = fused(&[output], &|i| on_x[i], &value_out);
         let grad = fused(&grad_roots, &|i| on_x[i], &grad_out);
         let hvp_prog = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out);
+        let col_prog = fused(hvp, &|i| on_v[i], &hvp_out);
         Programs {
             value,
             grad,
             hvp: hvp_prog,
             regions,
             hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
-            hess_col: fast(hess_col, &hvp_out),
+            hess_col: col_prog,
             dir_slots,
             lanes,
             canon,
