@@ -41,9 +41,7 @@ impl Reduce {
                 if out.len() == 1 {
                     out[0] = sum(x);
                 } else if x.len() % out.len() == 0 && trailing(out_shape, sx) {
-                    for chunk in x.chunks_exact(out.len()) {
-                        out.iter_mut().zip(chunk).for_each(|(o, &v)| *o += v);
-                    }
+                    super::simd::sum_rows(x, out);
                 } else {
                     let strides = broadcast_strides(out_shape, sx);
                     for_each_broadcast(sx, &strides, |i, o| out[o] += x[i]);
@@ -87,6 +85,36 @@ impl Reduce {
             // ∂/∂xᵢ ln Σ eˣ = e^(xᵢ − y): the softmax, written in ops so it differentiates again.
             Reduce::LogSumExp { .. } => (x - y).exp() * g,
         })
+    }
+}
+
+/// Column sums of a row-major matrix with `out.len()` columns into `out` (zeroed): each
+/// column summed over the rows in order, `((0 + x₀ⱼ) + x₁ⱼ) + …`, the order of adding the
+/// rows one after another. Thirty-two columns at a time stay in registers while the rows
+/// stream by (instead of a load and a store of every output per row), so the additions of
+/// different columns overlap; the order of each column's additions is unchanged.
+#[inline(always)]
+pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
+    const W: usize = 32;
+    let n = out.len();
+    let mut j = 0;
+    while j + W <= n {
+        let mut acc = [0.0f64; W];
+        for row in x.chunks_exact(n) {
+            let row: &[f64; W] = row[j..j + W].try_into().expect("W columns");
+            for (a, &v) in acc.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
+        for (o, a) in out[j..j + W].iter_mut().zip(acc) {
+            *o += a;
+        }
+        j += W;
+    }
+    if j < n {
+        for row in x.chunks_exact(n) {
+            out[j..].iter_mut().zip(&row[j..]).for_each(|(o, &v)| *o += v);
+        }
     }
 }
 

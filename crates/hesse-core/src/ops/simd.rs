@@ -68,6 +68,37 @@ pub(crate) fn binary(
     op.forward(a, b, out, shape)
 }
 
+/// [`super::reduce::sum_rows`], with AVX-512F or AVX2 if the CPU supports it.
+pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if avx512() {
+        // SAFETY: the CPU supports AVX-512F (checked just above).
+        return unsafe { sum_rows_avx512(x, out) };
+    }
+    #[cfg(target_arch = "x86_64")]
+    if avx2() {
+        // SAFETY: the CPU supports AVX2 (checked just above).
+        return unsafe { sum_rows_avx2(x, out) };
+    }
+    super::reduce::sum_rows(x, out)
+}
+
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sum_rows_avx2(x: &[f64], out: &mut [f64]) {
+    super::reduce::sum_rows(x, out)
+}
+
+/// # Safety
+/// The CPU must support AVX-512F.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn sum_rows_avx512(x: &[f64], out: &mut [f64]) {
+    super::reduce::sum_rows(x, out)
+}
+
 /// # Safety
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
@@ -159,6 +190,26 @@ mod tests {
         a.iter()
             .zip(b)
             .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    }
+
+    /// Column sums add the rows one after another, whatever the width and the build.
+    #[test]
+    fn column_sums_add_the_rows_in_order() {
+        let x = values();
+        for n in (1..70).chain([100, 257]) {
+            let rows = x.len() / n;
+            let x = &x[..rows * n];
+            let mut want = vec![0.0; n];
+            for row in x.chunks_exact(n) {
+                want.iter_mut().zip(row).for_each(|(o, &v)| *o += v);
+            }
+            let mut got = vec![0.0; n];
+            sum_rows(x, &mut got);
+            assert!(same(&want, &got), "{n} columns");
+            let mut base = vec![0.0; n];
+            super::super::reduce::sum_rows(x, &mut base);
+            assert!(same(&want, &base), "{n} columns, baseline build");
+        }
     }
 
     /// The baseline, AVX2 and AVX-512 builds of every unary and binary kernel agree (on the
