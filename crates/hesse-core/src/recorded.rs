@@ -39,6 +39,7 @@
 
 mod fast;
 mod lanes;
+mod share;
 
 use std::collections::{HashMap, HashSet};
 
@@ -277,7 +278,12 @@ impl RecordedFn {
         direction: Vec<u32>,
         hvp: Vec<u32>,
     ) -> Self {
+        // Repeated vector nodes are read through their first occurrence (`share.rs`); before
+        // the reshapes are aliased, so that they alias the node that is computed.
+        let shared = share::share_repeated(&mut tape.inner.borrow_mut());
         alias_reshapes(&mut tape.inner.borrow_mut());
+        let to_first = |ids: Vec<u32>| -> Vec<u32> { ids.into_iter().map(|i| shared[i as usize]).collect() };
+        let (grads, hvp, output) = (to_first(grads), to_first(hvp), shared[output as usize]);
         let (compares, progs) = {
             let inner = tape.inner.borrow();
             let compares: Vec<(u32, f64)> = inner
