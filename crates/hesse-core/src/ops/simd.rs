@@ -6,7 +6,9 @@
 //! and with AVX-512F (eight per instruction) and pick the widest build the CPU runs. Even
 //! where the hardware splits a 512-bit operation in two (AMD Zen 4), the AVX-512 build runs
 //! the arithmetic-bound kernels nearly twice as fast (`tanh` over 50,000 values: 85 → 40 µs
-//! on the W3 machine), having half the instructions to issue and 32 registers. All builds
+//! on the W3 machine), having half the instructions to issue and 32 registers. (AVX-512
+//! target features need Rust 1.89; `build.rs` sets `hesse_avx512` on such compilers, and
+//! older ones keep the AVX2 build.) All builds
 //! perform the same IEEE
 //! operations on the same values (Rust never contracts `a·b + c` into a fused multiply-add),
 //! so the results are the same bits; only the sign and payload of a NaN made from two NaNs
@@ -25,16 +27,17 @@ fn avx2() -> bool {
 
 /// Whether the AVX-512F builds may run.
 #[inline(always)]
+#[cfg_attr(not(hesse_avx512), allow(dead_code))]
 pub(crate) fn avx512() -> bool {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
     return std::arch::is_x86_feature_detected!("avx512f");
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", hesse_avx512)))]
     false
 }
 
 /// [`Unary::forward`], with AVX-512F or AVX2 if the CPU supports it.
 pub(crate) fn unary(op: &Unary, x: &[f64], out: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
     if avx512() {
         // SAFETY: the CPU supports AVX-512F (checked just above).
         return unsafe { unary_avx512(op, x, out) };
@@ -55,7 +58,7 @@ pub(crate) fn binary(
     out: &mut [f64],
     shape: &[usize],
 ) {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
     if avx512() {
         // SAFETY: the CPU supports AVX-512F (checked just above).
         return unsafe { binary_avx512(op, a, b, out, shape) };
@@ -70,7 +73,7 @@ pub(crate) fn binary(
 
 /// [`super::reduce::sum_rows`], with AVX-512F or AVX2 if the CPU supports it.
 pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
     if avx512() {
         // SAFETY: the CPU supports AVX-512F (checked just above).
         return unsafe { sum_rows_avx512(x, out) };
@@ -93,7 +96,7 @@ unsafe fn sum_rows_avx2(x: &[f64], out: &mut [f64]) {
 
 /// # Safety
 /// The CPU must support AVX-512F.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", hesse_avx512))]
 #[target_feature(enable = "avx512f")]
 unsafe fn sum_rows_avx512(x: &[f64], out: &mut [f64]) {
     super::reduce::sum_rows(x, out)
@@ -123,7 +126,7 @@ unsafe fn binary_avx2(
 
 /// # Safety
 /// The CPU must support AVX-512F.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", hesse_avx512))]
 #[target_feature(enable = "avx512f")]
 unsafe fn unary_avx512(op: &Unary, x: &[f64], out: &mut [f64]) {
     op.forward(x, out)
@@ -131,7 +134,7 @@ unsafe fn unary_avx512(op: &Unary, x: &[f64], out: &mut [f64]) {
 
 /// # Safety
 /// The CPU must support AVX-512F.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", hesse_avx512))]
 #[target_feature(enable = "avx512f")]
 unsafe fn binary_avx512(
     op: &Binary,
@@ -229,6 +232,7 @@ mod tests {
                 unsafe { unary_avx2(op, &x, &mut o) };
                 assert!(same(&base, &o), "{op:?} AVX2");
             }
+            #[cfg(hesse_avx512)]
             if avx512() {
                 let mut o = vec![0.0; n];
                 // SAFETY: the CPU has AVX-512F.
@@ -248,6 +252,7 @@ mod tests {
                     unsafe { binary_avx2(op, (&x, &shape), (b, sb), &mut o, &shape) };
                     assert!(same(&base, &o), "{op:?} AVX2");
                 }
+                #[cfg(hesse_avx512)]
                 if avx512() {
                     let mut o = vec![0.0; n];
                     // SAFETY: the CPU has AVX-512F.
