@@ -3,7 +3,7 @@
 //! `MatMul` carries transpose flags so that the products in its own VJP (`g·Bᵀ`, `Aᵀ·g`) read
 //! the operands through strides instead of materialising transposes. Large products run on
 //! `matrixmultiply::dgemm`, a maintained blocked GEMM; small and skinny ones (a dimension
-//! ≤ 4, or at most 2¹⁶ multiply-adds) on the unpacked kernel of [`super::gemm`], which
+//! ≤ 4, or at most 2¹⁶ multiply-adds) on the unpacked kernel of `ops/gemm.rs`, which
 //! documents its summation order. Which kernel runs depends only on the shapes, so eager
 //! evaluation and replays of the same product always agree bit for bit.
 
