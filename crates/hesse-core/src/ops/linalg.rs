@@ -2,8 +2,9 @@
 //!
 //! `MatMul` carries transpose flags so that the products in its own VJP (`g·Bᵀ`, `Aᵀ·g`) read
 //! the operands through strides instead of materialising transposes. Large products run on
-//! `matrixmultiply::dgemm`, a maintained blocked GEMM; small and skinny ones (a dimension
-//! ≤ 4, or at most 2¹⁶ multiply-adds) on the unpacked kernel of `ops/gemm.rs`, which
+//! `matrixmultiply::dgemm`, a maintained blocked GEMM; small, skinny and narrow ones (a
+//! dimension ≤ 4, at most 2¹⁶ multiply-adds, or at most 64 output columns) on the unpacked
+//! kernel of `ops/gemm.rs`, which
 //! documents its summation order. Which kernel runs depends only on the shapes, so eager
 //! evaluation and replays of the same product always agree bit for bit.
 
@@ -61,7 +62,7 @@ impl Linalg {
                     out.iter_mut().for_each(|o| *o = 0.0);
                     return;
                 }
-                if super::gemm::takes(m, k, n) {
+                if super::gemm::takes(m, k, n, csb == 1) {
                     let (a, b) = (
                         Strided {
                             p: a.as_ptr(),
