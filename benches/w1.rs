@@ -15,7 +15,7 @@ fn bench(c: &mut Criterion) {
     let mut g = [0.0; 9];
     let mut h = [0.0; 81];
     let mut hv = [0.0; 9];
-    let mut rec = RecordedFn::new(w1::loss, &th);
+    let mut rec = RecordedFn::new(w1::loss, &th).jit();
     let mut rh = Matrix::zeros(9, 9);
 
     let mut grp = c.benchmark_group("W1/loss");

@@ -14,7 +14,7 @@ use hesse_core::{Matrix, RecordedFn};
 fn bench(c: &mut Criterion) {
     let x = [-1.2, 1.0];
     let mut g2 = [0.0; 2];
-    let mut rec2 = RecordedFn::new(w2::rosen2, &x);
+    let mut rec2 = RecordedFn::new(w2::rosen2, &x).jit();
     let mut h2 = Matrix::zeros(2, 2);
 
     let mut grp = c.benchmark_group("W2/rosen2_grad");

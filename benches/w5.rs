@@ -12,7 +12,7 @@ use hesse_core::RecordedFn;
 
 fn bench(c: &mut Criterion) {
     let start = [0.0, 1.4];
-    let mut rec = RecordedFn::new(w5::peaks, &start);
+    let mut rec = RecordedFn::new(w5::peaks, &start).jit();
     let grid = w5::grid();
 
     let mut grp = c.benchmark_group("W5/gd_single");

@@ -64,6 +64,20 @@ fn parse_args() -> Cli {
 // ---------------------------------------------------------------------------------------
 
 /// µs per call: median over repeats after warm-up and autorange.
+/// Compiles a recording's scalar programs to native code now (`RecordedFn::jit`), as one
+/// would before replaying it many times, and notes the compilation time (the counterpart of
+/// `jax.jit`'s first call). Without this they would be compiled after 1000 replays.
+fn jit(res: &mut Results, what: &str, rec: RecordedFn) -> RecordedFn {
+    let t = Instant::now();
+    let rec = rec.jit();
+    res.notes.push(format!(
+        "{what}: {} replay programs compiled to native code in {:.2} ms",
+        rec.native_programs(),
+        t.elapsed().as_secs_f64() * 1e3
+    ));
+    rec
+}
+
 fn per_call<R>(quick: bool, mut f: impl FnMut() -> R) -> f64 {
     black_box(f()); // first call, untimed here
     for _ in 0..if quick { 2 } else { 5 } {
@@ -264,7 +278,8 @@ fn run_w1(q: bool, res: &mut Results) {
     let eager_h = hesse_core::hessian(w1::loss, &th);
     let eager_hv = hesse_core::hvp(w1::loss, &th, &v);
 
-    let mut rec = RecordedFn::new(w1::loss, &th);
+    let mut interpreted = RecordedFn::new(w1::loss, &th).without_jit();
+    let mut rec = jit(res, "W1", RecordedFn::new(w1::loss, &th));
     let rec_l = rec.value(&th);
     let mut rec_g = [0.0; 9];
     let rec_lg = rec.value_and_grad_to(&th, &mut rec_g);
@@ -372,6 +387,17 @@ fn run_w1(q: bool, res: &mut Results) {
         per_call(q, || rec.hvp_to(black_box(&th), &v, &mut rec_hv)),
     );
     res.notes.push(format!("W1 recorded tape: {} nodes", rec.len()));
+    let mut g = [0.0; 9];
+    let t_vg = per_call(q, || interpreted.value_and_grad_to(black_box(&th), &mut g));
+    let mut h = Matrix::zeros(9, 9);
+    let t_h = per_call(q, || interpreted.hessian_to(black_box(&th), &mut h));
+    res.check(
+        "W1 interpreted replay = native replay, bit for bit",
+        g == rec_g && h.as_slice() == rec_h.as_slice(),
+    );
+    res.notes.push(format!(
+        "W1 recorded, interpreted (without_jit): loss_grad {t_vg:.3} µs, hessian {t_h:.3} µs"
+    ));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -393,7 +419,7 @@ fn run_w2(q: bool, res: &mut Results) {
     res.close("W2 rosen2 hesse grad", &eg, &hg, TOL);
     let eh = hesse_core::hessian(w2::rosen2, &x);
     res.close("W2 rosen2 hesse hessian", eh.as_slice(), &hh, TOL);
-    let mut rec2 = RecordedFn::new(w2::rosen2, &x);
+    let mut rec2 = jit(res, "W2 rosen2", RecordedFn::new(w2::rosen2, &x));
     let mut rg = [0.0; 2];
     rec2.value_and_grad_to(&x, &mut rg);
     res.close("W2 rosen2 recorded grad", &rg, &hg, TOL);
@@ -555,11 +581,16 @@ fn run_w2(q: bool, res: &mut Results) {
         t_vg * 1e3 / all_nodes as f64
     ));
     let t_fn = per_call(q, || hesse_core::value_and_grad(w2::ext_scalar, black_box(&x0)));
-    let mut rec = RecordedFn::new(w2::ext_scalar, &x0);
+    let mut rec = RecordedFn::new(w2::ext_scalar, &x0).without_jit();
     let mut rg = vec![0.0; n];
     let t_rec = per_call(q, || rec.value_and_grad_to(black_box(&x0), &mut rg));
+    let t0 = Instant::now();
+    let mut native = RecordedFn::new(w2::ext_scalar, &x0).jit();
+    let t_jit = t0.elapsed().as_secs_f64() * 1e3;
+    let t_native = per_call(q, || native.value_and_grad_to(black_box(&x0), &mut rg));
     res.notes.push(format!(
-        "W2 ext10000 value+grad over scalar Vars: eager value_and_grad {t_fn:.1} µs, recorded {t_rec:.1} µs ({} nodes)",
+        "W2 ext10000 value+grad over scalar Vars: eager value_and_grad {t_fn:.1} µs, recorded {t_rec:.1} µs \
+         interpreted, {t_native:.1} µs native ({} nodes; recording and compiling all programs {t_jit:.0} ms)",
         rec.len()
     ));
 }
@@ -832,7 +863,7 @@ fn accuracy(data: &mlp::Data, w: &[f64], lay: &mlp::Layout) -> f64 {
 fn run_w5(q: bool, res: &mut Results) {
     let w = "W5";
     let start = [0.0, 1.4];
-    let mut rec = RecordedFn::new(w5::peaks, &start);
+    let mut rec = jit(res, "W5 peaks", RecordedFn::new(w5::peaks, &start));
     let (fv, gx, gy) = w5::hand_value_grad(0.3, -0.7);
     let (ef, eg) = hesse_core::value_and_grad(w5::peaks, &[0.3, -0.7]);
     res.close(

@@ -29,6 +29,16 @@
 //! the direction-dependent ones run once per column: `H e_i` for i = 1..n, all n columns at
 //! once when the column program is all scalar (`recorded/lanes.rs`).
 //!
+//! # Native code (feature `jit`, on by default)
+//! An all-scalar program can also be compiled to machine code with Cranelift
+//! (`recorded/jit.rs`): the same IEEE operations in the same order, the same library calls
+//! for `exp`, `ln`, `tanh`, …, so the results are again bit for bit the same. Compiling costs
+//! about as much as a thousand interpreted replays, so a program is compiled once it has
+//! been replayed that often, or at once with [`RecordedFn::jit`]. Programs with vector
+//! nodes (matrix products, fused regions) keep the interpreter, whose kernels are already
+//! loops over whole arrays. Hessians of up to 16 coordinates run their columns as native
+//! code one by one; larger ones keep the all-columns lane program.
+//!
 //! # Frozen control flow
 //! As with ReverseDiff's compiled tapes, **a branch in user code on a value is frozen at
 //! record time**. Ops such as `relu`, `abs`, `max` and `min` are fine: they are kernels and
@@ -38,6 +48,8 @@
 //! can be detected: re-record at the new point when it is set.
 
 mod fast;
+#[cfg(feature = "jit")]
+mod jit;
 mod lanes;
 mod share;
 
@@ -91,6 +103,12 @@ pub struct RecordedFn {
 /// their columns split over rayon's threads (see [`RecordedFn::with_parallel_min_dim`]).
 #[cfg(feature = "rayon")]
 pub const PARALLEL_MIN_DIM: usize = 32;
+
+/// With the `jit` feature, Hessians of at most this many coordinates run their columns as
+/// native code, one column at a time; larger ones keep the all-columns lane program, whose
+/// loops over the columns vectorise.
+#[cfg(feature = "jit")]
+const NATIVE_COLUMNS_MAX_DIM: usize = 16;
 
 #[cfg(feature = "rayon")]
 impl Programs {
@@ -217,6 +235,58 @@ struct Programs {
     lanes: Option<Lanes>,
     /// Fused elementwise regions of `value`, `grad` and `hvp` (see [`crate::fused`]).
     regions: Vec<Region>,
+    /// The all-scalar programs as instructions, with the slots read after each, for native
+    /// compilation: value, gradient, HVP, Hessian prefix, Hessian column.
+    #[cfg(feature = "jit")]
+    scalar: [Option<(Vec<Instr>, Vec<u32>)>; 5],
+    /// Scalar slots whose values never change after recording (nodes on neither the point
+    /// nor the direction): compiled code embeds them as constants.
+    #[cfg(feature = "jit")]
+    fixed: HashMap<u32, f64>,
+    /// Their native code, compiled when it pays (see `recorded/jit.rs`).
+    #[cfg(feature = "jit")]
+    native: Natives,
+}
+
+/// Native replay state of each program (feature `jit`).
+#[cfg(feature = "jit")]
+#[derive(Clone, Debug)]
+struct Natives {
+    value: jit::State,
+    grad: jit::State,
+    hvp: jit::State,
+    pre: jit::State,
+    col: jit::State,
+    policy: jit::Policy,
+}
+
+#[cfg(feature = "jit")]
+impl Default for Natives {
+    fn default() -> Self {
+        Natives {
+            value: jit::State::None,
+            grad: jit::State::None,
+            hvp: jit::State::None,
+            pre: jit::State::None,
+            col: jit::State::None,
+            policy: jit::Policy {
+                after_runs: jit::DEFAULT_AFTER_RUNS,
+            },
+        }
+    }
+}
+
+#[cfg(feature = "jit")]
+impl Natives {
+    fn all(&mut self) -> [&mut jit::State; 5] {
+        [
+            &mut self.value,
+            &mut self.grad,
+            &mut self.hvp,
+            &mut self.pre,
+            &mut self.col,
+        ]
+    }
 }
 
 impl RecordedFn {
@@ -331,6 +401,8 @@ impl RecordedFn {
                 .iter()
                 .map(|&(i, v)| (inner.nodes[i as usize].offset, v))
                 .collect();
+            #[cfg(feature = "jit")]
+            p.prepare_native(inner.values.len());
         }
         f
     }
@@ -343,6 +415,41 @@ impl RecordedFn {
     /// Number of recorded nodes (forward, gradient and HVP sections).
     pub fn len(&self) -> usize {
         self.tape.len()
+    }
+
+    /// Compiles every all-scalar replay program to native code now (feature `jit`), instead
+    /// of once it has been replayed often enough to pay for the compilation (the default).
+    /// Results are bit for bit those of the interpreter (see `recorded/jit.rs`); programs
+    /// with vector nodes keep the interpreter.
+    ///
+    /// ```
+    /// let mut f = hesse_core::RecordedFn::new(|x| x[0].exp() * x[1].square(), &[0.0, 0.0]).jit();
+    /// assert!(f.native_programs() > 0);
+    /// let (v, g) = f.value_and_grad(&[0.0, 2.0]);
+    /// assert_eq!((v, g), (4.0, vec![4.0, 4.0]));
+    /// ```
+    #[cfg(feature = "jit")]
+    pub fn jit(mut self) -> Self {
+        self.progs.native.all().into_iter().for_each(|s| s.force());
+        self
+    }
+
+    /// Never compiles to native code: every replay runs the interpreter (feature `jit`).
+    #[cfg(feature = "jit")]
+    pub fn without_jit(mut self) -> Self {
+        self.progs.native.policy.after_runs = u64::MAX;
+        self
+    }
+
+    /// How many of the replay programs (value; value and gradient; HVP; the Hessian's
+    /// prefix and column) currently run as native code (feature `jit`).
+    #[cfg(feature = "jit")]
+    pub fn native_programs(&self) -> usize {
+        let n = &self.progs.native;
+        [&n.value, &n.grad, &n.hvp, &n.pre, &n.col]
+            .iter()
+            .filter(|s| s.is_native())
+            .count()
     }
 
     /// Whether nothing was recorded.
@@ -365,11 +472,6 @@ impl RecordedFn {
         );
     }
 
-    /// Whether a recorded comparison came out differently in the arena's current values.
-    fn compares_flipped(&self, values: &[f64]) -> bool {
-        self.progs.compares.iter().any(|&(slot, v)| values[slot] != v)
-    }
-
     /// The value at `x`.
     ///
     /// # Panics
@@ -377,10 +479,30 @@ impl RecordedFn {
     #[track_caller]
     pub fn value(&mut self, x: &[f64]) -> f64 {
         self.check_len("point", x.len());
-        let mut inner = self.tape.inner.borrow_mut();
+        #[cfg(feature = "jit")]
+        {
+            let policy = self.progs.native.policy;
+            if let Some(native) = self.progs.native.value.get(policy, 1) {
+                // `&mut self` owns the tape: no run-time borrow check needed.
+                let inner = self.tape.inner.get_mut();
+                // SAFETY: compiled from this tape's programs; `x` has the checked length n.
+                let y = unsafe { native.call(&mut inner.values, x.as_ptr(), std::ptr::null_mut()) };
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
+                return y;
+            }
+        }
+        self.value_interpreted(x)
+    }
+
+    // Out of line, so that the native path above stays a short function (a few instructions
+    // around one call: it is most of the cost of a small recording's replay).
+    #[inline(never)]
+    fn value_interpreted(&mut self, x: &[f64]) -> f64 {
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.value, &self.progs.regions);
-        self.branch_changed = self.compares_flipped(&inner.values);
+        run(inner, &self.progs.value, &self.progs.regions);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         inner.values[self.progs.output]
     }
 
@@ -392,10 +514,28 @@ impl RecordedFn {
     pub fn value_and_grad_to(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
         self.check_len("point", x.len());
         self.check_len("gradient buffer", grad.len());
-        let mut inner = self.tape.inner.borrow_mut();
+        #[cfg(feature = "jit")]
+        {
+            let policy = self.progs.native.policy;
+            if let Some(native) = self.progs.native.grad.get(policy, 1) {
+                // `&mut self` owns the tape: no run-time borrow check needed.
+                let inner = self.tape.inner.get_mut();
+                // SAFETY: compiled from this tape's programs; `x` and `grad` have length n.
+                let y = unsafe { native.call(&mut inner.values, x.as_ptr(), grad.as_mut_ptr()) };
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
+                return y;
+            }
+        }
+        self.value_and_grad_interpreted(x, grad)
+    }
+
+    #[inline(never)]
+    fn value_and_grad_interpreted(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.grad, &self.progs.regions);
-        self.branch_changed = self.compares_flipped(&inner.values);
+        run(inner, &self.progs.grad, &self.progs.regions);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         self.progs.grads.read(&inner.values, grad);
         inner.values[self.progs.output]
     }
@@ -423,11 +563,22 @@ impl RecordedFn {
         );
         self.check_len("point", x.len());
         self.check_len("output buffer", out.len());
-        let mut inner = self.tape.inner.borrow_mut();
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
+        #[cfg(feature = "jit")]
+        let policy = self.progs.native.policy;
+        #[cfg(feature = "jit")]
+        if let Some(native) = self.progs.native.hvp.get(policy, 1) {
+            self.progs.directions.write(&mut inner.values, v);
+            // SAFETY: compiled from this tape's programs; `x` and `out` have length n.
+            unsafe { native.call(&mut inner.values, x.as_ptr(), out.as_mut_ptr()) };
+            self.branch_changed = flipped(&self.progs.compares, &inner.values);
+            return;
+        }
         self.progs.inputs.write(&mut inner.values, x);
         self.progs.directions.write(&mut inner.values, v);
-        run(&mut inner, &self.progs.hvp, &self.progs.regions);
-        self.branch_changed = self.compares_flipped(&inner.values);
+        run(inner, &self.progs.hvp, &self.progs.regions);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         self.progs.hvps.read(&inner.values, out);
     }
 
@@ -481,14 +632,36 @@ impl RecordedFn {
             out.cols()
         );
         self.check_len("point", x.len());
-        let mut inner = self.tape.inner.borrow_mut();
+        // `&mut self` owns the tape: no run-time borrow check needed.
+        let inner = self.tape.inner.get_mut();
+        #[cfg(feature = "jit")]
+        if n <= NATIVE_COLUMNS_MAX_DIM {
+            let policy = self.progs.native.policy;
+            let nat = &mut self.progs.native;
+            if let (Some(pre), Some(col)) = (nat.pre.get(policy, 1), nat.col.get(policy, n as u64)) {
+                // SAFETY: compiled from this tape's programs; `x` has length n and each
+                // row of `out` length n (checked above).
+                unsafe { pre.call(&mut inner.values, x.as_ptr(), std::ptr::null_mut()) };
+                let slots = &self.progs.dir_slots;
+                for &s in slots {
+                    inner.values[s] = 0.0;
+                }
+                for (i, &s) in slots.iter().enumerate() {
+                    inner.values[s] = 1.0;
+                    unsafe { col.call(&mut inner.values, std::ptr::null(), out.row_mut(i).as_mut_ptr()) };
+                    inner.values[s] = 0.0;
+                }
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
+                symmetrize(out);
+                return;
+            }
+        }
         self.progs.inputs.write(&mut inner.values, x);
-        run(&mut inner, &self.progs.hess_pre, &[]);
+        run(inner, &self.progs.hess_pre, &[]);
         #[cfg(feature = "rayon")]
         if n >= self.parallel_min_dim && rayon::current_num_threads() > 1 {
-            self.progs.hessian_columns_par(&inner, n, out);
-            self.branch_changed = self.compares_flipped(&inner.values);
-            drop(inner);
+            self.progs.hessian_columns_par(inner, n, out);
+            self.branch_changed = flipped(&self.progs.compares, &inner.values);
             symmetrize(out);
             return;
         }
@@ -502,15 +675,19 @@ impl RecordedFn {
             }
             for (i, &s) in slots.iter().enumerate() {
                 inner.values[s] = 1.0;
-                run(&mut inner, &self.progs.hess_col, &self.progs.regions);
+                run(inner, &self.progs.hess_col, &self.progs.regions);
                 self.progs.hvps.read(&inner.values, out.row_mut(i));
                 inner.values[s] = 0.0;
             }
         }
-        self.branch_changed = self.compares_flipped(&inner.values);
-        drop(inner);
+        self.branch_changed = flipped(&self.progs.compares, &inner.values);
         symmetrize(out);
     }
+}
+
+/// Whether a recorded comparison came out differently in the arena's current values.
+fn flipped(compares: &[(usize, f64)], values: &[f64]) -> bool {
+    compares.iter().any(|&(slot, v)| values[slot] != v)
 }
 
 fn ids(vars: &[Var<'_>]) -> Vec<u32> {
@@ -538,6 +715,54 @@ fn leaf_slots(inner: &TapeInner, ids: &[u32]) -> Vec<usize> {
         out.extend(n.offset..n.offset + n.len());
     }
     out
+}
+
+/// `(arena slot, index)` of one coordinate of a point or an output.
+#[cfg(feature = "jit")]
+type Slot = (u32, u32);
+
+#[cfg(feature = "jit")]
+impl Programs {
+    /// Turns the all-scalar programs into native-compilation sources (compiled later, when
+    /// they have been replayed enough; see `recorded/jit.rs`).
+    fn prepare_native(&mut self, arena: usize) {
+        let slots = |r: &Ranges| -> Vec<(u32, u32)> {
+            r.0.iter()
+                .flat_map(|&(o, l)| o..o + l)
+                .enumerate()
+                .map(|(k, s)| (s as u32, k as u32))
+                .collect()
+        };
+        let (x, g, h) = (slots(&self.inputs), slots(&self.grads), slots(&self.hvps));
+        // Value and gradient programs return the value.
+        let y = Some(self.output as u32);
+        let io: [(&[Slot], &[Slot], Option<u32>); 5] = [
+            (&x, &[], y),
+            (&x, &g, y),
+            (&x, &h, None),
+            (&x, &[], None),
+            (&[], &h, None),
+        ];
+        let sources = std::mem::take(&mut self.scalar);
+        for ((state, src), (inputs, outputs, ret)) in self.native.all().into_iter().zip(sources).zip(io) {
+            *state = match src {
+                Some((prog, pinned)) => jit::State::new(jit::Source {
+                    consts: prog
+                        .iter()
+                        .flat_map(jit::reads)
+                        .filter_map(|r| self.fixed.get(&r).map(|&v| (r, v)))
+                        .collect(),
+                    prog,
+                    pinned,
+                    inputs: inputs.to_vec(),
+                    outputs: outputs.to_vec(),
+                    ret,
+                    arena,
+                }),
+                None => jit::State::None,
+            };
+        }
+    }
 }
 
 impl Programs {
@@ -714,6 +939,34 @@ impl Programs {
                 })
                 .collect()
         };
+        // The all-scalar programs, kept for native compilation (`recorded/jit.rs`).
+        #[cfg(feature = "jit")]
+        let scalar = {
+            let keep = |p: Vec<Instr>, pinned: &HashSet<u32>| {
+                if p.iter().any(|i| matches!(i, Instr::Node(_))) {
+                    return None;
+                }
+                let mut pinned: Vec<u32> = pinned.iter().copied().collect();
+                pinned.sort_unstable();
+                Some((p, pinned))
+            };
+            (
+                [
+                    keep(program(&[output], &|i| on_x[i]), &value_out),
+                    keep(program(&grad_roots, &|i| on_x[i]), &grad_out),
+                    keep(program(hvp, &|i| on_x[i] || on_v[i]), &hvp_out),
+                    keep(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
+                    keep(hess_col.clone(), &hvp_out),
+                ],
+                inner
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, n)| n.shape.is_empty() && !on_x[i] && !on_v[i])
+                    .map(|(_, n)| (n.offset as u32, inner.values[n.offset]))
+                    .collect::<HashMap<u32, f64>>(),
+            )
+        };
         let value = fused(&[output], &|i| on_x[i], &value_out);
         let grad = fused(&grad_roots, &|i| on_x[i], &grad_out);
         let hvp_prog = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out);
@@ -728,6 +981,10 @@ impl Programs {
             dir_slots,
             lanes,
             canon,
+            #[cfg(feature = "jit")]
+            scalar: scalar.0,
+            #[cfg(feature = "jit")]
+            fixed: scalar.1,
             ..Programs::default()
         }
     }

@@ -39,6 +39,9 @@ fn replays_do_not_allocate() {
     let x = [0.3, -0.7, 1.1];
     let v = [1.0, 0.5, -2.0];
     let mut rec = RecordedFn::new(loss, &x);
+    // Compiled to native code up front (feature `jit`): native replays do not allocate either.
+    #[cfg(feature = "jit")]
+    let mut native = RecordedFn::new(loss, &x).jit();
     let (mut g, mut hv, mut h) = ([0.0; 3], [0.0; 3], Matrix::zeros(3, 3));
     let w = [0.1, 0.2, -0.3, 0.4, 0.5, -0.6];
     let u = [1.0; 6];
@@ -47,6 +50,8 @@ fn replays_do_not_allocate() {
     // Warm up (the Hessian's lane buffer is made on first use).
     rec.hessian_to(&x, &mut h);
     vrec.hessian_to(&w, &mut vh);
+    #[cfg(feature = "jit")]
+    native.hessian_to(&x, &mut h);
     let before = ALLOCS.load(Ordering::Relaxed);
     for _ in 0..10 {
         std::hint::black_box(rec.value(&x));
@@ -57,6 +62,13 @@ fn replays_do_not_allocate() {
         std::hint::black_box(vrec.value_and_grad_to(&w, &mut vg));
         vrec.hvp_to(&w, &u, &mut vhv);
         vrec.hessian_to(&w, &mut vh);
+        #[cfg(feature = "jit")]
+        {
+            std::hint::black_box(native.value(&x));
+            std::hint::black_box(native.value_and_grad_to(&x, &mut g));
+            native.hvp_to(&x, &v, &mut hv);
+            native.hessian_to(&x, &mut h);
+        }
     }
     let after = ALLOCS.load(Ordering::Relaxed);
     assert_eq!(after - before, 0, "replays allocated {} times", after - before);

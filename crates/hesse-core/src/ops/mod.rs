@@ -14,6 +14,7 @@
 //! are methods built from these ops and need no rule of their own.
 
 pub mod binary;
+pub(crate) mod exp;
 mod gemm;
 pub mod layout;
 pub mod linalg;

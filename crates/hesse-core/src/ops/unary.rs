@@ -175,7 +175,8 @@ impl Unary {
     pub fn eval(&self, x: f64) -> f64 {
         match *self {
             Unary::Neg => -x,
-            Unary::Exp => x.exp(),
+            // glibc's algorithm, vectorisable (see `ops::exp`).
+            Unary::Exp => super::exp::exp(x),
             Unary::Ln => x.ln(),
             Unary::Ln1p => x.ln_1p(),
             Unary::Sqrt => x.sqrt(),
@@ -186,10 +187,10 @@ impl Unary {
             Unary::Tanh => super::tanh::tanh(x),
             // As written: 1/(1+e^-x) is accurate in relative terms everywhere and gives
             // exactly 0 or 1 (never NaN) when e^-x overflows or underflows.
-            Unary::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+            Unary::Sigmoid => 1.0 / (1.0 + super::exp::exp(-x)),
             // Stable forms: max(x,0) + ln(1 + e^-|x|) never overflows.
-            Unary::Softplus => x.max(0.0) + (-x.abs()).exp().ln_1p(),
-            Unary::LogSigmoid => x.min(0.0) - (-x.abs()).exp().ln_1p(),
+            Unary::Softplus => x.max(0.0) + super::exp::exp(-x.abs()).ln_1p(),
+            Unary::LogSigmoid => x.min(0.0) - super::exp::exp(-x.abs()).ln_1p(),
             // NaN stays NaN (x > 0 is false for NaN, so test it first).
             Unary::Relu => {
                 if x > 0.0 || x.is_nan() {
@@ -235,6 +236,8 @@ impl Unary {
         match *self {
             Unary::Powi(n) => return powi_slice(x, n, out),
             Unary::Tanh => return super::tanh::tanh_slice(x, out),
+            Unary::Exp => return super::exp::exp_slice(x, out),
+            Unary::Sigmoid => return sigmoid_slice(x, out),
             _ => {}
         }
         // One loop per variant: `eval` inlines with the variant known, so the per-element
@@ -623,6 +626,20 @@ fn powi_slice(x: &[f64], n: i32, out: &mut [f64]) {
         if n < 0 {
             os.iter_mut().for_each(|o| *o = 1.0 / *o);
         }
+    }
+}
+
+/// `σ(x) = 1/(1 + e⁻ˣ)` over a slice: the same operations as [`Unary::eval`], with the
+/// exponentials computed a block at a time by the vectorised `exp`.
+#[inline(always)]
+fn sigmoid_slice(x: &[f64], out: &mut [f64]) {
+    const BLOCK: usize = 64;
+    let mut neg = [0.0f64; BLOCK];
+    for (xs, os) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
+        let n = &mut neg[..xs.len()];
+        n.iter_mut().zip(xs).for_each(|(n, &x)| *n = -x);
+        super::exp::exp_slice(n, os);
+        os.iter_mut().for_each(|o| *o = 1.0 / (1.0 + *o));
     }
 }
 

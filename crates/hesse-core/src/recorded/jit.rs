@@ -1,0 +1,636 @@
+//! Native replay: scalar programs compiled to machine code with Cranelift (feature `jit`).
+//!
+//! A replay program made only of scalar instructions (a loss written one `Var` per coordinate:
+//! W1's sigmoid network, Rosenbrock, peaks) spends most of an interpreted replay on dispatch
+//! and on storing and reloading every intermediate value, not on arithmetic. Compiled, each
+//! instruction is one or two machine instructions on registers, and the register allocator
+//! and the processor's out-of-order core do the rest.
+//!
+//! **The compiled code computes exactly what the interpreter computes.** Every instruction
+//! is translated to the same IEEE operations on the same operands in the same order: `+ − · /`
+//! and `√` are single correctly rounded machine operations either way; Cranelift never
+//! contracts a multiplication and an addition into a fused multiply-add; `x.powi(n)` is the
+//! same square-and-multiply sequence as `f64::powi` (compiler-rt's `__powidf2`); and every
+//! other op (`exp`, `ln`, `tanh`, `σ`'s `exp`, `max`, comparisons, …) is a call to the very
+//! function the interpreter runs (`Unary::eval`, `Binary::eval`). So native, interpreted and
+//! eager results are equal bit for bit (NaN payloads aside, which Rust leaves unspecified),
+//! which the tests check on random programs.
+//!
+//! Compiling costs far more than one replay (tens to hundreds of microseconds for a few
+//! hundred instructions), so a [`RecordedFn`](crate::RecordedFn) compiles a program only
+//! once it has been replayed often enough to pay for it (see `Policy`), or when asked to.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use cranelift_codegen::ir::{AbiParam, InstBuilder, MemFlags, Signature, UserFuncName, Value, types};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Linkage, Module, default_libcall_names};
+
+use super::Instr;
+use crate::ops::{Binary, Unary};
+
+/// A compiled program: `f(values, x, out)` reads the point from `x`, runs the program on the
+/// arena `values` (writing its pinned slots), writes its outputs to `out` and returns the
+/// value of its `ret` slot (0 without one), saving the caller a reload from the arena.
+type Entry = unsafe extern "C" fn(*mut f64, *const f64, *mut f64) -> f64;
+
+/// What a program is compiled from: its instructions, the slots read after it has run (which
+/// it must write to the arena), where the point goes, and what it hands back.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Source {
+    pub prog: Vec<Instr>,
+    /// Slots read after the program has run: stored to the arena.
+    pub pinned: Vec<u32>,
+    /// `(slot, k)`: slot `slot` takes `x[k]`.
+    pub inputs: Vec<(u32, u32)>,
+    /// `(slot, k)`: `out[k]` takes the value of slot `slot` after the program.
+    pub outputs: Vec<(u32, u32)>,
+    /// The slot whose value the program returns.
+    pub ret: Option<u32>,
+    /// Slots read by the program whose values never change after recording, with their
+    /// values: embedded in the code instead of loaded from the arena.
+    pub consts: HashMap<u32, f64>,
+    /// Arena length the slots were checked against.
+    pub arena: usize,
+}
+
+/// Native code of one program; the code lives as long as the module.
+pub(super) struct Native {
+    /// The program's functions, run in order.
+    entries: Vec<Entry>,
+    /// The one function of a short program with a short point (the common case, called
+    /// without loops).
+    single: Option<Entry>,
+    /// `(slot, k)`: coordinates copied into the arena before the first function runs (long
+    /// points; short ones are read by the code itself).
+    copy_inputs: Vec<(u32, u32)>,
+    /// Ops called through `unary_eval` / `binary_eval`, read through raw pointers baked into
+    /// the code: kept alive (and never moved: boxed slices) as long as the code.
+    _unary: Box<[Unary]>,
+    _binary: Box<[Binary]>,
+    module: Option<JITModule>,
+}
+
+// SAFETY: after `finalize_definitions` the module's code and data are immutable; `Native` only
+// calls the entry point (a pure function of its arguments) and frees the module on drop, when
+// no other reference exists.
+unsafe impl Send for Native {}
+unsafe impl Sync for Native {}
+
+impl Drop for Native {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: `self` is being dropped, so nothing can call `entry` any more.
+            unsafe { m.free_memory() };
+        }
+    }
+}
+
+impl std::fmt::Debug for Native {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Native { .. }")
+    }
+}
+
+impl Native {
+    /// Runs the program.
+    ///
+    /// # Safety
+    /// `values` must be the arena of the tape the source was compiled from (at least
+    /// `Source::arena` long), `x` must hold every input index and `out` every output index
+    /// of the source (or be unused by it).
+    #[inline(always)]
+    pub unsafe fn call(&self, values: &mut [f64], x: *const f64, out: *mut f64) -> f64 {
+        if let Some(e) = self.single {
+            // SAFETY: as below.
+            return unsafe { e(values.as_mut_ptr(), x, out) };
+        }
+        for &(slot, k) in &self.copy_inputs {
+            // SAFETY: the caller passes a point of the recording's dimension.
+            values[slot as usize] = unsafe { *x.add(k as usize) };
+        }
+        let v = values.as_mut_ptr();
+        let mut r = 0.0;
+        for e in &self.entries {
+            // SAFETY: every slot was checked against the arena's length at compile time.
+            r = unsafe { e(v, x, out) };
+        }
+        r
+    }
+}
+
+/// When a recording compiles its programs to native code.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Policy {
+    /// Compile a program once it has run this many times (`u64::MAX`: never).
+    pub after_runs: u64,
+}
+
+/// Runs after which a program is compiled. Compiling takes about 2–5 µs per instruction
+/// (measured on the extended Rosenbrock, 10³–10⁵ instructions; less per instruction for
+/// short programs), interpreting one about 1–3 ns, so a program has paid for its
+/// compilation after roughly a thousand runs of the interpreter. Compiling then is the
+/// ski-rental rule: never more than about twice the time of the better choice in hindsight.
+pub(super) const DEFAULT_AFTER_RUNS: u64 = 1000;
+
+/// A program's native state: not yet compiled (with the calls so far), compiled, or not
+/// compilable (an op the compiler does not handle, or no native backend for this machine).
+#[derive(Clone, Debug, Default)]
+pub(super) enum State {
+    #[default]
+    None,
+    Waiting {
+        src: Arc<Source>,
+        /// Runs so far.
+        runs: u64,
+    },
+    Ready(Arc<Native>),
+    Failed,
+}
+
+impl State {
+    /// A state for `src` when it is all scalar, else `None`.
+    pub fn new(src: Source) -> State {
+        if src.prog.iter().any(|i| matches!(i, Instr::Node(_))) {
+            State::None
+        } else {
+            State::Waiting {
+                src: Arc::new(src),
+                runs: 0,
+            }
+        }
+    }
+
+    /// The native code to run now for a call that runs the program `repeats` times,
+    /// compiling it when the runs so far have paid for it under `policy`.
+    #[inline(always)]
+    pub fn get(&mut self, policy: Policy, repeats: u64) -> Option<&Native> {
+        if let State::Waiting { runs, .. } = self {
+            *runs = runs.saturating_add(repeats);
+            if *runs < policy.after_runs {
+                return None;
+            }
+            self.compile_now();
+        }
+        match self {
+            State::Ready(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn compile_now(&mut self) {
+        if let State::Waiting { src, .. } = self {
+            *self = match compile(src) {
+                Some(n) => State::Ready(Arc::new(n)),
+                None => State::Failed,
+            };
+        }
+    }
+
+    /// Whether the program runs as native code.
+    pub fn is_native(&self) -> bool {
+        matches!(self, State::Ready(_))
+    }
+
+    /// Compiles now if the program is compilable and not compiled yet.
+    pub fn force(&mut self) {
+        self.get(Policy { after_runs: 0 }, 1);
+    }
+}
+
+/// Generates the scalar calls: one `extern "C"` wrapper per unary op that has no native
+/// instruction, so each call runs `Unary::eval` with the op known.
+macro_rules! unary_wrappers {
+    ($($op:ident => $f:ident),* $(,)?) => {
+        $(extern "C" fn $f(x: f64) -> f64 { Unary::$op.eval(x) })*
+        /// The address of the C-ABI `fn(f64) -> f64` of a parameterless unary op, if it has
+        /// one (`exp`'s is chosen for this CPU once, see `ops::exp`).
+        fn unary_fn(op: Unary) -> Option<*const ()> {
+            match op {
+                Unary::Exp => Some(crate::ops::exp::exp_extern()),
+                $(Unary::$op => Some($f as *const ()),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+unary_wrappers!(
+    Ln => u_ln, Ln1p => u_ln1p, Sin => u_sin, Cos => u_cos, Tan => u_tan,
+    Tanh => u_tanh, Softplus => u_softplus, LogSigmoid => u_log_sigmoid, Relu => u_relu,
+    Step => u_step, Sign => u_sign,
+);
+
+/// Any unary op, through a pointer to it (ops with a parameter the code does not inline).
+extern "C" fn unary_eval(op: *const Unary, x: f64) -> f64 {
+    // SAFETY: `op` points into `Native::_unary`, alive as long as the code.
+    unsafe { (*op).eval(x) }
+}
+
+/// Any binary op, through a pointer to it.
+extern "C" fn binary_eval(op: *const Binary, a: f64, b: f64) -> f64 {
+    // SAFETY: `op` points into `Native::_binary`, alive as long as the code.
+    unsafe { (*op).eval(a, b) }
+}
+
+/// Instructions per compiled function. Cranelift's register allocator slows down more than
+/// linearly with the number of values live at once, so a long program becomes a sequence of
+/// functions of this many instructions each, handing values on through the arena.
+const CHUNK: usize = 384;
+
+/// Points with at most this many coordinates are read by the compiled code itself; longer
+/// ones are copied into the arena first.
+const INLINE_INPUTS: usize = 64;
+
+/// Compiles `src`, or `None` when this machine has no Cranelift backend or compilation fails.
+fn compile(src: &Source) -> Option<Native> {
+    let mut flags = settings::builder();
+    flags.set("opt_level", "speed").ok()?;
+    flags.set("is_pic", "false").ok()?;
+    flags.set("use_colocated_libcalls", "false").ok()?;
+    if !cfg!(debug_assertions) {
+        flags.set("enable_verifier", "false").ok()?;
+    }
+    let isa = cranelift_native::builder()
+        .ok()?
+        .finish(settings::Flags::new(flags))
+        .ok()?;
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let ptr = module.target_config().pointer_type();
+    let mut sig = module.make_signature();
+    sig.params.extend([AbiParam::new(ptr); 3]);
+    sig.returns.push(AbiParam::new(types::F64));
+
+    // Boxed so that the pointers baked into the code stay valid when `Native` moves.
+    let unary: Box<[Unary]> = src
+        .prog
+        .iter()
+        .filter_map(|i| match *i {
+            Instr::Unary { op, .. } if needs_unary_eval(op) => Some(op),
+            _ => None,
+        })
+        .collect();
+    let binary: Box<[Binary]> = src
+        .prog
+        .iter()
+        .filter_map(|i| match *i {
+            Instr::Binary { op, .. } if !native_binary(op) => Some(op),
+            _ => None,
+        })
+        .collect();
+
+    // What each function must leave in the arena: the pinned slots, the outputs, and every
+    // value a later function reads.
+    let chunks: Vec<&[Instr]> = if src.prog.is_empty() {
+        vec![&[]]
+    } else {
+        src.prog.chunks(CHUNK).collect()
+    };
+    let mut store: HashSet<u32> = src.pinned.iter().copied().collect();
+    store.extend(src.outputs.iter().map(|&(s, _)| s));
+    store.extend(src.ret);
+    let mut defined_in: HashMap<u32, usize> = HashMap::new();
+    for (c, chunk) in chunks.iter().enumerate() {
+        for ins in *chunk {
+            for r in reads(ins) {
+                if defined_in.get(&r).is_some_and(|&d| d < c) {
+                    store.insert(r);
+                }
+            }
+            if let Some(o) = written(ins) {
+                defined_in.insert(o, c);
+            }
+        }
+    }
+    let inline_inputs = src.inputs.len() <= INLINE_INPUTS;
+
+    let mut fctx = FunctionBuilderContext::new();
+    let mut ctx = module.make_context();
+    let mut ids = Vec::with_capacity(chunks.len());
+    let (mut ui, mut bi) = (0usize, 0usize);
+    for (c, chunk) in chunks.iter().enumerate() {
+        let id = module
+            .declare_function(&format!("replay{c}"), Linkage::Local, &sig)
+            .ok()?;
+        ctx.func.signature = sig.clone();
+        ctx.func.name = UserFuncName::user(0, id.as_u32());
+        let io = Io {
+            consts: &src.consts,
+            inputs: if c == 0 && inline_inputs { &src.inputs } else { &[] },
+            outputs: if c + 1 == chunks.len() { &src.outputs } else { &[] },
+            ret: if c + 1 == chunks.len() { src.ret } else { None },
+        };
+        let ops = Ops {
+            unary: &unary,
+            binary: &binary,
+            ui: &mut ui,
+            bi: &mut bi,
+        };
+        build(
+            &mut ctx.func,
+            &mut fctx,
+            &module,
+            chunk,
+            &store,
+            io,
+            ops,
+            src.arena,
+        )?;
+        module.define_function(id, &mut ctx).ok()?;
+        module.clear_context(&mut ctx);
+        ids.push(id);
+    }
+    module.finalize_definitions().ok()?;
+    let entries: Vec<Entry> = ids
+        .into_iter()
+        .map(|id| {
+            let code = module.get_finalized_function(id);
+            // SAFETY: declared with the signature of `Entry` in the platform's default
+            // calling convention, which is `extern "C"`.
+            unsafe { std::mem::transmute::<*const u8, Entry>(code) }
+        })
+        .collect();
+    let single = match entries.as_slice() {
+        [e] if inline_inputs => Some(*e),
+        _ => None,
+    };
+    Some(Native {
+        entries,
+        single,
+        copy_inputs: if inline_inputs {
+            Vec::new()
+        } else {
+            src.inputs.clone()
+        },
+        _unary: unary,
+        _binary: binary,
+        module: Some(module),
+    })
+}
+
+/// Slots an instruction reads.
+pub(super) fn reads(ins: &Instr) -> impl Iterator<Item = u32> {
+    let (a, b) = match *ins {
+        Instr::Unary { x, .. } => (Some(x), None),
+        Instr::Binary { a, b, .. } => (Some(a), Some(b)),
+        Instr::Node(_) => (None, None),
+    };
+    a.into_iter().chain(b)
+}
+
+/// The slot an instruction writes.
+fn written(ins: &Instr) -> Option<u32> {
+    match *ins {
+        Instr::Unary { out, .. } | Instr::Binary { out, .. } => Some(out),
+        Instr::Node(_) => None,
+    }
+}
+
+/// The point coordinates a function reads and the outputs it writes.
+struct Io<'a> {
+    consts: &'a HashMap<u32, f64>,
+    inputs: &'a [(u32, u32)],
+    outputs: &'a [(u32, u32)],
+    ret: Option<u32>,
+}
+
+/// The ops called through a pointer to themselves, in program order, and how many of each
+/// the functions built so far have used.
+struct Ops<'a> {
+    unary: &'a [Unary],
+    binary: &'a [Binary],
+    ui: &'a mut usize,
+    bi: &'a mut usize,
+}
+
+/// Builds one function: the instructions `prog`, reading earlier values from the arena and
+/// leaving the `store` slots in it.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    func: &mut cranelift_codegen::ir::Function,
+    fctx: &mut FunctionBuilderContext,
+    module: &JITModule,
+    prog: &[Instr],
+    store: &HashSet<u32>,
+    io: Io<'_>,
+    ops: Ops<'_>,
+    arena: usize,
+) -> Option<()> {
+    let ptr = module.target_config().pointer_type();
+    let call_conv = module.target_config().default_call_conv;
+    let mut b = FunctionBuilder::new(func, fctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    b.seal_block(block);
+    let params = b.block_params(block).to_vec();
+    let (values, x, out) = (params[0], params[1], params[2]);
+    let mem = MemFlags::trusted();
+
+    let sig = |params: &[types::Type]| {
+        let mut s = Signature::new(call_conv);
+        s.params.extend(params.iter().map(|&t| AbiParam::new(t)));
+        s.returns.push(AbiParam::new(types::F64));
+        s
+    };
+    let f64_sig = b.import_signature(sig(&[types::F64]));
+    let ptr_f64_sig = b.import_signature(sig(&[ptr, types::F64]));
+    let ptr_f64_f64_sig = b.import_signature(sig(&[ptr, types::F64, types::F64]));
+
+    let offset = |s: u32| -> Option<i32> {
+        if (s as usize) < arena {
+            i32::try_from(s as usize * 8).ok()
+        } else {
+            None
+        }
+    };
+    // The SSA value of every slot defined (or already loaded) in this function.
+    let mut reg: HashMap<u32, Value> = HashMap::new();
+    for &(slot, k) in io.inputs {
+        let v = b
+            .ins()
+            .load(types::F64, mem, x, i32::try_from(k as usize * 8).ok()?);
+        b.ins().store(mem, v, values, offset(slot)?);
+        reg.insert(slot, v);
+    }
+    let get = |b: &mut FunctionBuilder, reg: &mut HashMap<u32, Value>, s: u32| -> Option<Value> {
+        Some(match reg.get(&s) {
+            Some(&v) => v,
+            None => {
+                let v = match io.consts.get(&s) {
+                    Some(&c) => b.ins().f64const(c),
+                    None => b.ins().load(types::F64, mem, values, offset(s)?),
+                };
+                reg.insert(s, v);
+                v
+            }
+        })
+    };
+    for ins in prog {
+        let (res, slot) = match *ins {
+            Instr::Unary { op, x: a, out: o } => {
+                let a = get(&mut b, &mut reg, a)?;
+                let r = if needs_unary_eval(op) {
+                    let p = b.ins().iconst(ptr, &ops.unary[*ops.ui] as *const Unary as i64);
+                    *ops.ui += 1;
+                    let f = b.ins().iconst(ptr, unary_eval as *const () as usize as i64);
+                    let call = b.ins().call_indirect(ptr_f64_sig, f, &[p, a]);
+                    b.inst_results(call)[0]
+                } else {
+                    unary_native(&mut b, op, a, f64_sig, ptr)
+                };
+                (r, o)
+            }
+            Instr::Binary { op, a, b: c, out: o } => {
+                let (a, c) = (get(&mut b, &mut reg, a)?, get(&mut b, &mut reg, c)?);
+                let r = match op {
+                    Binary::Add => b.ins().fadd(a, c),
+                    Binary::Sub => b.ins().fsub(a, c),
+                    Binary::Mul => b.ins().fmul(a, c),
+                    Binary::Div => b.ins().fdiv(a, c),
+                    _ => {
+                        let p = b.ins().iconst(ptr, &ops.binary[*ops.bi] as *const Binary as i64);
+                        *ops.bi += 1;
+                        let f = b.ins().iconst(ptr, binary_eval as *const () as usize as i64);
+                        let call = b.ins().call_indirect(ptr_f64_f64_sig, f, &[p, a, c]);
+                        b.inst_results(call)[0]
+                    }
+                };
+                (r, o)
+            }
+            Instr::Node(_) => return None,
+        };
+        if store.contains(&slot) {
+            b.ins().store(mem, res, values, offset(slot)?);
+        }
+        reg.insert(slot, res);
+    }
+    for &(slot, k) in io.outputs {
+        let v = get(&mut b, &mut reg, slot)?;
+        b.ins().store(mem, v, out, i32::try_from(k as usize * 8).ok()?);
+    }
+    let r = match io.ret {
+        Some(slot) => get(&mut b, &mut reg, slot)?,
+        None => b.ins().f64const(0.0),
+    };
+    b.ins().return_(&[r]);
+    b.finalize();
+    Some(())
+}
+
+/// Binary ops that are one machine instruction.
+fn native_binary(op: Binary) -> bool {
+    matches!(op, Binary::Add | Binary::Sub | Binary::Mul | Binary::Div)
+}
+
+/// Unary ops with neither an inline translation nor a wrapper of their own.
+fn needs_unary_eval(op: Unary) -> bool {
+    !matches!(
+        op,
+        Unary::Neg
+            | Unary::Sqrt
+            | Unary::Abs
+            | Unary::Square
+            | Unary::Recip
+            | Unary::Sigmoid
+            | Unary::Powi(_)
+            | Unary::AddScalar(_)
+            | Unary::RSubScalar(_)
+            | Unary::MulScalar(_)
+            | Unary::DivScalar(_)
+            | Unary::RDivScalar(_)
+    ) && unary_fn(op).is_none()
+}
+
+/// The translation of a unary op that needs no pointer to itself: inline IEEE operations,
+/// or a call to the op's own wrapper.
+fn unary_native(
+    b: &mut FunctionBuilder,
+    op: Unary,
+    x: Value,
+    f64_sig: cranelift_codegen::ir::SigRef,
+    ptr: types::Type,
+) -> Value {
+    let call = |b: &mut FunctionBuilder, f: *const (), a: Value| {
+        let f = b.ins().iconst(ptr, f as usize as i64);
+        let c = b.ins().call_indirect(f64_sig, f, &[a]);
+        b.inst_results(c)[0]
+    };
+    match op {
+        Unary::Neg => b.ins().fneg(x),
+        Unary::Sqrt => b.ins().sqrt(x),
+        Unary::Abs => b.ins().fabs(x),
+        Unary::Square => b.ins().fmul(x, x),
+        Unary::Recip => {
+            let one = b.ins().f64const(1.0);
+            b.ins().fdiv(one, x)
+        }
+        // 1 / (1 + e^−x), as `Unary::eval` writes it.
+        Unary::Sigmoid => {
+            let n = b.ins().fneg(x);
+            let e = call(b, crate::ops::exp::exp_extern(), n);
+            let one = b.ins().f64const(1.0);
+            let d = b.ins().fadd(one, e);
+            b.ins().fdiv(one, d)
+        }
+        Unary::Powi(n) => powi(b, x, n),
+        Unary::AddScalar(c) => {
+            let c = b.ins().f64const(c);
+            b.ins().fadd(x, c)
+        }
+        Unary::RSubScalar(c) => {
+            let c = b.ins().f64const(c);
+            b.ins().fsub(c, x)
+        }
+        Unary::MulScalar(c) => {
+            let c = b.ins().f64const(c);
+            b.ins().fmul(x, c)
+        }
+        Unary::DivScalar(c) => {
+            let c = b.ins().f64const(c);
+            b.ins().fdiv(x, c)
+        }
+        Unary::RDivScalar(c) => {
+            let c = b.ins().f64const(c);
+            b.ins().fdiv(c, x)
+        }
+        _ => {
+            let f = unary_fn(op).expect("native replay: unary op without a wrapper");
+            call(b, f, x)
+        }
+    }
+}
+
+/// `x.powi(n)` unrolled: compiler-rt's `__powidf2`, which `f64::powi` calls,
+/// `r = 1; loop { if n odd { r *= a }; n /= 2; if n == 0 break; a *= a }; n < 0 ? 1/r : r`,
+/// with the first `1·a` omitted (it is `a` bit for bit; see the module docs of `fast`).
+fn powi(b: &mut FunctionBuilder, x: Value, n: i32) -> Value {
+    let mut bits = n.unsigned_abs();
+    let mut a = x;
+    let mut r: Option<Value> = None;
+    loop {
+        if bits & 1 == 1 {
+            r = Some(match r {
+                None => a,
+                Some(r) => b.ins().fmul(r, a),
+            });
+        }
+        bits >>= 1;
+        if bits == 0 {
+            break;
+        }
+        a = b.ins().fmul(a, a);
+    }
+    let r = r.unwrap_or_else(|| b.ins().f64const(1.0));
+    if n < 0 {
+        let one = b.ins().f64const(1.0);
+        b.ins().fdiv(one, r)
+    } else {
+        r
+    }
+}
