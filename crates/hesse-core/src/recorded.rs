@@ -54,6 +54,7 @@ mod fast;
 #[cfg(feature = "jit")]
 mod jit;
 mod lanes;
+mod share;
 
 use std::collections::{HashMap, HashSet};
 
@@ -152,7 +153,7 @@ impl Programs {
                     for (k, row) in rows.chunks_mut(n).enumerate() {
                         let s = self.dir_slots[b * w + k];
                         local.values[s] = 1.0;
-                        run(&mut local, &self.hess_col, &[]);
+                        run(&mut local, &self.hess_col, &self.regions);
                         self.hvps.read(&local.values, row);
                         local.values[s] = 0.0;
                     }
@@ -407,7 +408,12 @@ impl RecordedFn {
         direction: Vec<u32>,
         hvp: Vec<u32>,
     ) -> Self {
+        // Repeated vector nodes are read through their first occurrence (`share.rs`); before
+        // the reshapes are aliased, so that they alias the node that is computed.
+        let shared = share::share_repeated(&mut tape.inner.borrow_mut());
         alias_reshapes(&mut tape.inner.borrow_mut());
+        let to_first = |ids: Vec<u32>| -> Vec<u32> { ids.into_iter().map(|i| shared[i as usize]).collect() };
+        let (grads, hvp, output) = (to_first(grads), to_first(hvp), shared[output as usize]);
         let (compares, progs) = {
             let inner = tape.inner.borrow();
             let compares: Vec<(u32, f64)> = inner
@@ -726,7 +732,7 @@ impl RecordedFn {
             }
             for (i, &s) in slots.iter().enumerate() {
                 inner.values[s] = 1.0;
-                run(inner, &self.progs.hess_col, &[]);
+                run(inner, &self.progs.hess_col, &self.progs.regions);
                 self.progs.hvps.read(&inner.values, out.row_mut(i));
                 inner.values[s] = 0.0;
             }
@@ -1034,6 +1040,8 @@ impl Programs {
         let (value, value_io) = fused(&[output], &|i| on_x[i], &value_out, (x_leaf, None, None));
         let (grad, grad_io) = fused(&grad_roots, &|i| on_x[i], &grad_out, (x_leaf, None, one(grads)));
         let (hvp_prog, hvp_io) = fused(hvp, &|i| on_x[i] || on_v[i], &hvp_out, (x_leaf, v_leaf, one(hvp)));
+        // The Hessian's column program, over the arena only (no caller buffers).
+        let (col_prog, _) = fused(hvp, &|i| on_v[i], &hvp_out, (None, None, None));
         Programs {
             value,
             grad,
@@ -1043,7 +1051,7 @@ impl Programs {
             grad_io,
             hvp_io,
             hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
-            hess_col: fast(hess_col, &hvp_out),
+            hess_col: col_prog,
             dir_slots,
             lanes,
             canon,

@@ -1,10 +1,15 @@
 //! Matrix products and transposes.
 //!
 //! `MatMul` carries transpose flags so that the products in its own VJP (`g·Bᵀ`, `Aᵀ·g`) read
-//! the operands through strides instead of materialising transposes. The kernel is
-//! `matrixmultiply::dgemm`, a maintained blocked GEMM.
+//! the operands through strides instead of materialising transposes. Large products run on
+//! `matrixmultiply::dgemm`, a maintained blocked GEMM; small, skinny and narrow ones (a
+//! dimension ≤ 4, at most 2¹⁶ multiply-adds, or at most 64 output columns) on the unpacked
+//! kernel of `ops/gemm.rs`, which
+//! documents its summation order. Which kernel runs depends only on the shapes, so eager
+//! evaluation and replays of the same product always agree bit for bit.
 
 use crate::ops::Op;
+use crate::ops::gemm::Strided;
 use crate::shape::{Shape, fmt_shape};
 use crate::tape::Inputs;
 use crate::var::Var;
@@ -55,6 +60,23 @@ impl Linalg {
                 }
                 if k == 0 {
                     out.iter_mut().for_each(|o| *o = 0.0);
+                    return;
+                }
+                if super::gemm::takes(m, k, n, csb == 1) {
+                    let (a, b) = (
+                        Strided {
+                            p: a.as_ptr(),
+                            rs: rsa,
+                            cs: csa,
+                        },
+                        Strided {
+                            p: b.as_ptr(),
+                            rs: rsb,
+                            cs: csb,
+                        },
+                    );
+                    // SAFETY: as for `dgemm` below (k ≥ 1 here).
+                    unsafe { super::gemm::gemm(m, k, n, a, b, out.as_mut_ptr()) };
                     return;
                 }
                 // SAFETY: the pointers cover `a`, `b` and `out`, whose lengths are

@@ -15,6 +15,7 @@
 
 pub mod binary;
 pub(crate) mod exp;
+mod gemm;
 pub mod layout;
 pub mod linalg;
 pub mod reduce;

@@ -41,9 +41,7 @@ impl Reduce {
                 if out.len() == 1 {
                     out[0] = sum(x);
                 } else if x.len() % out.len() == 0 && trailing(out_shape, sx) {
-                    for chunk in x.chunks_exact(out.len()) {
-                        out.iter_mut().zip(chunk).for_each(|(o, &v)| *o += v);
-                    }
+                    super::simd::sum_rows(x, out);
                 } else {
                     let strides = broadcast_strides(out_shape, sx);
                     for_each_broadcast(sx, &strides, |i, o| out[o] += x[i]);
@@ -53,8 +51,14 @@ impl Reduce {
                 if x.len() == 1 {
                     out.iter_mut().for_each(|o| *o = x[0]);
                 } else if trailing(sx, out_shape) {
-                    for chunk in out.chunks_exact_mut(x.len()) {
-                        chunk.copy_from_slice(x);
+                    // Copy the first repeat, then double the filled prefix: ~log₂(m) copies
+                    // instead of one short `memcpy` per row (1000 rows of a 50-bias).
+                    out[..x.len()].copy_from_slice(x);
+                    let mut done = x.len();
+                    while done < out.len() {
+                        let c = done.min(out.len() - done);
+                        out.copy_within(..c, done);
+                        done += c;
                     }
                 } else {
                     let strides = broadcast_strides(sx, out_shape);
@@ -88,6 +92,42 @@ impl Reduce {
             Reduce::LogSumExp { .. } => (x - y).exp() * g,
         })
     }
+}
+
+/// Column sums of a row-major matrix with `out.len()` columns into `out` (zeroed): each
+/// column summed over the rows in order, `((0 + x₀ⱼ) + x₁ⱼ) + …`, the order of adding the
+/// rows one after another. Blocks of 32, 8, 4, 2 and 1 columns stay in registers while the
+/// rows stream by (instead of a load and a store of every output per row), so the additions
+/// of different columns overlap; the order of each column's additions is unchanged.
+#[inline(always)]
+pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
+    let mut j = 0;
+    j = sum_cols::<32>(x, out, j);
+    j = sum_cols::<8>(x, out, j);
+    j = sum_cols::<4>(x, out, j);
+    j = sum_cols::<2>(x, out, j);
+    sum_cols::<1>(x, out, j);
+}
+
+/// [`sum_rows`] for the blocks of `W` columns from column `j` on; returns the first column
+/// left over.
+#[inline(always)]
+fn sum_cols<const W: usize>(x: &[f64], out: &mut [f64], mut j: usize) -> usize {
+    let n = out.len();
+    while j + W <= n {
+        let mut acc = [0.0f64; W];
+        for row in x.chunks_exact(n) {
+            let row: &[f64; W] = row[j..j + W].try_into().expect("W columns");
+            for (a, &v) in acc.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
+        for (o, a) in out[j..j + W].iter_mut().zip(acc) {
+            *o += a;
+        }
+        j += W;
+    }
+    j
 }
 
 /// Accumulator lanes of [`sum`].
@@ -366,5 +406,24 @@ impl<'t> Var<'t> {
     #[track_caller]
     pub fn log_softmax(self, axis: usize) -> Var<'t> {
         self - self.logsumexp_keepdim(axis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reduce;
+
+    /// Broadcasting a row up to any number of rows repeats it exactly (the doubling copies
+    /// cover every row once, whatever the row count).
+    #[test]
+    fn broadcast_rows_repeat_the_row() {
+        for cols in [1, 2, 3, 10, 50] {
+            let x: Vec<f64> = (0..cols).map(|j| j as f64 - 0.5).collect();
+            for rows in [1, 2, 3, 5, 7, 8, 300, 1000, 1023] {
+                let mut out = vec![f64::NAN; rows * cols];
+                Reduce::BroadcastTo.forward((&x, &[cols]), &mut out, &[rows, cols]);
+                assert!(out.chunks_exact(cols).all(|r| r == x.as_slice()), "{rows}×{cols}");
+            }
+        }
     }
 }
