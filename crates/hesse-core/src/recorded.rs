@@ -537,6 +537,7 @@ impl RecordedFn {
     /// # Panics
     /// If `x.len()` differs from [`RecordedFn::dim`].
     #[track_caller]
+    #[inline]
     pub fn value(&mut self, x: &[f64]) -> f64 {
         self.check_len("point", x.len());
         #[cfg(feature = "jit")]
@@ -571,6 +572,7 @@ impl RecordedFn {
     /// # Panics
     /// If a length differs from [`RecordedFn::dim`].
     #[track_caller]
+    #[inline]
     pub fn value_and_grad_to(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
         self.check_len("point", x.len());
         self.check_len("gradient buffer", grad.len());
@@ -801,9 +803,24 @@ impl Programs {
             (&[], &h, None),
         ];
         let sources = std::mem::take(&mut self.scalar);
-        for ((state, src), (inputs, outputs, ret)) in self.native.all().into_iter().zip(sources).zip(io) {
+        let compares: HashSet<u32> = self.compares.iter().map(|&(s, _)| s as u32).collect();
+        let all = self.native.all().into_iter().zip(sources).zip(io).enumerate();
+        for (k, ((state, src), (inputs, outputs, ret))) in all {
+            // Native code hands its results back directly (returned value, `out`), so after
+            // it only the comparisons are read from the arena, and only the Hessian's prefix
+            // (k = 3) leaves values there for the columns, the point among them.
+            let prefix = k == 3;
+            let src = src.map(|(prog, pinned)| {
+                let pinned = if prefix {
+                    pinned
+                } else {
+                    pinned.into_iter().filter(|s| compares.contains(s)).collect()
+                };
+                (prog, pinned)
+            });
             *state = match src {
                 Some((prog, pinned)) => jit::State::new(jit::Source {
+                    store_inputs: prefix,
                     consts: prog
                         .iter()
                         .flat_map(jit::reads)

@@ -221,6 +221,37 @@ fn extended_rosenbrock_replays_bit_for_bit() {
 }
 
 #[test]
+fn peaks_over_a_batch_replays_bit_for_bit() {
+    // The W5 grid formulation: Σ peaks(x_i, y_i) over w = [x…, y…] (two contiguous halves,
+    // their pads summed by the gradient), with exp and powi between cheap steps: the tile
+    // executor runs the kernels on its tiles.
+    let f = hesse_core::vector::function(|w| {
+        let m = w.len() / 2;
+        let (x, y) = (w.slice(0, 0, m), w.slice(0, m, m));
+        (3.0 * (1.0 - x).square() * (-x.square() - (y + 1.0).square()).exp()
+            - 10.0 * (x / 5.0 - x.powi(3) - y.powi(5)) * (-x.square() - y.square()).exp()
+            - (-(x + 1.0).square() - y.square()).exp() / 3.0)
+            .sum()
+    });
+    for m in [40, 95, 96, 97, 625, 1000] {
+        let x0 = point(m, m as u64, false);
+        let v = point(m, 11, false);
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        for x in [x0.clone(), point(m, 3, true)] {
+            let (ev, eg) = hesse_core::vector::value_and_grad(f, &x);
+            let (rv, rg) = rec.value_and_grad(&x);
+            assert_eq!(bits(&[ev]), bits(&[rv]), "m = {m}");
+            assert_eq!(bits(&eg), bits(&rg), "m = {m}");
+            assert_eq!(
+                bits(&hesse_core::vector::hvp(f, &x, &v)),
+                bits(&rec.hvp(&x, &v)),
+                "m = {m}"
+            );
+        }
+    }
+}
+
+#[test]
 fn sums_of_negative_zeros_stay_negative_at_every_length() {
     // Every term is −0.0, so each sum is −0.0 only if its lanes add nothing else, at every
     // split between the tile executor's tiles and the blocks of the rest (values beyond

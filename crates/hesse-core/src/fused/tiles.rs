@@ -9,7 +9,9 @@
 //! AVX-512): a step whose operand is the previous step's result reads it from the
 //! accumulator, and a result is stored (to a tile of scratch, or to its buffer) only when a
 //! later step or the caller reads it. The W2 HVP region has 28 steps and, in this form, 9
-//! stores. Each instruction is one jump on a flat `enum`; its operand is an index into a
+//! stores. A unary op without an instruction of its own (`exp`, `tanh`, `powi`, …) runs its
+//! slice kernel on the tile's values through a buffer on the stack: the kernel every other
+//! route runs, so the same bits (W5's peaks and W3's `tanh` layers become tile programs). Each instruction is one jump on a flat `enum`; its operand is an index into a
 //! table of pointers resolved once per run (a scratch tile, a buffer, or a tile of a single
 //! value broadcast once), so the per-tile cost is the arithmetic and one dispatch.
 //!
@@ -64,6 +66,9 @@ pub(super) enum TOp {
     Abs,
     Square,
     Recip,
+    /// acc = op(acc) by the op's own slice kernel (`Unary::forward`: `exp`, `tanh`, `powi`, …)
+    /// on the tile, through a buffer on the stack.
+    Kernel(Unary),
     AddC(f64),
     RSubC(f64),
     MulC(f64),
@@ -80,6 +85,12 @@ pub(super) enum TOp {
     MulR(u16),
     DivR(u16),
     /// at[2j] = a[j] + 0.0, at[2j + 1] = b[j] + 0.0
+    /// slot = x + 0.0 (one contiguous part of a store of pads: `pad(a) + pad(b)` where the
+    /// pads cover disjoint ranges); `None` reads the accumulator.
+    Pad1 {
+        x: Option<u16>,
+        at: u16,
+    },
     Scatter2 {
         a: Option<u16>,
         b: Option<u16>,
@@ -141,7 +152,9 @@ fn operands(s: &Step) -> Vec<Operand> {
 }
 
 /// The tile program of a region's steps, if every step is one the tile executor runs:
-/// cheap unary and binary ops, gathers of one column of a two-column matrix (or of a
+/// cheap unary and binary ops, other unary ops through their own slice kernels (`exp`,
+/// `tanh`, `powi`: the accumulator goes through a buffer on the stack, the cheap steps
+/// around them stay in registers), gathers of one column of a two-column matrix (or of a
 /// contiguous range), the store of two such columns, and sums.
 pub(super) fn compile(steps: &[Step]) -> Option<Program> {
     let mut ops = Vec::new();
@@ -164,7 +177,7 @@ pub(super) fn compile(steps: &[Step]) -> Option<Program> {
         let is_acc = |o: Operand| holds == Some(o) && !matches!(o, Operand::Scalar(_));
         let out = match *step {
             Step::Unary { op, x, out } => {
-                let op = cheap(op)?;
+                let op = cheap(op).unwrap_or(TOp::Kernel(op));
                 if !is_acc(x) {
                     ops.push(TOp::Load(slot(of(x))));
                 }
@@ -208,6 +221,16 @@ pub(super) fn compile(steps: &[Step]) -> Option<Program> {
                 let b = (!is_acc(b)).then(|| slot(of(b)));
                 let at = slot(Slot::Mem(at, 2));
                 ops.push(TOp::Scatter2 { a, b, at });
+                continue;
+            }
+            Step::Scatter {
+                parts: [(a, ba, 1), (b, bb, 1)],
+            } => {
+                for (x, at) in [(a, ba), (b, bb)] {
+                    let x = (!is_acc(x)).then(|| slot(of(x)));
+                    let at = slot(Slot::Mem(at, 1));
+                    ops.push(TOp::Pad1 { x, at });
+                }
                 continue;
             }
             Step::Scatter { .. } => return None,
@@ -327,6 +350,18 @@ macro_rules! executor {
                             TOp::Abs => acc = acc.map(|x| $m::abs(x)),
                             TOp::Square => acc = acc.map(|x| $m::mul(x, x)),
                             TOp::Recip => acc = acc.map(|x| $m::div($m::set1(1.0), x)),
+                            TOp::Kernel(u) => {
+                                // The kernel every route runs (eager, block executor), on the
+                                // tile's W values: elementwise, so the same bits.
+                                let mut buf = [0.0f64; W];
+                                for (r, x) in acc.iter().enumerate() {
+                                    $m::store(buf.as_mut_ptr().add(L * r), *x);
+                                }
+                                let mut res = [0.0f64; W];
+                                // Out of line (the op's dispatch picks its own SIMD build).
+                                crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]);
+                                acc = std::array::from_fn(|r| $m::load(res.as_ptr().add(L * r)));
+                            }
                             TOp::AddC(k) => acc = acc.map(|x| $m::add(x, $m::set1(k))),
                             TOp::RSubC(k) => acc = acc.map(|x| $m::sub($m::set1(k), x)),
                             TOp::MulC(k) => acc = acc.map(|x| $m::mul(x, $m::set1(k))),
@@ -363,6 +398,13 @@ macro_rules! executor {
                             TOp::DivR(s) => {
                                 let a = get(s, c0);
                                 acc = std::array::from_fn(|r| $m::div(a[r], acc[r]));
+                            }
+                            TOp::Pad1 { x, at: s } => {
+                                let x = x.map_or(acc, |s| get(s, c0));
+                                let q = at(s, c0);
+                                for (r, x) in x.iter().enumerate() {
+                                    $m::store(q.add(L * r), $m::add(*x, zero));
+                                }
                             }
                             TOp::Scatter2 { a, b, at: s } => {
                                 let a = a.map_or(acc, |s| get(s, c0));
@@ -727,6 +769,14 @@ mod tests {
                 let t = (-(a * 2.5)).square() + (1.0 - b) / 3.0;
                 let u = (t * a - b * 0.5) / (b + 0.25) + (b - t);
                 (u * t).sum() + (a - u * b).sum()
+            },
+            true,
+        );
+        // Kernels on the tile (exp, tanh, powi, sigmoid) between cheap steps.
+        compare(
+            |a, b| {
+                let t = (a * 0.5).exp() * b.tanh() - a.powi(3) / (b.square() + 1.0);
+                (t.sigmoid() * a).sum() + (b - t).sum()
             },
             true,
         );

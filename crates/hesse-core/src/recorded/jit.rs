@@ -46,6 +46,8 @@ pub(super) struct Source {
     pub pinned: Vec<u32>,
     /// `(slot, k)`: slot `slot` takes `x[k]`.
     pub inputs: Vec<(u32, u32)>,
+    /// Whether the point is also stored into the arena (for a later program that reads it).
+    pub store_inputs: bool,
     /// `(slot, k)`: `out[k]` takes the value of slot `slot` after the program.
     pub outputs: Vec<(u32, u32)>,
     /// The slot whose value the program returns.
@@ -321,6 +323,7 @@ fn compile(src: &Source) -> Option<Native> {
         ctx.func.name = UserFuncName::user(0, id.as_u32());
         let io = Io {
             consts: &src.consts,
+            store_inputs: src.store_inputs,
             inputs: if c == 0 && inline_inputs { &src.inputs } else { &[] },
             outputs: if c + 1 == chunks.len() { &src.outputs } else { &[] },
             ret: if c + 1 == chunks.len() { src.ret } else { None },
@@ -394,6 +397,7 @@ fn written(ins: &Instr) -> Option<u32> {
 /// The point coordinates a function reads and the outputs it writes.
 struct Io<'a> {
     consts: &'a HashMap<u32, f64>,
+    store_inputs: bool,
     inputs: &'a [(u32, u32)],
     outputs: &'a [(u32, u32)],
     ret: Option<u32>,
@@ -455,7 +459,9 @@ fn build(
         let v = b
             .ins()
             .load(types::F64, mem, x, i32::try_from(k as usize * 8).ok()?);
-        b.ins().store(mem, v, values, offset(slot)?);
+        if io.store_inputs {
+            b.ins().store(mem, v, values, offset(slot)?);
+        }
         reg.insert(slot, v);
     }
     let get = |b: &mut FunctionBuilder, reg: &mut HashMap<u32, Value>, s: u32| -> Option<Value> {
