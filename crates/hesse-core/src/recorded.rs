@@ -523,13 +523,13 @@ impl RecordedFn {
         self.branch_changed
     }
 
+    // Inlined: the check is one comparison on every replay; the message is out of line.
     #[track_caller]
+    #[inline(always)]
     fn check_len(&self, what: &str, len: usize) {
-        assert_eq!(
-            len, self.n,
-            "RecordedFn: {what} has length {len}, expected {}",
-            self.n
-        );
+        if len != self.n {
+            wrong_len(what, len, self.n);
+        }
     }
 
     /// The value at `x`.
@@ -744,7 +744,16 @@ impl RecordedFn {
     }
 }
 
+/// The panic of [`RecordedFn::check_len`].
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn wrong_len(what: &str, len: usize, n: usize) -> ! {
+    panic!("RecordedFn: {what} has length {len}, expected {n}")
+}
+
 /// Whether a recorded comparison came out differently in the arena's current values.
+#[inline(always)]
 fn flipped(compares: &[(usize, f64)], values: &[f64]) -> bool {
     compares.iter().any(|&(slot, v)| values[slot] != v)
 }
