@@ -66,6 +66,10 @@ pub(super) enum TOp {
     Abs,
     Square,
     Recip,
+    /// acc = acc.powi(n), as `powi_slice` computes it (square and multiply from 1).
+    Powi(i32),
+    /// acc = exp(acc) by `ops::exp::exp_slice` (the kernel of `Unary::Exp`), called directly.
+    Exp,
     /// acc = op(acc) by the op's own slice kernel (`Unary::forward`: `exp`, `tanh`, `powi`, …)
     /// on the tile, through a buffer on the stack.
     Kernel(Unary),
@@ -122,6 +126,8 @@ fn cheap(op: Unary) -> Option<TOp> {
         Unary::MulScalar(c) => TOp::MulC(c),
         Unary::DivScalar(c) => TOp::DivC(c),
         Unary::RDivScalar(c) => TOp::RDivC(c),
+        Unary::Powi(n) => TOp::Powi(n),
+        Unary::Exp => TOp::Exp,
         _ => return None,
     })
 }
@@ -350,6 +356,32 @@ macro_rules! executor {
                             TOp::Abs => acc = acc.map(|x| $m::abs(x)),
                             TOp::Square => acc = acc.map(|x| $m::mul(x, x)),
                             TOp::Recip => acc = acc.map(|x| $m::div($m::set1(1.0), x)),
+                            TOp::Powi(n) => {
+                                // The loop of `ops::unary::powi_slice`: the same products in
+                                // the same order, so the same bits.
+                                let (mut a, mut p) = (acc, [$m::set1(1.0); R]);
+                                let mut b = n;
+                                loop {
+                                    if b & 1 != 0 {
+                                        p = std::array::from_fn(|r| $m::mul(p[r], a[r]));
+                                    }
+                                    b /= 2;
+                                    if b == 0 {
+                                        break;
+                                    }
+                                    a = a.map(|x| $m::mul(x, x));
+                                }
+                                acc = if n < 0 { p.map(|x| $m::div($m::set1(1.0), x)) } else { p };
+                            }
+                            TOp::Exp => {
+                                let mut buf = [0.0f64; W];
+                                for (r, x) in acc.iter().enumerate() {
+                                    $m::store(buf.as_mut_ptr().add(L * r), *x);
+                                }
+                                let mut res = [0.0f64; W];
+                                crate::ops::exp::exp_slice(&buf, &mut res);
+                                acc = std::array::from_fn(|r| $m::load(res.as_ptr().add(L * r)));
+                            }
                             TOp::Kernel(u) => {
                                 // The kernel every route runs (eager, block executor), on the
                                 // tile's W values: elementwise, so the same bits.
