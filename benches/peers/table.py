@@ -23,7 +23,9 @@ def fmt(us):
         return f"{us:,.0f}"
     if us >= 1:
         return f"{us:.2f}"
-    return f"{us:.3f}"
+    if us >= 0.1:
+        return f"{us:.3f}"
+    return f"{us:.4f}"
 
 
 def main(paths):
