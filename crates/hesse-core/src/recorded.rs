@@ -260,6 +260,11 @@ struct Programs {
 #[cfg(feature = "jit")]
 #[derive(Clone, Debug)]
 struct Natives {
+    /// The entry points of the compiled value and gradient programs when each is one
+    /// function (the common case): called directly, without going through the state. Valid
+    /// while `value` / `grad` hold their code, which they do once compiled.
+    value_entry: Option<jit::Entry>,
+    grad_entry: Option<jit::Entry>,
     value: jit::State,
     grad: jit::State,
     hvp: jit::State,
@@ -272,6 +277,8 @@ struct Natives {
 impl Default for Natives {
     fn default() -> Self {
         Natives {
+            value_entry: None,
+            grad_entry: None,
             value: jit::State::None,
             grad: jit::State::None,
             hvp: jit::State::None,
@@ -542,12 +549,19 @@ impl RecordedFn {
         self.check_len("point", x.len());
         #[cfg(feature = "jit")]
         {
+            let inner = self.tape.inner.get_mut();
+            if let Some(e) = self.progs.native.value_entry {
+                // SAFETY: compiled from this tape's programs, code kept alive by `value`;
+                // `x` has the checked length n.
+                let y = unsafe { e(inner.values.as_mut_ptr(), x.as_ptr(), std::ptr::null_mut()) };
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
+                return y;
+            }
             let policy = self.progs.native.policy;
             if let Some(native) = self.progs.native.value.get(policy, 1) {
-                // `&mut self` owns the tape: no run-time borrow check needed.
-                let inner = self.tape.inner.get_mut();
                 // SAFETY: compiled from this tape's programs; `x` has the checked length n.
                 let y = unsafe { native.call(&mut inner.values, x.as_ptr(), std::ptr::null_mut()) };
+                self.progs.native.value_entry = native.single();
                 self.branch_changed = flipped(&self.progs.compares, &inner.values);
                 return y;
             }
@@ -578,12 +592,19 @@ impl RecordedFn {
         self.check_len("gradient buffer", grad.len());
         #[cfg(feature = "jit")]
         {
+            let inner = self.tape.inner.get_mut();
+            if let Some(e) = self.progs.native.grad_entry {
+                // SAFETY: compiled from this tape's programs, code kept alive by `grad`; `x`
+                // and `grad` have the checked length n.
+                let y = unsafe { e(inner.values.as_mut_ptr(), x.as_ptr(), grad.as_mut_ptr()) };
+                self.branch_changed = flipped(&self.progs.compares, &inner.values);
+                return y;
+            }
             let policy = self.progs.native.policy;
             if let Some(native) = self.progs.native.grad.get(policy, 1) {
-                // `&mut self` owns the tape: no run-time borrow check needed.
-                let inner = self.tape.inner.get_mut();
                 // SAFETY: compiled from this tape's programs; `x` and `grad` have length n.
                 let y = unsafe { native.call(&mut inner.values, x.as_ptr(), grad.as_mut_ptr()) };
+                self.progs.native.grad_entry = native.single();
                 self.branch_changed = flipped(&self.progs.compares, &inner.values);
                 return y;
             }

@@ -35,7 +35,7 @@ use crate::ops::{Binary, Unary};
 /// A compiled program: `f(values, x, out)` reads the point from `x`, runs the program on the
 /// arena `values` (writing its pinned slots), writes its outputs to `out` and returns the
 /// value of its `ret` slot (0 without one), saving the caller a reload from the arena.
-type Entry = unsafe extern "C" fn(*mut f64, *const f64, *mut f64) -> f64;
+pub(super) type Entry = unsafe extern "C" fn(*mut f64, *const f64, *mut f64) -> f64;
 
 /// What a program is compiled from: its instructions, the slots read after it has run (which
 /// it must write to the arena), where the point goes, and what it hands back.
@@ -98,6 +98,12 @@ impl std::fmt::Debug for Native {
 }
 
 impl Native {
+    /// The entry point of a one-function program with a short point (see [`Native::call`]),
+    /// which a caller may keep and call directly while it keeps this `Native` alive.
+    pub fn single(&self) -> Option<Entry> {
+        self.single
+    }
+
     /// Runs the program.
     ///
     /// # Safety
