@@ -286,3 +286,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn recordings_with_native_code_move_to_other_threads() {
+    fn send<T: Send>(_: &T) {}
+    let rec = RecordedFn::new(|x| x[0].exp() * x[1], &[0.0, 1.0]).jit();
+    send(&rec);
+    let copy = rec.clone();
+    let h = std::thread::spawn(move || {
+        let mut rec = rec;
+        rec.value(&[1.0, 2.0])
+    });
+    let v = h.join().unwrap();
+    assert_eq!(v.to_bits(), (1f64.exp() * 2.0).to_bits());
+    // The clone left behind still runs the shared code.
+    let mut copy = copy;
+    assert_eq!(copy.native_programs(), 5);
+    assert_eq!(copy.value(&[1.0, 2.0]).to_bits(), v.to_bits());
+}
