@@ -121,14 +121,18 @@ fn every_unary_op_compiles_to_the_interpreters_bits() {
     ];
     for &(name, op) in ops {
         // Through a product, so that every op sits inside first and second derivatives.
-        let f = function(move |x| op(x[0] * x[1] + x[2]) * x[1]);
-        let x0 = [0.3, 0.7, 0.2];
-        let mut native = RecordedFn::new(f, &x0).jit();
-        assert!(native.native_programs() > 0, "{name}");
-        let mut interp = RecordedFn::new(f, &x0).without_jit();
-        for x in points(3) {
-            compare(&mut native, &mut interp, &x, &[1.0, -0.5, 2.0], name);
-        }
+        check_three(name, function(move |x| op(x[0] * x[1] + x[2]) * x[1]));
+    }
+}
+
+/// A function of three coordinates, compiled and interpreted, at [`points`].
+fn check_three(name: &str, f: impl for<'t> Fn(&[Var<'t>]) -> Var<'t> + Copy) {
+    let x0 = [0.3, 0.7, 0.2];
+    let mut native = RecordedFn::new(f, &x0).jit();
+    assert!(native.native_programs() > 0, "{name}");
+    let mut interp = RecordedFn::new(f, &x0).without_jit();
+    for x in points(3) {
+        compare(&mut native, &mut interp, &x, &[1.0, -0.5, 2.0], name);
     }
 }
 
@@ -146,14 +150,7 @@ fn every_binary_op_compiles_to_the_interpreters_bits() {
         ("max_mask", |a, b| a.max_mask(b) * a),
     ];
     for &(name, op) in ops {
-        let f = function(move |x| op(x[0] * x[2], x[1] + x[2]) * x[0]);
-        let x0 = [0.3, 0.7, 0.2];
-        let mut native = RecordedFn::new(f, &x0).jit();
-        assert!(native.native_programs() > 0, "{name}");
-        let mut interp = RecordedFn::new(f, &x0).without_jit();
-        for x in points(3) {
-            compare(&mut native, &mut interp, &x, &[1.0, -0.5, 2.0], name);
-        }
+        check_three(name, function(move |x| op(x[0] * x[2], x[1] + x[2]) * x[0]));
     }
 }
 
