@@ -294,6 +294,20 @@ pub(crate) enum Piece {
     Region(Region),
 }
 
+/// The step of an elementwise (unary or binary) node reading `ins`.
+fn elementwise_step(op: Op, ins: &[Operand], out: Dest) -> Step {
+    match op {
+        Op::Unary(op) => Step::Unary { op, x: ins[0], out },
+        Op::Binary(op) => Step::Binary {
+            op,
+            a: ins[0],
+            b: ins[1],
+            out,
+        },
+        _ => unreachable!("elementwise nodes are unary or binary"),
+    }
+}
+
 /// The strided geometry `base + j·stride` (j < m) of a slice's source or a pad's target,
 /// when it is one element per row or one contiguous range.
 fn strided(in_shape: &[usize], axis: usize, start: usize, len_out: usize) -> Option<(usize, usize)> {
@@ -841,16 +855,7 @@ fn build(
                     .collect();
                 let out = dest(&mut free);
                 at.insert(id, out.operand());
-                steps.push(match node.op {
-                    Op::Unary(op) => Step::Unary { op, x: ins[0], out },
-                    Op::Binary(op) => Step::Binary {
-                        op,
-                        a: ins[0],
-                        b: ins[1],
-                        out,
-                    },
-                    _ => unreachable!("gathers go through unary or binary nodes only"),
-                });
+                steps.push(elementwise_step(node.op, &ins, out));
                 free.extend(scratch);
             }
             Kind::Gather {
@@ -879,16 +884,7 @@ fn build(
                     .collect();
                 let out = dest(&mut free);
                 at.insert(id, out.operand());
-                steps.push(match node.op {
-                    Op::Unary(op) => Step::Unary { op, x: ins[0], out },
-                    Op::Binary(op) => Step::Binary {
-                        op,
-                        a: ins[0],
-                        b: ins[1],
-                        out,
-                    },
-                    _ => unreachable!("elementwise nodes are unary or binary"),
-                });
+                steps.push(elementwise_step(node.op, &ins, out));
             }
         }
         // Temporaries whose last reader is this step are free again.

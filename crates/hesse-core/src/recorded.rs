@@ -992,6 +992,8 @@ impl Programs {
         let mut grad_roots = grads.to_vec();
         grad_roots.push(output);
         let hess_col = program(hvp, &|i| on_v[i]);
+        // The Hessian's per-point prefix: what the HVP computes without the direction.
+        let pre_prog = program(hvp, &|i| on_x[i] && !on_v[i]);
         let dir_slots = leaf_slots(inner, direction);
         let hvp_canon: Vec<u32> = hvp.iter().map(|&i| canon[i as usize]).collect();
         let lanes = Lanes::compile(inner, &hess_col, &dir_slots, &hvp_canon, dir_slots.len());
@@ -1072,7 +1074,7 @@ impl Programs {
                     keep(program(&[output], &|i| on_x[i]), &value_out),
                     keep(program(&grad_roots, &|i| on_x[i]), &grad_out),
                     keep(program(hvp, &|i| on_x[i] || on_v[i]), &hvp_out),
-                    keep(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
+                    keep(pre_prog.clone(), &pre_out),
                     keep(hess_col.clone(), &hvp_out),
                 ],
                 inner
@@ -1097,7 +1099,7 @@ impl Programs {
             value_io,
             grad_io,
             hvp_io,
-            hess_pre: fast(program(hvp, &|i| on_x[i] && !on_v[i]), &pre_out),
+            hess_pre: fast(pre_prog, &pre_out),
             hess_col: col_prog,
             dir_slots,
             lanes,

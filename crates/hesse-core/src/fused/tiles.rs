@@ -68,8 +68,6 @@ pub(super) enum TOp {
     Recip,
     /// acc = acc.powi(n), as `powi_slice` computes it (square and multiply from 1).
     Powi(i32),
-    /// acc = exp(acc) by `ops::exp::exp_slice` (the kernel of `Unary::Exp`), called directly.
-    Exp,
     /// acc = op(acc) by the op's own slice kernel (`Unary::forward`: `exp`, `tanh`, `powi`, …)
     /// on the tile, through a buffer on the stack.
     Kernel(Unary),
@@ -127,7 +125,6 @@ fn cheap(op: Unary) -> Option<TOp> {
         Unary::DivScalar(c) => TOp::DivC(c),
         Unary::RDivScalar(c) => TOp::RDivC(c),
         Unary::Powi(n) => TOp::Powi(n),
-        Unary::Exp => TOp::Exp,
         _ => return None,
     })
 }
@@ -373,15 +370,6 @@ macro_rules! executor {
                                 }
                                 acc = if n < 0 { p.map(|x| $m::div($m::set1(1.0), x)) } else { p };
                             }
-                            TOp::Exp => {
-                                let mut buf = [0.0f64; W];
-                                for (r, x) in acc.iter().enumerate() {
-                                    $m::store(buf.as_mut_ptr().add(L * r), *x);
-                                }
-                                let mut res = [0.0f64; W];
-                                crate::ops::exp::exp_slice(&buf, &mut res);
-                                acc = std::array::from_fn(|r| $m::load(res.as_ptr().add(L * r)));
-                            }
                             TOp::Kernel(u) => {
                                 // The kernel every route runs (eager, block executor), on the
                                 // tile's W values: elementwise, so the same bits.
@@ -390,8 +378,12 @@ macro_rules! executor {
                                     $m::store(buf.as_mut_ptr().add(L * r), *x);
                                 }
                                 let mut res = [0.0f64; W];
-                                // Out of line (the op's dispatch picks its own SIMD build).
-                                crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]);
+                                match u {
+                                    // `Unary::Exp`'s kernel, without the op dispatch.
+                                    Unary::Exp => crate::ops::exp::exp_slice(&buf, &mut res),
+                                    // Out of line (the op's dispatch picks its own SIMD build).
+                                    _ => crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]),
+                                }
                                 acc = std::array::from_fn(|r| $m::load(res.as_ptr().add(L * r)));
                             }
                             TOp::AddC(k) => acc = acc.map(|x| $m::add(x, $m::set1(k))),

@@ -153,11 +153,8 @@ pub(crate) fn exp_slice(x: &[f64], out: &mut [f64]) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "fma,avx2")]
 unsafe fn exp_slice_fma(x: &[f64], out: &mut [f64]) {
-    slice::<FMA_ON>(x, out)
+    slice::<true>(x, out)
 }
-
-#[cfg(target_arch = "x86_64")]
-const FMA_ON: bool = true;
 
 /// Blocks whose elements are all on the main path run it as one straight loop (which
 /// vectorises, the table reads becoming gathers); the others element by element.
