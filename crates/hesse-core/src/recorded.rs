@@ -502,6 +502,16 @@ impl RecordedFn {
     }
 
     /// Never compiles to native code: every replay runs the interpreter (feature `jit`).
+    ///
+    /// ```
+    /// let mut f = hesse_core::RecordedFn::new(|x| x[0].sin() * x[1], &[0.0, 0.0]).without_jit();
+    /// let mut g = [0.0; 2];
+    /// for _ in 0..2000 {
+    ///     f.value_and_grad_to(&[0.5, 2.0], &mut g);
+    /// }
+    /// assert_eq!(f.native_programs(), 0);
+    /// assert_eq!(g[1], 0.5f64.sin());
+    /// ```
     #[cfg(feature = "jit")]
     pub fn without_jit(mut self) -> Self {
         self.progs.native.policy.after_runs = u64::MAX;
@@ -510,6 +520,16 @@ impl RecordedFn {
 
     /// How many of the replay programs (value; value and gradient; HVP; the Hessian's
     /// prefix and column) currently run as native code (feature `jit`).
+    ///
+    /// ```
+    /// let mut f = hesse_core::RecordedFn::new(|x| x[0] * x[0], &[1.0]);
+    /// assert_eq!(f.native_programs(), 0); // nothing compiled yet
+    /// for _ in 0..1000 {
+    ///     f.value(&[3.0]); // compiled once it has been replayed 1000 times
+    /// }
+    /// assert_eq!(f.native_programs(), 1);
+    /// assert_eq!(f.value(&[3.0]), 9.0);
+    /// ```
     #[cfg(feature = "jit")]
     pub fn native_programs(&self) -> usize {
         let n = &self.progs.native;
