@@ -43,9 +43,11 @@
 //! **Tiles.** A region made only of cheap steps (`±`, `×`, `÷`, negation, `|x|`, `x²`,
 //! `1/x`, ops with a constant, column gathers and stores, sums) runs on the tile executor of
 //! `fused/tiles.rs` instead (AVX2, or AVX-512 where the CPU and the compiler have it): 32 or
-//! 64 values at a time with the chain's value in registers, the last partial tile by
-//! blocks. W2 n = 10,000: HVP 24.3 → 10.7 µs, value+grad 15.2 → 7.0 µs with AVX-512 (HVP
-//! 14.2, value+grad 9.4 µs with AVX2 alone).
+//! 64 values at a time with the chain's value in registers, the last partial tile padded
+//! (on scratch copies of its buffer slots; by blocks where two slots overlap). W2 n =
+//! 10,000: HVP 24.3 → 10.7 µs, value+grad 15.2 → 7.0 µs with AVX-512 (HVP 14.2, value+grad
+//! 9.4 µs with AVX2 alone). The padded last tile instead of blocks: W5's 625 starts
+//! (9 tiles and 49 values) 6.3 → 5.8 µs per value+grad.
 
 mod tiles;
 
@@ -229,6 +231,21 @@ impl Step {
     }
 }
 
+/// How a region runs on x86-64: by blocks alone, or by tiles (the AVX2 or the AVX-512 tile
+/// executor) and the rest as one padded tile (`pad`) or by blocks.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug)]
+enum Route {
+    Blocks,
+    Avx2 {
+        pad: bool,
+    },
+    #[cfg(hesse_avx512)]
+    Avx512 {
+        pad: bool,
+    },
+}
+
 /// A fused region: steps over m elements, run block by block (see the module docs).
 #[derive(Clone, Debug)]
 pub(crate) struct Region {
@@ -252,7 +269,7 @@ impl Region {
     /// Computes what the steps need from the buffers, and their tile program.
     fn finish(&mut self) {
         self.need = self.extents();
-        self.tiles = tiles::compile(&self.steps);
+        self.tiles = tiles::compile(&self.steps, self.len);
     }
 
     /// One past the last element the steps touch, per buffer.
@@ -1058,41 +1075,69 @@ impl Region {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn run_avx2(&self, v: &[*mut f64; BUFS]) {
-        let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
-        // Whole tiles by the tile executor (AVX-512 where the CPU and the compiler have it),
-        // when it runs every step, the rest by blocks. The last element is always left to
-        // the blocks: a column gather of a tile reads one element past the tile's last row,
-        // which exists before the last row.
-        let start = match &self.tiles {
+        // The tile executor (AVX-512 where the CPU and the compiler have it) when it runs
+        // every step. Without a padded last tile, AVX-512 tiles only for regions of a few
+        // tiles at least: the rest of the last tile runs by blocks, at a fixed cost per step.
+        let route = match &self.tiles {
+            None => Route::Blocks,
             Some(prog) => {
-                // (AVX-512 tiles for regions of a few tiles at least: the rest of the last
-                // tile runs by blocks, at a fixed cost per step.)
                 #[cfg(hesse_avx512)]
-                let avx512 = std::arch::is_x86_feature_detected!("avx512f") && self.len > 4 * tiles::W_AVX512;
-                #[cfg(not(hesse_avx512))]
-                let avx512 = false;
-                #[cfg(hesse_avx512)]
-                let w = if avx512 { tiles::W_AVX512 } else { tiles::W_AVX2 };
-                #[cfg(not(hesse_avx512))]
-                let w = tiles::W_AVX2;
-                let end = (self.len - 1) / w * w;
-                // SAFETY: the CPU supports AVX2, and AVX-512 where it is used; the buffers
-                // are long enough for every element the steps touch for elements 0..len,
-                // and a tile before `end` reads at most one element past its last row's,
-                // before row len − 1's.
+                if std::arch::is_x86_feature_detected!("avx512f")
+                    && (prog.pads() || self.len > 4 * tiles::W_AVX512)
+                {
+                    return unsafe { self.run_x86(v, Route::Avx512 { pad: prog.pads() }) };
+                }
+                Route::Avx2 { pad: prog.pads() }
+            }
+        };
+        // SAFETY: the caller's guarantees; AVX-512 is checked above.
+        unsafe { self.run_x86(v, route) }
+    }
+
+    /// Runs the region by `route`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2, and AVX-512 for an AVX-512 route; a tile route needs the
+    /// tile program, and a padded one a program that pads; as [`Region::run_blocks`].
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_x86(&self, v: &[*mut f64; BUFS], route: Route) {
+        let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
+        let (w, pad) = match route {
+            Route::Blocks => (0, false),
+            Route::Avx2 { pad } => (tiles::W_AVX2, pad),
+            #[cfg(hesse_avx512)]
+            Route::Avx512 { pad } => (tiles::W_AVX512, pad),
+        };
+        let start = match &self.tiles {
+            Some(prog) if w > 0 => {
+                // Whole tiles, the last of which must not reach past the region's last row:
+                // a column gather reads one element past its tile's last row, which exists
+                // before the last row. Then the rest as one padded tile, or by blocks.
+                let end = if prog.reads_past {
+                    (self.len - 1) / w * w
+                } else {
+                    self.len / w * w
+                };
+                let tail = if pad { self.len - end } else { 0 };
+                // SAFETY: the CPU supports the route's instruction set (the caller's
+                // guarantee); the buffers are long enough for every element the steps touch
+                // for elements 0..len (`need`, the caller's guarantee), and a tile before
+                // `end` reads at most one element past its last row's, before row len − 1's.
                 unsafe {
-                    if avx512 {
+                    match route {
                         #[cfg(hesse_avx512)]
-                        tiles::run_avx512(prog, v, end, &mut acc)
-                    } else {
-                        tiles::run_avx2(prog, v, end, &mut acc)
+                        Route::Avx512 { .. } => tiles::run_avx512(prog, v, end, tail, &mut acc),
+                        _ => tiles::run_avx2(prog, v, end, tail, &mut acc),
                     }
                 };
-                end
+                end + tail
             }
-            None => 0,
+            _ => 0,
         };
-        unsafe { self.run_blocks::<true>(v, start, &mut acc) };
+        if start < self.len {
+            unsafe { self.run_blocks::<true>(v, start, &mut acc) };
+        }
         unsafe { self.finish_sums(v, &acc) };
     }
 
@@ -1236,5 +1281,258 @@ mod tests {
         let pieces = plan(&inner, &prog, &[g.id, y.id]);
         let regions = pieces.iter().filter(|p| matches!(p, Piece::Region(_))).count();
         assert_eq!((pieces.len(), regions), (1, 1), "{pieces:?}");
+    }
+}
+
+/// Every x86-64 route of a region (blocks; AVX2 and AVX-512 tiles with the rest by blocks
+/// or as a padded tile) gives the block executor's bits, at every length.
+#[cfg(all(test, target_arch = "x86_64"))]
+mod route_tests {
+    use super::{At, BUFS, Dest, Operand, Region, Route, Step, arena};
+    use crate::ops::{Binary, Unary};
+
+    /// The bits of each value, every NaN as one pattern (Rust leaves the payload of a NaN
+    /// made from two NaNs unspecified, RFC 3514).
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter()
+            .map(|&x| {
+                if x.is_nan() {
+                    f64::NAN.to_bits()
+                } else {
+                    x.to_bits()
+                }
+            })
+            .collect()
+    }
+
+    /// Test values: smooth ones, with signed zeros, infinities, NaN, subnormals and
+    /// arguments where `exp` overflows or underflows every `special`-th element.
+    fn values(n: usize, seed: u64, special: usize) -> Vec<f64> {
+        let mut s = seed | 1;
+        (0..n)
+            .map(|i| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let u = (s >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0;
+                if i % special != special - 1 {
+                    return u;
+                }
+                [
+                    0.0,
+                    -0.0,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NAN,
+                    -1e-310,
+                    800.0,
+                    -800.0,
+                ][(s % 8) as usize]
+            })
+            .collect()
+    }
+
+    /// A region over m elements with every step kind the tile executor runs: column gathers
+    /// of an interleaved matrix, kernels (`exp`, `tanh`), `powi`, a scalar operand, a result
+    /// stored to the arena and read back, sums, the interleaved store of two columns and the
+    /// contiguous store of two halves. Arena: the matrix (2m), y (m), the scalar, the stored
+    /// result (m), the sums (3), the interleaved store (2m), the halves (2m), and 8 guard
+    /// values that no step touches.
+    fn region(m: usize) -> (Region, Vec<f64>) {
+        let (mat, y, c, o) = (0, 2 * m, 3 * m, 3 * m + 1);
+        let (sums, z, p) = (4 * m + 1, 4 * m + 4, 6 * m + 4);
+        let t = Dest::Temp;
+        let (tt, mem) = (Operand::Temp, |off| Operand::Mem(arena(off)));
+        let steps = vec![
+            Step::Gather {
+                src: arena(mat),
+                stride: 2,
+                out: t(0),
+            },
+            Step::Gather {
+                src: arena(mat + 1),
+                stride: 2,
+                out: t(1),
+            },
+            Step::Binary {
+                op: Binary::Mul,
+                a: tt(0),
+                b: mem(y),
+                out: t(2),
+            },
+            Step::Unary {
+                op: Unary::Exp,
+                x: tt(2),
+                out: Dest::Mem(arena(o)),
+            },
+            Step::Binary {
+                op: Binary::Sub,
+                a: mem(o),
+                b: Operand::Scalar(arena(c)),
+                out: t(3),
+            },
+            Step::Unary {
+                op: Unary::Powi(3),
+                x: tt(3),
+                out: t(4),
+            },
+            Step::Binary {
+                op: Binary::Div,
+                a: tt(4),
+                b: tt(1),
+                out: t(5),
+            },
+            Step::Sum {
+                x: tt(5),
+                out: arena(sums),
+                acc: 0,
+            },
+            Step::Sum {
+                x: mem(y),
+                out: arena(sums + 1),
+                acc: 1,
+            },
+            Step::Scatter {
+                parts: [(tt(5), arena(z), 2), (tt(2), arena(z + 1), 2)],
+            },
+            Step::Scatter {
+                parts: [(tt(0), arena(p), 1), (tt(3), arena(p + m), 1)],
+            },
+            Step::Unary {
+                op: Unary::Tanh,
+                x: tt(4),
+                out: t(6),
+            },
+            Step::Sum {
+                x: tt(6),
+                out: arena(sums + 2),
+                acc: 2,
+            },
+        ];
+        let mut r = Region {
+            len: m,
+            steps,
+            temps: 7,
+            need: [0; BUFS],
+            tiles: None,
+        };
+        r.finish();
+        let mut vals = values(8 * m + 12, m as u64, 7);
+        vals[c] = 0.25;
+        (r, vals)
+    }
+
+    /// The region's arena after a run by `route`.
+    fn run(r: &Region, vals: &[f64], route: Route) -> Vec<u64> {
+        let mut vals = vals.to_vec();
+        let null = std::ptr::null_mut();
+        // SAFETY: the CPU has the route's instruction set (the callers check), the arena
+        // holds every element the steps touch (`need`).
+        unsafe { r.run_x86(&[vals.as_mut_ptr(), null, null, null], route) };
+        bits(&vals)
+    }
+
+    /// Every route against the blocks alone, with and without the padded tile, at every
+    /// length from 1 to 300 (whole tiles, a partial tile, or none).
+    #[test]
+    fn every_route_gives_the_blocks_bits_at_every_length() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let mut routes = vec![Route::Avx2 { pad: false }, Route::Avx2 { pad: true }];
+        #[cfg(hesse_avx512)]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            routes.extend([Route::Avx512 { pad: false }, Route::Avx512 { pad: true }]);
+        }
+        for m in 1..=300 {
+            let (r, vals) = region(m);
+            let prog = r.tiles.as_ref().expect("a tile program");
+            assert!(prog.pads() && prog.reads_past, "m = {m}");
+            let want = run(&r, &vals, Route::Blocks);
+            assert!(
+                want[..vals.len() - 8] != bits(&vals[..vals.len() - 8]),
+                "the region writes"
+            );
+            for &route in &routes {
+                assert!(run(&r, &vals, route) == want, "m = {m}, {route:?}");
+            }
+        }
+    }
+
+    /// A sum of −0.0 terms stays −0.0 with a padded tile (the padding adds −0.0), and a
+    /// NaN in the last element stays a NaN.
+    #[test]
+    fn the_padding_adds_nothing_to_sums() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        for m in 1..=80 {
+            let steps = vec![
+                Step::Unary {
+                    op: Unary::Neg,
+                    x: Operand::Mem(arena(0)),
+                    out: Dest::Temp(0),
+                },
+                Step::Sum {
+                    x: Operand::Temp(0),
+                    out: arena(m),
+                    acc: 0,
+                },
+            ];
+            let mut r = Region {
+                len: m,
+                steps,
+                temps: 1,
+                need: [0; BUFS],
+                tiles: None,
+            };
+            r.finish();
+            assert!(r.tiles.as_ref().is_some_and(|p| p.pads() && !p.reads_past));
+            let mut vals = vec![0.0; m + 1];
+            let mut routes = vec![Route::Avx2 { pad: true }];
+            #[cfg(hesse_avx512)]
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                routes.push(Route::Avx512 { pad: true });
+            }
+            for route in routes {
+                vals[m - 1] = 0.0;
+                assert_eq!(run(&r, &vals, route)[m], (-0.0f64).to_bits(), "m = {m}");
+                vals[m - 1] = f64::NAN;
+                assert!(f64::from_bits(run(&r, &vals, route)[m]).is_nan(), "m = {m}");
+            }
+        }
+    }
+
+    /// A program whose stored result overlaps another slot's range does not pad (the
+    /// scratch copies would not see each other's writes): it runs the rest by blocks.
+    #[test]
+    fn overlapping_slots_do_not_pad() {
+        let m = 40;
+        let steps = |out: usize| {
+            vec![
+                Step::Unary {
+                    op: Unary::Square,
+                    x: Operand::Mem(arena(0)),
+                    out: Dest::Mem(arena(out)),
+                },
+                Step::Binary {
+                    op: Binary::Add,
+                    a: Operand::Mem(arena(out)),
+                    b: Operand::Mem(arena(m)),
+                    out: Dest::Mem(At { buf: 0, off: 2 * m }),
+                },
+            ]
+        };
+        for (out, pads) in [(3 * m, true), (m / 2, false), (m + 1, false), (3 * m - 1, false)] {
+            let mut r = Region {
+                len: m,
+                steps: steps(out),
+                temps: 0,
+                need: [0; BUFS],
+                tiles: None,
+            };
+            r.finish();
+            assert_eq!(r.tiles.as_ref().map(|p| p.pads()), Some(pads), "out = {out}");
+        }
     }
 }

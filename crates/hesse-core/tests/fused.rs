@@ -205,7 +205,8 @@ fn extended_rosenbrock_replays_bit_for_bit() {
         let (odd, even) = (m.slice(1, 0, 1), m.slice(1, 1, 1));
         (100.0 * (even - odd.square()).square() + (1.0 - odd).square()).sum()
     });
-    for n in [100, 128, 1000, 10_002] {
+    // Every split of the rows into whole tiles and a padded last tile up to 150 rows.
+    for n in (2..=300).step_by(2).chain([1000, 10_002]) {
         let x0: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
         let x = point(n / 2, n as u64, true);
         let v = point(n / 2, 7, false);
@@ -220,19 +221,21 @@ fn extended_rosenbrock_replays_bit_for_bit() {
     }
 }
 
+/// The W5 grid formulation: Σ peaks(x_i, y_i) over w = [x…, y…] (two contiguous halves,
+/// their pads summed by the gradient), with exp and powi between cheap steps: the tile
+/// executor runs the kernels on its tiles.
+fn peaks_batch(w: Var<'_>) -> Var<'_> {
+    let m = w.len() / 2;
+    let (x, y) = (w.slice(0, 0, m), w.slice(0, m, m));
+    (3.0 * (1.0 - x).square() * (-x.square() - (y + 1.0).square()).exp()
+        - 10.0 * (x / 5.0 - x.powi(3) - y.powi(5)) * (-x.square() - y.square()).exp()
+        - (-(x + 1.0).square() - y.square()).exp() / 3.0)
+        .sum()
+}
+
 #[test]
 fn peaks_over_a_batch_replays_bit_for_bit() {
-    // The W5 grid formulation: Σ peaks(x_i, y_i) over w = [x…, y…] (two contiguous halves,
-    // their pads summed by the gradient), with exp and powi between cheap steps: the tile
-    // executor runs the kernels on its tiles.
-    let f = hesse_core::vector::function(|w| {
-        let m = w.len() / 2;
-        let (x, y) = (w.slice(0, 0, m), w.slice(0, m, m));
-        (3.0 * (1.0 - x).square() * (-x.square() - (y + 1.0).square()).exp()
-            - 10.0 * (x / 5.0 - x.powi(3) - y.powi(5)) * (-x.square() - y.square()).exp()
-            - (-(x + 1.0).square() - y.square()).exp() / 3.0)
-            .sum()
-    });
+    let f = hesse_core::vector::function(peaks_batch);
     for m in [40, 95, 96, 97, 625, 1000] {
         let x0 = point(m, m as u64, false);
         let v = point(m, 11, false);
@@ -265,5 +268,27 @@ fn sums_of_negative_zeros_stay_negative_at_every_length() {
         assert_eq!(ev.to_bits(), (-0.0f64).to_bits(), "n = {n}");
         assert_eq!((rv.to_bits(), bits(&rg)), (ev.to_bits(), bits(&eg)), "n = {n}");
         assert_eq!(rec.value(&x).to_bits(), ev.to_bits(), "n = {n}");
+    }
+}
+
+#[test]
+fn peaks_replays_bit_for_bit_at_every_length() {
+    // Every split into whole tiles and a last partial tile (run padded, see
+    // `fused/tiles.rs`), with special values near the end, where the padding repeats them.
+    let f = hesse_core::vector::function(peaks_batch);
+    for m in 1..=200 {
+        let x0 = point(m, m as u64, false);
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        let mut x = point(m, m as u64 + 5, false);
+        let specials = [f64::NAN, -0.0, f64::INFINITY, 30.0];
+        x[m - 1] = specials[m % 4];
+        x[2 * m - 1] = specials[(m / 4) % 4];
+        for x in [x0, x] {
+            let (ev, eg) = hesse_core::vector::value_and_grad(f, &x);
+            let (rv, rg) = rec.value_and_grad(&x);
+            assert_eq!(bits(&[ev]), bits(&[rv]), "m = {m}");
+            assert_eq!(bits(&eg), bits(&rg), "m = {m}");
+            assert_eq!(bits(&[rec.value(&x)]), bits(&[ev]), "m = {m}");
+        }
     }
 }
