@@ -1082,7 +1082,10 @@ impl Region {
             None => Route::Blocks,
             Some(prog) => {
                 #[cfg(hesse_avx512)]
+                // (Every AVX-512 CPU has FMA; checked all the same: the AVX-512 tiles' `exp`
+                // is the FMA form of `exp::exp`, which that form is on CPUs with FMA.)
                 if std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("fma")
                     && (prog.pads() || self.len > 4 * tiles::W_AVX512)
                 {
                     return unsafe { self.run_x86(v, Route::Avx512 { pad: prog.pads() }) };

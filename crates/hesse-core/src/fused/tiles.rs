@@ -11,7 +11,9 @@
 //! later step or the caller reads it. The W2 HVP region has 28 steps and, in this form, 9
 //! stores. A unary op without an instruction of its own (`exp`, `tanh`, `powi`, …) runs its
 //! slice kernel on the tile's values through a buffer on the stack: the kernel every other
-//! route runs, so the same bits (W5's peaks and W3's `tanh` layers become tile programs). Each instruction is one jump on a flat `enum`; its operand is an index into a
+//! route runs, so the same bits (W5's peaks and W3's `tanh` layers become tile programs);
+//! the AVX-512 build computes `exp` on its registers instead (`exp::exp_avx512`, the same
+//! bits). Each instruction is one jump on a flat `enum`; its operand is an index into a
 //! table of pointers resolved once per run (a scratch tile, a buffer, or a tile of a single
 //! value broadcast once), so the per-tile cost is the arithmetic and one dispatch. The
 //! last, partial tile runs the same program on scratch copies of its buffer slots, padded
@@ -72,7 +74,8 @@ pub(super) enum TOp {
     /// acc = acc.powi(n), as `powi_slice` computes it (square and multiply from 1).
     Powi(i32),
     /// acc = op(acc) by the op's own slice kernel (`Unary::forward`: `exp`, `tanh`, `powi`, …)
-    /// on the tile, through a buffer on the stack.
+    /// on the tile, through a buffer on the stack; `exp` by the executor's own (`avx2::exp`,
+    /// `avx512::exp`).
     Kernel(Unary),
     AddC(f64),
     RSubC(f64),
@@ -399,7 +402,8 @@ macro_rules! executor {
         /// as one padded tile (see [`Padded`]), adding the sums into `lanes`.
         ///
         /// # Safety
-        /// The CPU must support the instruction set; each buffer `v[k]` holds every element
+        /// The CPU must support the instruction set (AVX-512 with FMA and AVX2, for its
+        /// `exp`, see `avx512::exp`); each buffer `v[k]` holds every element
         /// the program touches for elements `0..end` (a gather of a tile reads up to one
         /// element past its last row's) and for elements `0..end + tail`; the point and
         /// direction buffers are not written; `tail` is 0 unless the program pads.
@@ -524,6 +528,7 @@ macro_rules! executor {
                                 }
                                 acc = if n < 0 { p.map(|x| $m::div($m::set1(1.0), x)) } else { p };
                             }
+                            TOp::Kernel(Unary::Exp) => acc = $m::exp(acc),
                             TOp::Kernel(u) => {
                                 // The kernel every route runs (eager, block executor), on the
                                 // tile's W values: elementwise, so the same bits.
@@ -532,12 +537,8 @@ macro_rules! executor {
                                     $m::store(buf.as_mut_ptr().add(L * r), *x);
                                 }
                                 let mut res = [0.0f64; W];
-                                match u {
-                                    // `Unary::Exp`'s kernel, without the op dispatch.
-                                    Unary::Exp => crate::ops::exp::exp_slice(&buf, &mut res),
-                                    // Out of line (the op's dispatch picks its own SIMD build).
-                                    _ => crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]),
-                                }
+                                // Out of line (the op's dispatch picks its own SIMD build).
+                                crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]);
                                 acc = std::array::from_fn(|r| $m::load(res.as_ptr().add(L * r)));
                             }
                             TOp::AddC(k) => acc = acc.map(|x| $m::add(x, $m::set1(k))),
@@ -721,6 +722,22 @@ mod avx2 {
             _mm256_storeu_pd(p.add(4), _mm256_permute2f128_pd(lo, hi, 0x31));
         }
     }
+    /// `eˣ` of a tile by `exp`'s slice kernel (`Unary::Exp`'s, without the op dispatch)
+    /// through a buffer on the stack.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn exp(x: [__m256d; R]) -> [__m256d; R] {
+        const W: usize = R * 4;
+        let (mut buf, mut res) = ([0.0f64; W], [0.0f64; W]);
+        // SAFETY: the buffers hold R registers of four values.
+        unsafe {
+            for (r, x) in x.iter().enumerate() {
+                _mm256_storeu_pd(buf.as_mut_ptr().add(4 * r), *x);
+            }
+            crate::ops::exp::exp_slice(&buf, &mut res);
+            std::array::from_fn(|r| _mm256_loadu_pd(res.as_ptr().add(4 * r)))
+        }
+    }
     /// Adds a tile into the eight lanes at `l` (element i to lane i mod 8, in order).
     ///
     /// # Safety
@@ -841,6 +858,20 @@ mod avx512 {
             _mm512_storeu_pd(p, lo);
             _mm512_storeu_pd(p.add(8), hi);
         }
+    }
+    /// `eˣ` of a tile, register by register (`exp::exp_avx512`: `exp`'s bits).
+    ///
+    /// # Safety
+    /// The CPU must support FMA and AVX2 too (so that `exp` is the FMA form).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn exp(mut x: [__m512d; R]) -> [__m512d; R] {
+        // (A loop, not `map`: a closure is not inlined into its AVX-512 caller.)
+        for x in &mut x {
+            // SAFETY: the caller's guarantee.
+            *x = unsafe { crate::ops::exp::exp_avx512(*x) };
+        }
+        x
     }
     /// Adds a tile into the eight lanes at `l` (element i to lane i mod 8, in order).
     ///
