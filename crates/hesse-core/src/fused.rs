@@ -1425,6 +1425,17 @@ mod route_tests {
         (r, vals)
     }
 
+    /// The tile routes this CPU runs, with each of `pads`.
+    fn tile_routes(pads: &[bool]) -> Vec<Route> {
+        #[allow(unused_mut)] // (without AVX-512 builds)
+        let mut routes: Vec<Route> = pads.iter().map(|&pad| Route::Avx2 { pad }).collect();
+        #[cfg(hesse_avx512)]
+        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+            routes.extend(pads.iter().map(|&pad| Route::Avx512 { pad }));
+        }
+        routes
+    }
+
     /// The region's arena after a run by `route`.
     fn run(r: &Region, vals: &[f64], route: Route) -> Vec<u64> {
         let mut vals = vals.to_vec();
@@ -1442,11 +1453,7 @@ mod route_tests {
         if !std::arch::is_x86_feature_detected!("avx2") {
             return;
         }
-        let mut routes = vec![Route::Avx2 { pad: false }, Route::Avx2 { pad: true }];
-        #[cfg(hesse_avx512)]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            routes.extend([Route::Avx512 { pad: false }, Route::Avx512 { pad: true }]);
-        }
+        let routes = tile_routes(&[false, true]);
         for m in 1..=300 {
             let (r, vals) = region(m);
             let prog = r.tiles.as_ref().expect("a tile program");
@@ -1492,12 +1499,7 @@ mod route_tests {
             r.finish();
             assert!(r.tiles.as_ref().is_some_and(|p| p.pads() && !p.reads_past));
             let mut vals = vec![0.0; m + 1];
-            let mut routes = vec![Route::Avx2 { pad: true }];
-            #[cfg(hesse_avx512)]
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                routes.push(Route::Avx512 { pad: true });
-            }
-            for route in routes {
+            for route in tile_routes(&[true]) {
                 vals[m - 1] = 0.0;
                 assert_eq!(run(&r, &vals, route)[m], (-0.0f64).to_bits(), "m = {m}");
                 vals[m - 1] = f64::NAN;

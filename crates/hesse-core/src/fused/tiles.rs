@@ -1000,7 +1000,7 @@ mod tests {
     /// bits are checked against the eager tape by `tests/fused.rs`).
     #[test]
     fn the_avx2_and_avx512_tiles_agree_bit_for_bit() {
-        if !std::arch::is_x86_feature_detected!("avx512f") {
+        if !(std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")) {
             return;
         }
         compare(
