@@ -176,7 +176,7 @@ fn slice<const FMA: bool>(x: &[f64], out: &mut [f64]) {
 
 /// [`exp`] of eight values with AVX-512: glibc's FMA form (which [`exp`] computes on every
 /// CPU with AVX-512, all of which have FMA and AVX2) on all lanes, the same operations in
-/// the same order as [`core`]; lanes with special inputs (see [`special`]) are then
+/// the same order as [`core()`]; lanes with special inputs (see [`special`]) are then
 /// computed by `f64::exp`, as [`exp`] does. Bit for bit [`exp`] of each lane (tested on the
 /// points of the tests below, in every lane). For the fused regions' AVX-512 tiles, which
 /// call it on their registers instead of a pass of [`exp_slice`] through a buffer (W5's
