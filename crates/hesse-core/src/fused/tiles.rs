@@ -510,8 +510,9 @@ macro_rules! executor {
                             let (n, s) = (tail * p.scale as usize, p.scale as usize);
                             let q = pt.add(p.tile as usize).cast::<f64>();
                             if p.read {
-                                // A column holds 2n − 1 values of the region: the last
-                                // row's pair ends one element past them.
+                                // `tail` values, or for a column (s = 2) the 2·tail − 1
+                                // values up to its last row's (the last row's pair ends
+                                // one element past them); then that last value repeated.
                                 let k = n + 1 - s;
                                 std::ptr::copy_nonoverlapping(super::ptr(v, p.at, s * end), q, k);
                                 let last = *q.add(k - 1);
