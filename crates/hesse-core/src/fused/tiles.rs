@@ -569,8 +569,13 @@ macro_rules! executor {
                                     $m::store(buf.as_mut_ptr().add(L * r), *x);
                                 }
                                 let mut res = [0.0f64; W];
-                                // Out of line (the op's dispatch picks its own SIMD build).
-                                crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]);
+                                match u {
+                                    // `Unary::Tanh`'s kernel, built for this instruction set
+                                    // (the dispatch below costs more than 64 values' work).
+                                    Unary::Tanh => crate::ops::tanh::tanh_slice(&buf, &mut res),
+                                    // Out of line (the op's dispatch picks its own SIMD build).
+                                    _ => crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]),
+                                }
                                 acc = tile!(zero, r => $m::load(res.as_ptr().add(L * r)));
                             }
                             TOp::AddC(k) => acc = each!(acc, x => $m::add(x, $m::set1(k))),
