@@ -1308,6 +1308,19 @@ mod route_tests {
             .collect()
     }
 
+    /// The region of `steps` over m elements with `temps` temporaries, finished.
+    fn finished(m: usize, steps: Vec<Step>, temps: usize) -> Region {
+        let mut r = Region {
+            len: m,
+            steps,
+            temps,
+            need: [0; BUFS],
+            tiles: None,
+        };
+        r.finish();
+        r
+    }
+
     /// Test values: smooth ones, with signed zeros, infinities, NaN, subnormals and
     /// arguments where `exp` overflows or underflows every `special`-th element.
     fn values(n: usize, seed: u64, special: usize) -> Vec<f64> {
@@ -1412,14 +1425,7 @@ mod route_tests {
                 acc: 2,
             },
         ];
-        let mut r = Region {
-            len: m,
-            steps,
-            temps: 7,
-            need: [0; BUFS],
-            tiles: None,
-        };
-        r.finish();
+        let r = finished(m, steps, 7);
         let mut vals = values(8 * m + 12, m as u64, 7);
         vals[c] = 0.25;
         (r, vals)
@@ -1489,14 +1495,7 @@ mod route_tests {
                     acc: 0,
                 },
             ];
-            let mut r = Region {
-                len: m,
-                steps,
-                temps: 1,
-                need: [0; BUFS],
-                tiles: None,
-            };
-            r.finish();
+            let r = finished(m, steps, 1);
             assert!(r.tiles.as_ref().is_some_and(|p| p.pads() && !p.reads_past));
             let mut vals = vec![0.0; m + 1];
             for route in tile_routes(&[true]) {
@@ -1529,14 +1528,7 @@ mod route_tests {
             ]
         };
         for (out, pads) in [(3 * m, true), (m / 2, false), (m + 1, false), (3 * m - 1, false)] {
-            let mut r = Region {
-                len: m,
-                steps: steps(out),
-                temps: 0,
-                need: [0; BUFS],
-                tiles: None,
-            };
-            r.finish();
+            let r = finished(m, steps(out), 0);
             assert_eq!(r.tiles.as_ref().map(|p| p.pads()), Some(pads), "out = {out}");
         }
     }
