@@ -66,7 +66,7 @@ pub(super) enum TOp {
     Load(u16),
     /// slot = acc
     Store(u16),
-    /// acc[j] = slot[2j]
+    /// `acc[j] = slot[2j]`
     Gather2(u16),
     Neg,
     Abs,
@@ -93,7 +93,7 @@ pub(super) enum TOp {
     SubR(u16),
     MulR(u16),
     DivR(u16),
-    /// at[2j] = a[j] + 0.0, at[2j + 1] = b[j] + 0.0
+    /// `at[2j] = a[j] + 0.0`, `at[2j + 1] = b[j] + 0.0`
     /// slot = x + 0.0 (one contiguous part of a store of pads: `pad(a) + pad(b)` where the
     /// pads cover disjoint ranges); `None` reads the accumulator.
     Pad1 {
