@@ -47,15 +47,15 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod adam;
+pub mod adam;
 mod engine;
 mod error;
-mod gd;
-mod lbfgs;
+pub mod gd;
+pub mod lbfgs;
 pub mod linesearch;
 mod minimize;
-mod momentum;
-mod newton_cg;
+pub mod momentum;
+pub mod newton_cg;
 mod objective;
 mod observe;
 mod report;
