@@ -89,7 +89,14 @@ fn near_kink(net: &Mlp, w: &[f64], x: &Matrix) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // A fixed seed: the gradient and Hessian checks compare with finite differences under a
+    // tolerance, so a rare unlucky draw (a kink or a cancellation the filters miss) must not
+    // make CI fail at random; hesse-core's property tests do the same.
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x000e_e5ee),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn gradient_and_hessian_match_finite_differences(c in case()) {
