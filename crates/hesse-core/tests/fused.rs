@@ -196,6 +196,24 @@ proptest! {
     }
 }
 
+/// The replays of `rec` (a recording of `f`) at `x` equal the eager tape's bit for bit: value
+/// and gradient, value, and the HVP along `v`.
+fn assert_replays<F>(f: F, rec: &mut RecordedFn, x: &[f64], v: &[f64], what: &str)
+where
+    F: for<'t> Fn(Var<'t>) -> Var<'t> + Copy,
+{
+    let (ev, eg) = hesse_core::vector::value_and_grad(f, x);
+    let (rv, rg) = rec.value_and_grad(x);
+    assert_eq!(bits(&[ev]), bits(&[rv]), "{what}");
+    assert_eq!(bits(&eg), bits(&rg), "{what}");
+    assert_eq!(bits(&[rec.value(x)]), bits(&[ev]), "{what}");
+    assert_eq!(
+        bits(&hesse_core::vector::hvp(f, x, v)),
+        bits(&rec.hvp(x, v)),
+        "{what}"
+    );
+}
+
 #[test]
 fn extended_rosenbrock_replays_bit_for_bit() {
     // The W2 formulation: two column slices, their pads summed by the gradient.
@@ -212,11 +230,7 @@ fn extended_rosenbrock_replays_bit_for_bit() {
         let v = point(n / 2, 7, false);
         let mut rec = RecordedFn::new_vector(f, &x0);
         for x in [&x0, &x] {
-            let (ev, eg) = hesse_core::vector::value_and_grad(f, x);
-            let (rv, rg) = rec.value_and_grad(x);
-            assert_eq!(bits(&[ev]), bits(&[rv]));
-            assert_eq!(bits(&eg), bits(&rg));
-            assert_eq!(bits(&hesse_core::vector::hvp(f, x, &v)), bits(&rec.hvp(x, &v)));
+            assert_replays(f, &mut rec, x, &v, &format!("n = {n}"));
         }
     }
 }
@@ -241,15 +255,7 @@ fn peaks_over_a_batch_replays_bit_for_bit() {
         let v = point(m, 11, false);
         let mut rec = RecordedFn::new_vector(f, &x0);
         for x in [x0.clone(), point(m, 3, true)] {
-            let (ev, eg) = hesse_core::vector::value_and_grad(f, &x);
-            let (rv, rg) = rec.value_and_grad(&x);
-            assert_eq!(bits(&[ev]), bits(&[rv]), "m = {m}");
-            assert_eq!(bits(&eg), bits(&rg), "m = {m}");
-            assert_eq!(
-                bits(&hesse_core::vector::hvp(f, &x, &v)),
-                bits(&rec.hvp(&x, &v)),
-                "m = {m}"
-            );
+            assert_replays(f, &mut rec, &x, &v, &format!("m = {m}"));
         }
     }
 }
@@ -330,16 +336,7 @@ fn mlp_layers_replay_bit_for_bit() {
         let w0 = half(h as u64 + 5);
         let mut rec = RecordedFn::new_vector(f, &w0);
         for w in [w0.clone(), half(9)] {
-            let v = half(13);
-            let (ev, eg) = hesse_core::vector::value_and_grad(f, &w);
-            let (rv, rg) = rec.value_and_grad(&w);
-            assert_eq!(bits(&[ev]), bits(&[rv]), "{rows}×{h}");
-            assert_eq!(bits(&eg), bits(&rg), "{rows}×{h}");
-            assert_eq!(
-                bits(&hesse_core::vector::hvp(f, &w, &v)),
-                bits(&rec.hvp(&w, &v)),
-                "{rows}×{h}"
-            );
+            assert_replays(f, &mut rec, &w, &half(13), &format!("{rows}×{h}"));
         }
     }
 }
