@@ -1324,13 +1324,10 @@ mod route_tests {
     /// Test values: smooth ones, with signed zeros, infinities, NaN, subnormals and
     /// arguments where `exp` overflows or underflows every `special`-th element.
     fn values(n: usize, seed: u64, special: usize) -> Vec<f64> {
-        let mut s = seed | 1;
+        let mut rng = crate::test_rng::Xorshift::new(seed);
         (0..n)
             .map(|i| {
-                s ^= s << 13;
-                s ^= s >> 7;
-                s ^= s << 17;
-                let u = (s >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0;
+                let u = rng.uniform() * 4.0 - 2.0;
                 if i % special != special - 1 {
                     return u;
                 }
@@ -1343,7 +1340,7 @@ mod route_tests {
                     -1e-310,
                     800.0,
                     -800.0,
-                ][(s % 8) as usize]
+                ][(rng.state() % 8) as usize]
             })
             .collect()
     }

@@ -69,6 +69,8 @@ pub mod shape;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tape;
+#[cfg(test)]
+mod test_rng;
 mod transforms;
 mod var;
 

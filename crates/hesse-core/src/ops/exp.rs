@@ -384,13 +384,8 @@ mod tests {
     use super::*;
 
     fn points() -> Vec<f64> {
-        let mut s = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut rnd = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let mut rnd = move || rng.uniform();
         let mut xs: Vec<f64> = (0..400_000)
             .map(|i| {
                 let u = rnd() - 0.5;

@@ -171,12 +171,9 @@ mod tests {
             -710.0,
             710.0,
         ];
-        let mut s = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::test_rng::Xorshift::new(0x2545_f491_4f6c_dd1d);
         for i in 0..2000 {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            let u = (s >> 11) as f64 / (1u64 << 53) as f64;
+            let u = rng.uniform();
             v.push(match i % 4 {
                 0 => u * 2.0 - 1.0,
                 1 => (u - 0.5) * 60.0,
