@@ -497,9 +497,18 @@ macro_rules! executor {
                 let pt = pt.as_mut_ptr().cast::<[f64; W]>();
                 let mut acc = [zero; R];
                 let mut c0 = 0;
-                // Elements of the tile that are the region's (W but in the padded tile).
-                let mut valid = W;
+                // Whether the tile is the padded last one, whose elements from `tail` on are
+                // padding.
                 let mut padded = false;
+                // An operand slot's tile, or the accumulator (`None`).
+                macro_rules! or_acc {
+                    ($x:expr) => {
+                        match $x {
+                            Some(s) => get!(s, c0),
+                            None => acc,
+                        }
+                    };
+                }
                 loop {
                     if c0 >= end {
                         if tail == 0 {
@@ -522,7 +531,7 @@ macro_rules! executor {
                             }
                             *tab.add(p.slot as usize) = (q, s);
                         }
-                        (c0, valid, padded) = (0, tail, true);
+                        (c0, padded) = (0, true);
                     }
                     for op in &prog.ops {
                         match *op {
@@ -616,29 +625,29 @@ macro_rules! executor {
                                 acc = tile!(zero, r => $m::div(a[r], acc[r]));
                             }
                             TOp::Pad1 { x, at: s } => {
-                                let x = match x { Some(s) => get!(s, c0), None => acc };
+                                let x = or_acc!(x);
                                 let q = at!(s, c0);
                                 for (r, x) in x.iter().enumerate() {
                                     $m::store(q.add(L * r), $m::add(*x, zero));
                                 }
                             }
                             TOp::Scatter2 { a, b, at: s } => {
-                                let a = match a { Some(s) => get!(s, c0), None => acc };
-                                let b = match b { Some(s) => get!(s, c0), None => acc };
+                                let a = or_acc!(a);
+                                let b = or_acc!(b);
                                 let q = at!(s, c0);
                                 for r in 0..R {
                                     $m::scatter2(q.add(2 * L * r), a[r], b[r]);
                                 }
                             }
                             TOp::Sum { x, acc: k } => {
-                                let mut x = match x { Some(s) => get!(s, c0), None => acc };
-                                if valid < W {
+                                let mut x = or_acc!(x);
+                                if padded && tail < W {
                                     // −0.0 for the padding: adds nothing, to the bit.
                                     let mut b = [0.0f64; W];
                                     for (r, x) in x.iter().enumerate() {
                                         $m::store(b.as_mut_ptr().add(L * r), *x);
                                     }
-                                    b[valid..].fill(-0.0);
+                                    b[tail..].fill(-0.0);
                                     x = tile!(zero, r => $m::load(b.as_ptr().add(L * r)));
                                 }
                                 $m::sum_into(lanes[k as usize].as_mut_ptr(), &x);
