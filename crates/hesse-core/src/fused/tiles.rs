@@ -41,14 +41,14 @@ use crate::ops::{Binary, Unary};
 const R: usize = 8;
 const _: () = assert!(SUM_LANES == 8);
 /// Operand slots a tile program may use (its table of pointers lives on the stack).
-const MAX_SLOTS: usize = 48;
+pub(super) const MAX_SLOTS: usize = 48;
 /// Single values a tile program may broadcast.
 const MAX_SCALARS: usize = 8;
 
 /// Where an operand of a tile program lives; resolved to a pointer and a step per tile at
 /// the start of each run.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Slot {
+pub(super) enum Slot {
     /// A tile of scratch (the same place for every tile).
     Temp(u16),
     /// A buffer, `scale` values per tile element from the tile's start (1: contiguous; 2:
@@ -115,8 +115,8 @@ pub(super) enum TOp {
 /// A tile program: its instructions and their operand slots.
 #[derive(Clone, Debug)]
 pub(super) struct Program {
-    ops: Vec<TOp>,
-    slots: Vec<Slot>,
+    pub(super) ops: Vec<TOp>,
+    pub(super) slots: Vec<Slot>,
     /// Whether a tile reads one element past its last row (a column gather: the load of
     /// row j's pair reads the other column's element too).
     pub(super) reads_past: bool,
@@ -160,7 +160,7 @@ struct Padded {
 
 impl TOp {
     /// The slot the instruction writes, if any.
-    fn writes(&self) -> Option<u16> {
+    pub(super) fn writes(&self) -> Option<u16> {
         match *self {
             TOp::Store(s) | TOp::Pad1 { at: s, .. } | TOp::Scatter2 { at: s, .. } => Some(s),
             _ => None,
@@ -168,7 +168,7 @@ impl TOp {
     }
 
     /// The slots the instruction reads.
-    fn reads(&self) -> impl Iterator<Item = u16> {
+    pub(super) fn reads(&self) -> impl Iterator<Item = u16> {
         let (a, b) = match *self {
             TOp::Load(s)
             | TOp::Gather2(s)

@@ -23,19 +23,19 @@
 //! computes the same bits on every platform.
 
 /// Table size: `k mod N` indexes the table.
-const N: u64 = 128;
+pub(crate) const N: u64 = 128;
 /// `N / ln 2`.
-const INV_LN2_N: f64 = f64::from_bits(0x4067_1547_652b_82fe);
+pub(crate) const INV_LN2_N: f64 = f64::from_bits(0x4067_1547_652b_82fe);
 /// `−ln 2 / N`, split: the high part has 36 significant bits, so `k · hi` is exact.
-const NEG_LN2_HI_N: f64 = f64::from_bits(0xbf76_2e42_fefa_0000);
-const NEG_LN2_LO_N: f64 = f64::from_bits(0xbd0c_f79a_bc9e_3b3a);
+pub(crate) const NEG_LN2_HI_N: f64 = f64::from_bits(0xbf76_2e42_fefa_0000);
+pub(crate) const NEG_LN2_LO_N: f64 = f64::from_bits(0xbd0c_f79a_bc9e_3b3a);
 /// `1.5 · 2⁵²`: adding it rounds to an integer held in the low mantissa bits.
-const SHIFT: f64 = f64::from_bits(0x4338_0000_0000_0000);
+pub(crate) const SHIFT: f64 = f64::from_bits(0x4338_0000_0000_0000);
 /// Polynomial coefficients of `e^r − 1 − r` (glibc's minimax fit).
-const C2: f64 = f64::from_bits(0x3fdf_ffff_ffff_fdbd);
-const C3: f64 = f64::from_bits(0x3fc5_5555_5555_543c);
-const C4: f64 = f64::from_bits(0x3fa5_5555_cf17_2b91);
-const C5: f64 = f64::from_bits(0x3f81_1111_67a4_d017);
+pub(crate) const C2: f64 = f64::from_bits(0x3fdf_ffff_ffff_fdbd);
+pub(crate) const C3: f64 = f64::from_bits(0x3fc5_5555_5555_543c);
+pub(crate) const C4: f64 = f64::from_bits(0x3fa5_5555_cf17_2b91);
+pub(crate) const C5: f64 = f64::from_bits(0x3f81_1111_67a4_d017);
 
 /// Whether `x` takes glibc's special paths: `|x| < 2⁻⁵⁴`, `|x| ≥ 512`, ±∞ or NaN.
 #[inline(always)]
@@ -248,7 +248,7 @@ pub(crate) unsafe fn exp_avx512(x: std::arch::x86_64::__m512d) -> std::arch::x86
 /// `f64` nearest `2^(k/N)` and `T[k] = (2^(k/N) − H[k]) / H[k]` rounded (computed with 200-bit
 /// arithmetic, mpmath: `H = float(2**(k/128))`, `T = float((2**(k/128) − H)/H)`).
 #[rustfmt::skip]
-static TABLE: [u64; 256] = [
+pub(crate) static TABLE: [u64; 256] = [
     0x0000000000000000, 0x3ff0000000000000,
     0x3c9b3b4f1a88bf6e, 0x3feff63da9fb3335,
     0xbc7160139cd8dc5d, 0x3fefec9a3e778061,

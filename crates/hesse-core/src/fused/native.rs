@@ -1,0 +1,828 @@
+//! Tile programs as AVX-512 machine code.
+//!
+//! The tile executor (`fused/tiles.rs`) interprets a region's tile program: every
+//! instruction is a jump on its variant, and every value read later is stored to a scratch
+//! tile and loaded back. For a region such as W5's batched `peaks` value and gradient (127
+//! instructions per tile, three `exp`), that bookkeeping costs about as much as the
+//! arithmetic. Here the same program becomes straight-line AVX-512 code, assembled with
+//! iced-x86 and loaded through cranelift-jit's memory: the program's temporaries live in
+//! vector registers, `U` vectors of eight values run side by side (as many as the registers
+//! allow, for instruction-level parallelism), constants are broadcast from memory, and the
+//! last, partial vectors run under masks.
+//!
+//! **Bit-for-bit.** Each instruction performs the IEEE operation the tile executor performs
+//! for it, on the same operands in the same order: `−x` flips the sign bit, `|x|` clears it,
+//! `powi` is the same square-and-multiply loop from 1, stores of pads write `x + 0.0`, and sums
+//! add element i into lane i mod 8 in element order (masked in the last vector, where the tile
+//! executor adds −0.0: the same bits). `exp` is `exp::exp_avx512` instruction for instruction:
+//! glibc's FMA form with the table read by two gathers; arguments below 2⁻⁵⁴ in magnitude give
+//! 1.0 (what glibc's `exp` returns for them: `1 + x` rounds to 1). Arguments of magnitude 512
+//! and more (overflow, underflow, subnormal results, ±∞, NaN) take glibc's special paths: the
+//! code stops and reports it, and the region runs on the tile executor instead, whose `exp`
+//! calls `f64::exp` for them. So that this restart gives the same result, a program is
+//! compiled only if running it again from the start recomputes the same values: no buffer
+//! position it writes is read by another of its operands, or by the same operand before the
+//! program writes it; its sums are written back only when the run completes.
+//!
+//! Programs with other slice kernels (`tanh`, …) are not compiled: their kernels run on the
+//! tile executor.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use cranelift_codegen::settings;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Linkage, Module, default_libcall_names};
+use iced_x86::IcedError;
+use iced_x86::code_asm::*;
+
+use super::tiles::{Program, Slot, TOp};
+use super::{BUFS, MAX_SUMS, ptr};
+use crate::ops::Unary;
+use crate::ops::exp;
+use crate::ops::reduce::SUM_LANES;
+
+/// The compiled program: `slots[k]` is the address of slot k's element 0 (or of its single
+/// value), `consts` the program's constant pool, `n` the number of elements, `lanes` the sums'
+/// lanes (`MAX_SUMS` × 8, added into). Returns 0, or 1 if an `exp` argument took a special
+/// path (nothing read by the caller has been written: see the module docs).
+type Entry =
+    unsafe extern "sysv64" fn(slots: *const *const f64, consts: *const u64, n: usize, lanes: *mut f64) -> u64;
+
+/// Values per vector register.
+const L: usize = 8;
+/// Vector registers the code uses as scratch of its own (`exp`, `powi`, gathers, scatters;
+/// `exp` also uses the vector's own scratch register).
+const SCRATCH: usize = 5;
+
+/// A region's tile program in machine code (see the module docs).
+pub(super) struct Code {
+    entry: Entry,
+    /// The constant pool the code reads (never moved: a boxed slice).
+    consts: Box<[u64]>,
+    /// Vectors side by side in the main loop (for the tests and the docs).
+    vectors: usize,
+    module: Option<JITModule>,
+}
+
+// SAFETY: after `finalize_definitions` the module's code is immutable, and the constant pool is
+// only read; `Code` only calls the entry point and frees the module on drop, when no other
+// reference exists.
+unsafe impl Send for Code {}
+unsafe impl Sync for Code {}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: `self` is being dropped, so nothing can call `entry` any more.
+            unsafe { m.free_memory() };
+        }
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code {{ vectors: {} }}", self.vectors)
+    }
+}
+
+impl Code {
+    /// Runs the program over the region's `len` elements, adding the sums into `lanes`;
+    /// `false` if it stopped at a special `exp` argument (then nothing the region's readers
+    /// read, nor `lanes`, has changed in a way a run from the start does not redo).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F and FMA; each buffer `v[k]` holds every element the
+    /// program touches for elements `0..len`; the point and direction buffers are not
+    /// written.
+    pub(super) unsafe fn run(
+        &self,
+        prog: &Program,
+        v: &[*mut f64; BUFS],
+        len: usize,
+        lanes: &mut [[f64; SUM_LANES]; MAX_SUMS],
+    ) -> bool {
+        let mut tab = [std::ptr::null::<f64>(); super::tiles::MAX_SLOTS];
+        for (t, s) in tab.iter_mut().zip(&prog.slots) {
+            *t = match *s {
+                Slot::Temp(_) => std::ptr::null(),
+                // SAFETY: the slot's position lies inside its buffer (the caller's guarantee).
+                Slot::Mem(at, _) | Slot::Scalar(at) => unsafe { ptr(v, at, 0) },
+            };
+        }
+        // SAFETY: the code reads and writes only the slots' elements 0..len (masked loads and
+        // stores in the last vectors, a column gather's last vector masked to its 15 values)
+        // and the constant pool; the CPU has the instruction set (the caller's guarantee).
+        unsafe { (self.entry)(tab.as_ptr(), self.consts.as_ptr(), len, lanes.as_mut_ptr().cast()) == 0 }
+    }
+}
+
+/// Whether this CPU runs the code (AVX-512F and FMA).
+pub(super) fn available() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
+}
+
+/// The machine code of a tile program over `len` elements, if the CPU runs it and the program
+/// is one this compiler takes (see the module docs).
+pub(super) fn compile(prog: &Program, len: usize) -> Option<Arc<Code>> {
+    if !available() || !supported(prog) || !restartable(prog, len) {
+        return None;
+    }
+    let temps: Vec<Option<usize>> = {
+        let mut n = 0;
+        prog.slots
+            .iter()
+            .map(|s| {
+                matches!(s, Slot::Temp(_)).then(|| {
+                    n += 1;
+                    n - 1
+                })
+            })
+            .collect()
+    };
+    let ntemps = temps.iter().flatten().count();
+    let nsum = prog
+        .ops
+        .iter()
+        .filter_map(|op| match *op {
+            TOp::Sum { acc, .. } => Some(acc as usize + 1),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    // Vectors side by side: each needs an accumulator, a scratch register and its temporaries.
+    let vectors = [4, 2, 1]
+        .into_iter()
+        .find(|u| nsum + SCRATCH + u * (2 + ntemps) <= 32)?;
+    let mut g = Gen {
+        a: CodeAssembler::new(64).ok()?,
+        consts: Vec::new(),
+        index: HashMap::new(),
+        prog,
+        temps,
+        ntemps,
+        nsum,
+    };
+    let bytes = g.function(vectors).ok()?;
+    let consts = g.consts.into_boxed_slice();
+    let (module, entry) = load(&bytes)?;
+    Some(Arc::new(Code {
+        // SAFETY: the bytes are a function with the signature of `Entry` (System V).
+        entry: unsafe { std::mem::transmute::<*const u8, Entry>(entry) },
+        consts,
+        vectors,
+        module: Some(module),
+    }))
+}
+
+/// Loads machine code into executable memory.
+fn load(bytes: &[u8]) -> Option<(JITModule, *const u8)> {
+    let isa = cranelift_native::builder()
+        .ok()?
+        .finish(settings::Flags::new(settings::builder()))
+        .ok()?;
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let sig = module.make_signature();
+    let id = module.declare_function("tiles", Linkage::Local, &sig).ok()?;
+    module.define_function_bytes(id, 64, bytes, &[]).ok()?;
+    module.finalize_definitions().ok()?;
+    let entry = module.get_finalized_function(id);
+    Some((module, entry))
+}
+
+/// Whether every instruction is one this compiler emits, on the slots it expects.
+fn supported(prog: &Program) -> bool {
+    let is = |s: u16, scale: u8| match prog.slots[s as usize] {
+        Slot::Mem(_, k) => k == scale,
+        _ => scale == 1,
+    };
+    let mem = |s: u16, scale: u8| matches!(prog.slots[s as usize], Slot::Mem(_, k) if k == scale);
+    prog.ops.iter().all(|op| match *op {
+        TOp::Kernel(u) => u == Unary::Exp,
+        TOp::Gather2(s) => mem(s, 2),
+        TOp::Scatter2 { a, b, at } => a.is_none_or(|s| is(s, 1)) && b.is_none_or(|s| is(s, 1)) && mem(at, 2),
+        TOp::Pad1 { x, at } => x.is_none_or(|s| is(s, 1)) && mem(at, 1),
+        TOp::Store(s) => !matches!(prog.slots[s as usize], Slot::Scalar(_)) && is(s, 1),
+        _ => op.reads().all(|s| is(s, 1)),
+    })
+}
+
+/// Whether running the program again from the start recomputes what it computed: no buffer
+/// position it writes is read by another slot, or by the same slot before the program writes
+/// that slot (see the module docs).
+fn restartable(prog: &Program, len: usize) -> bool {
+    let range = |s: usize| match prog.slots[s] {
+        Slot::Mem(at, k) => Some((at.buf, at.off..at.off + k as usize * len)),
+        Slot::Scalar(at) => Some((at.buf, at.off..at.off + 1)),
+        Slot::Temp(_) => None,
+    };
+    let written: Vec<usize> = (0..prog.slots.len())
+        .filter(|&s| prog.ops.iter().any(|op| op.writes() == Some(s as u16)))
+        .collect();
+    written.iter().all(|&w| {
+        let Some((buf, r)) = range(w) else {
+            return true;
+        };
+        let others = (0..prog.slots.len())
+            .filter(|&s| s != w)
+            .all(|s| range(s).is_none_or(|(b, q)| b != buf || q.end <= r.start || r.end <= q.start));
+        let first = prog
+            .ops
+            .iter()
+            .find(|op| op.writes() == Some(w as u16) || op.reads().any(|s| s == w as u16));
+        others && first.is_some_and(|op| op.writes() == Some(w as u16) && op.reads().all(|s| s != w as u16))
+    })
+}
+
+/// The 32 vector registers.
+const Z: [AsmRegisterZmm; 32] = [
+    zmm0, zmm1, zmm2, zmm3, zmm4, zmm5, zmm6, zmm7, zmm8, zmm9, zmm10, zmm11, zmm12, zmm13, zmm14, zmm15,
+    zmm16, zmm17, zmm18, zmm19, zmm20, zmm21, zmm22, zmm23, zmm24, zmm25, zmm26, zmm27, zmm28, zmm29, zmm30,
+    zmm31,
+];
+
+/// Masks of the last vectors, in the constant pool by the vector's count of valid elements
+/// (0..=8): its elements, the values a column gather loads (2n − 1, in two registers), and
+/// the values a store of two columns writes (2n, in two registers).
+#[derive(Clone, Copy)]
+enum Mask {
+    Valid,
+    GatherLo,
+    GatherHi,
+    ScatterLo,
+    ScatterHi,
+}
+
+const MASKS: [Mask; 5] = [
+    Mask::Valid,
+    Mask::GatherLo,
+    Mask::GatherHi,
+    Mask::ScatterLo,
+    Mask::ScatterHi,
+];
+
+impl Mask {
+    /// The bits of the mask for `n` valid elements.
+    fn bits(self, n: u32) -> u64 {
+        let ones = |k: u32| (1u64 << k) - 1;
+        let (pairs, scatter) = ((2 * n).saturating_sub(1), 2 * n);
+        match self {
+            Mask::Valid => ones(n),
+            Mask::GatherLo => ones(pairs.min(8)),
+            Mask::GatherHi => ones(pairs.saturating_sub(8)),
+            Mask::ScatterLo => ones(scatter.min(8)),
+            Mask::ScatterHi => ones(scatter.saturating_sub(8)),
+        }
+    }
+
+    /// The register that holds it (k1: the 15-value gather of a whole vector; k7: `exp`).
+    fn reg(self) -> AsmRegisterK {
+        match self {
+            Mask::Valid => k2,
+            Mask::GatherLo => k3,
+            Mask::GatherHi => k4,
+            Mask::ScatterLo => k5,
+            Mask::ScatterHi => k6,
+        }
+    }
+}
+
+/// The low 256 bits of a vector register.
+fn ymm_of(r: AsmRegisterZmm) -> AsmRegisterYmm {
+    YMM[Z.iter().position(|&z| z == r).expect("a vector register")]
+}
+
+/// The low 128 bits of a vector register.
+fn xmm_of(r: AsmRegisterZmm) -> AsmRegisterXmm {
+    XMM[Z.iter().position(|&z| z == r).expect("a vector register")]
+}
+
+const YMM: [AsmRegisterYmm; 32] = [
+    ymm0, ymm1, ymm2, ymm3, ymm4, ymm5, ymm6, ymm7, ymm8, ymm9, ymm10, ymm11, ymm12, ymm13, ymm14, ymm15,
+    ymm16, ymm17, ymm18, ymm19, ymm20, ymm21, ymm22, ymm23, ymm24, ymm25, ymm26, ymm27, ymm28, ymm29, ymm30,
+    ymm31,
+];
+const XMM: [AsmRegisterXmm; 32] = [
+    xmm0, xmm1, xmm2, xmm3, xmm4, xmm5, xmm6, xmm7, xmm8, xmm9, xmm10, xmm11, xmm12, xmm13, xmm14, xmm15,
+    xmm16, xmm17, xmm18, xmm19, xmm20, xmm21, xmm22, xmm23, xmm24, xmm25, xmm26, xmm27, xmm28, xmm29, xmm30,
+    xmm31,
+];
+
+/// `r{k}`: a register under a mask register.
+fn masked(r: AsmRegisterZmm, k: AsmRegisterK) -> AsmRegisterZmm {
+    match k {
+        _ if k == k1 => r.k1(),
+        _ if k == k2 => r.k2(),
+        _ if k == k3 => r.k3(),
+        _ if k == k4 => r.k4(),
+        _ if k == k5 => r.k5(),
+        _ if k == k6 => r.k6(),
+        _ => r.k7(),
+    }
+}
+
+/// `m{k}`: a memory operand under a mask register.
+fn masked_mem(m: AsmMemoryOperand, k: AsmRegisterK) -> AsmMemoryOperand {
+    match k {
+        _ if k == k1 => m.k1(),
+        _ if k == k2 => m.k2(),
+        _ if k == k3 => m.k3(),
+        _ if k == k4 => m.k4(),
+        _ if k == k5 => m.k5(),
+        _ if k == k6 => m.k6(),
+        _ => m.k7(),
+    }
+}
+
+/// A second source: a register or memory (a whole vector, or one value broadcast).
+enum Src {
+    Reg(AsmRegisterZmm),
+    Mem(AsmMemoryOperand),
+}
+
+/// `$a.$op(d, x, src)` for either kind of `src`.
+macro_rules! op3 {
+    ($a:expr, $op:ident, $d:expr, $x:expr, $src:expr) => {
+        match $src {
+            Src::Reg(r) => $a.$op($d, $x, r),
+            Src::Mem(m) => $a.$op($d, $x, m),
+        }
+    };
+}
+
+/// The code generator of one program.
+struct Gen<'p> {
+    a: CodeAssembler,
+    /// The constant pool, and the offset of each scalar constant in it.
+    consts: Vec<u64>,
+    index: HashMap<u64, i32>,
+    prog: &'p Program,
+    /// The temporary number of each slot that is a temporary.
+    temps: Vec<Option<usize>>,
+    ntemps: usize,
+    nsum: usize,
+}
+
+/// Registers: sums, then scratch, then per vector an accumulator, a scratch and temporaries.
+impl Gen<'_> {
+    fn sum(&self, k: usize) -> AsmRegisterZmm {
+        Z[k]
+    }
+    fn e(&self, i: usize) -> AsmRegisterZmm {
+        Z[self.nsum + i]
+    }
+    fn base(&self, u: usize) -> usize {
+        self.nsum + SCRATCH + u * (2 + self.ntemps)
+    }
+    fn acc(&self, u: usize) -> AsmRegisterZmm {
+        Z[self.base(u)]
+    }
+    fn scr(&self, u: usize) -> AsmRegisterZmm {
+        Z[self.base(u) + 1]
+    }
+    fn temp(&self, u: usize, slot: u16) -> AsmRegisterZmm {
+        Z[self.base(u) + 2 + self.temps[slot as usize].expect("a temporary")]
+    }
+
+    /// The byte offset of a scalar constant in the pool.
+    fn k(&mut self, bits: u64) -> i32 {
+        if let Some(&o) = self.index.get(&bits) {
+            return o;
+        }
+        let o = 8 * self.consts.len() as i32;
+        self.consts.push(bits);
+        self.index.insert(bits, o);
+        o
+    }
+    fn kf(&mut self, x: f64) -> i32 {
+        self.k(x.to_bits())
+    }
+    /// The byte offset of a vector constant (eight values).
+    fn vk(&mut self, v: [u64; 8]) -> i32 {
+        while self.consts.len() % 8 != 0 {
+            self.consts.push(0);
+        }
+        let o = 8 * self.consts.len() as i32;
+        self.consts.extend(v);
+        o
+    }
+    /// One value of the pool, broadcast.
+    fn bcst(&mut self, x: f64) -> AsmMemoryOperand {
+        qword_bcst(rsi + self.kf(x))
+    }
+    /// One value of the pool, broadcast to a register.
+    fn splat(&mut self, d: AsmRegisterZmm, x: f64) -> Result<(), IcedError> {
+        let o = self.kf(x);
+        self.a.vbroadcastsd(d, qword_ptr(rsi + o))
+    }
+
+    /// The whole function: the main loop over `vectors` vectors at a time, then the last
+    /// elements one vector at a time under masks.
+    fn function(&mut self, vectors: usize) -> Result<Vec<u8>, IcedError> {
+        // Registers: rdi slots, rsi constants, rdx n, rcx lanes; r8 = 8·(first element),
+        // r9 = 16·(first element) (two-column slots), r10 elements left, r11 the last
+        // vectors' count, rax addresses.
+        let mask_at: Vec<i32> = MASKS
+            .iter()
+            .map(|m| {
+                let o = 8 * self.consts.len() as i32;
+                self.consts.extend((0..=L as u32).map(|n| m.bits(n)));
+                o
+            })
+            .collect();
+        let (mut main, mut tail, mut each, mut done, mut bail) = (
+            self.a.create_label(),
+            self.a.create_label(),
+            self.a.create_label(),
+            self.a.create_label(),
+            self.a.create_label(),
+        );
+        for k in 0..self.nsum {
+            let s = self.sum(k);
+            self.a.vmovupd(s, zmmword_ptr(rcx + 64 * k as i32))?;
+        }
+        self.a.mov(eax, 0x7f)?;
+        self.a.kmovw(k1, eax)?;
+        self.a.xor(r8d, r8d)?;
+        self.a.xor(r9d, r9d)?;
+        self.a.mov(r10, rdx)?;
+        // rdx: the address of `exp`'s table.
+        let table = self.k(exp::TABLE.as_ptr() as u64);
+        self.a.mov(rdx, qword_ptr(rsi + table))?;
+        let step = (L * vectors) as i32;
+        self.a.cmp(r10, step)?;
+        self.a.jb(tail)?;
+        self.a.set_label(&mut main)?;
+        self.body(vectors, false, bail)?;
+        self.a.add(r8, 8 * step)?;
+        self.a.add(r9, 16 * step)?;
+        self.a.sub(r10, step)?;
+        self.a.cmp(r10, step)?;
+        self.a.jae(main)?;
+        self.a.set_label(&mut tail)?;
+        self.a.test(r10, r10)?;
+        self.a.jz(done)?;
+        self.a.set_label(&mut each)?;
+        self.a.mov(r11d, L as u32)?;
+        self.a.cmp(r10, L as i32)?;
+        self.a.cmovb(r11, r10)?;
+        for (m, &o) in MASKS.iter().zip(&mask_at) {
+            self.a.mov(eax, dword_ptr(rsi + r11 * 8 + o))?;
+            self.a.kmovw(m.reg(), eax)?;
+        }
+        self.body(1, true, bail)?;
+        self.a.add(r8, 8 * L as i32)?;
+        self.a.add(r9, 16 * L as i32)?;
+        self.a.sub(r10, r11)?;
+        self.a.jnz(each)?;
+        self.a.set_label(&mut done)?;
+        for k in 0..self.nsum {
+            let s = self.sum(k);
+            self.a.vmovupd(zmmword_ptr(rcx + 64 * k as i32), s)?;
+        }
+        self.a.xor(eax, eax)?;
+        self.a.vzeroupper()?;
+        self.a.ret()?;
+        self.a.set_label(&mut bail)?;
+        self.a.mov(eax, 1)?;
+        self.a.vzeroupper()?;
+        self.a.ret()?;
+        self.a.assemble(0)
+    }
+
+    /// The program once, for `vectors` vectors side by side (instruction by instruction), under
+    /// the last vector's masks if `last`.
+    fn body(&mut self, vectors: usize, last: bool, bail: CodeLabel) -> Result<(), IcedError> {
+        for k in 0..self.prog.ops.len() {
+            let op = self.prog.ops[k];
+            for u in 0..vectors {
+                self.op(op, u, last, bail)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `rax` = the address of slot `s`'s element 0 (or single value).
+    fn slot_base(&mut self, s: u16) -> Result<(), IcedError> {
+        self.a.mov(rax, qword_ptr(rdi + 8 * s as i32))
+    }
+
+    /// Vector `u` of a one-value-per-element buffer slot, after [`Gen::slot_base`].
+    fn at1(&self, u: usize) -> AsmMemoryOperand {
+        zmmword_ptr(rax + r8 + 64 * u as i32)
+    }
+
+    /// The values of slot `s` for vector `u` in a register: the temporary's own, or loaded
+    /// into `into`.
+    fn reg_of(
+        &mut self,
+        s: u16,
+        u: usize,
+        last: bool,
+        into: AsmRegisterZmm,
+    ) -> Result<AsmRegisterZmm, IcedError> {
+        match self.prog.slots[s as usize] {
+            Slot::Temp(_) => Ok(self.temp(u, s)),
+            Slot::Scalar(_) => {
+                self.slot_base(s)?;
+                self.a.vbroadcastsd(into, qword_ptr(rax))?;
+                Ok(into)
+            }
+            Slot::Mem(..) => {
+                self.slot_base(s)?;
+                let m = self.at1(u);
+                if last {
+                    self.a.vmovupd(masked(into, k2).z(), m)?;
+                } else {
+                    self.a.vmovupd(into, m)?;
+                }
+                Ok(into)
+            }
+        }
+    }
+
+    /// Slot `s` for vector `u` as a second source (memory where it can be).
+    fn src(&mut self, s: u16, u: usize, last: bool) -> Result<Src, IcedError> {
+        Ok(match self.prog.slots[s as usize] {
+            Slot::Temp(_) => Src::Reg(self.temp(u, s)),
+            Slot::Scalar(_) => {
+                self.slot_base(s)?;
+                Src::Mem(qword_bcst(rax))
+            }
+            Slot::Mem(..) if !last => {
+                self.slot_base(s)?;
+                Src::Mem(self.at1(u))
+            }
+            Slot::Mem(..) => Src::Reg(self.reg_of(s, u, last, self.scr(u))?),
+        })
+    }
+
+    /// A register holding `x` (a slot, or the accumulator).
+    fn x_of(
+        &mut self,
+        x: Option<u16>,
+        u: usize,
+        last: bool,
+        into: AsmRegisterZmm,
+    ) -> Result<AsmRegisterZmm, IcedError> {
+        match x {
+            Some(s) => self.reg_of(s, u, last, into),
+            None => Ok(self.acc(u)),
+        }
+    }
+
+    /// One instruction of the program for vector `u`.
+    fn op(&mut self, op: TOp, u: usize, last: bool, bail: CodeLabel) -> Result<(), IcedError> {
+        let (acc, scr) = (self.acc(u), self.scr(u));
+        match op {
+            TOp::Load(s) => {
+                let r = self.reg_of(s, u, last, acc)?;
+                if r != acc {
+                    self.a.vmovapd(acc, r)?;
+                }
+            }
+            TOp::Store(s) => match self.prog.slots[s as usize] {
+                Slot::Temp(_) => {
+                    let t = self.temp(u, s);
+                    self.a.vmovapd(t, acc)?;
+                }
+                _ => {
+                    self.slot_base(s)?;
+                    let m = self.at1(u);
+                    self.a.vmovupd(if last { masked_mem(m, k2) } else { m }, acc)?;
+                }
+            },
+            TOp::Gather2(s) => {
+                // `acc[j] = slot[2j]`: the 15 values from slot[0] (the 16th, the other column's
+                // element of the last row, may lie past the buffer), even ones picked.
+                self.slot_base(s)?;
+                let (lo, hi) = (
+                    zmmword_ptr(rax + r9 + 128 * u as i32),
+                    zmmword_ptr(rax + r9 + 128 * u as i32 + 64),
+                );
+                let e0 = self.e(0);
+                if last {
+                    self.a.vmovupd(masked(acc, k3).z(), lo)?;
+                    self.a.vmovupd(masked(e0, k4).z(), hi)?;
+                } else {
+                    self.a.vmovupd(acc, lo)?;
+                    self.a.vmovupd(masked(e0, k1).z(), hi)?;
+                }
+                let o = self.vk([0, 2, 4, 6, 8, 10, 12, 14]);
+                self.a.vmovupd(scr, zmmword_ptr(rsi + o))?;
+                self.a.vpermt2pd(acc, scr, e0)?;
+            }
+            TOp::Neg => {
+                let m = qword_bcst(rsi + self.k(0x8000_0000_0000_0000));
+                self.a.vpxorq(acc, acc, m)?;
+            }
+            TOp::Abs => {
+                let m = qword_bcst(rsi + self.k(0x7fff_ffff_ffff_ffff));
+                self.a.vpandq(acc, acc, m)?;
+            }
+            TOp::Square => self.a.vmulpd(acc, acc, acc)?,
+            TOp::Recip => {
+                self.splat(scr, 1.0)?;
+                self.a.vdivpd(acc, scr, acc)?;
+            }
+            TOp::Powi(n) => {
+                // `ops::unary::powi_slice`'s loop: p = 1, then square and multiply.
+                let (a, p) = (self.e(0), self.e(1));
+                self.a.vmovapd(a, acc)?;
+                self.splat(p, 1.0)?;
+                let mut b = n;
+                loop {
+                    if b & 1 != 0 {
+                        self.a.vmulpd(p, p, a)?;
+                    }
+                    b /= 2;
+                    if b == 0 {
+                        break;
+                    }
+                    self.a.vmulpd(a, a, a)?;
+                }
+                if n < 0 {
+                    self.splat(acc, 1.0)?;
+                    self.a.vdivpd(acc, acc, p)?;
+                } else {
+                    self.a.vmovapd(acc, p)?;
+                }
+            }
+            TOp::Kernel(_) => self.exp(acc, scr, last, bail)?,
+            TOp::AddC(k) => {
+                let m = self.bcst(k);
+                self.a.vaddpd(acc, acc, m)?;
+            }
+            TOp::RSubC(k) => {
+                self.splat(scr, k)?;
+                self.a.vsubpd(acc, scr, acc)?;
+            }
+            TOp::MulC(k) => {
+                let m = self.bcst(k);
+                self.a.vmulpd(acc, acc, m)?;
+            }
+            TOp::DivC(k) => {
+                let m = self.bcst(k);
+                self.a.vdivpd(acc, acc, m)?;
+            }
+            TOp::RDivC(k) => {
+                self.splat(scr, k)?;
+                self.a.vdivpd(acc, scr, acc)?;
+            }
+            TOp::AddL(s) => {
+                let b = self.src(s, u, last)?;
+                op3!(self.a, vaddpd, acc, acc, b)?;
+            }
+            TOp::SubL(s) => {
+                let b = self.src(s, u, last)?;
+                op3!(self.a, vsubpd, acc, acc, b)?;
+            }
+            TOp::MulL(s) => {
+                let b = self.src(s, u, last)?;
+                op3!(self.a, vmulpd, acc, acc, b)?;
+            }
+            TOp::DivL(s) => {
+                let b = self.src(s, u, last)?;
+                op3!(self.a, vdivpd, acc, acc, b)?;
+            }
+            TOp::AddR(s) => {
+                let a = self.reg_of(s, u, last, scr)?;
+                self.a.vaddpd(acc, a, acc)?;
+            }
+            TOp::SubR(s) => {
+                let a = self.reg_of(s, u, last, scr)?;
+                self.a.vsubpd(acc, a, acc)?;
+            }
+            TOp::MulR(s) => {
+                let a = self.reg_of(s, u, last, scr)?;
+                self.a.vmulpd(acc, a, acc)?;
+            }
+            TOp::DivR(s) => {
+                let a = self.reg_of(s, u, last, scr)?;
+                self.a.vdivpd(acc, a, acc)?;
+            }
+            TOp::Pad1 { x, at } => {
+                let x = self.x_of(x, u, last, scr)?;
+                let (e1, zero) = (self.e(1), self.bcst(0.0));
+                self.a.vaddpd(e1, x, zero)?;
+                self.slot_base(at)?;
+                let m = self.at1(u);
+                self.a.vmovupd(if last { masked_mem(m, k2) } else { m }, e1)?;
+            }
+            TOp::Scatter2 { a, b, at } => {
+                // `at[2j] = a[j] + 0.0`, `at[2j + 1] = b[j] + 0.0`: interleaved by two
+                // permutations, stored as two vectors.
+                let x = self.x_of(a, u, last, scr)?;
+                let y = self.x_of(b, u, last, self.e(0))?;
+                let (e1, e2, e3, e4) = (self.e(1), self.e(2), self.e(3), self.e(4));
+                let zero = self.bcst(0.0);
+                self.a.vaddpd(e1, x, zero)?;
+                self.a.vaddpd(e2, y, zero)?;
+                let lo = self.vk([0, 8, 1, 9, 2, 10, 3, 11]);
+                let hi = self.vk([4, 12, 5, 13, 6, 14, 7, 15]);
+                self.a.vmovupd(e3, zmmword_ptr(rsi + lo))?;
+                self.a.vpermi2pd(e3, e1, e2)?;
+                self.a.vmovupd(e4, zmmword_ptr(rsi + hi))?;
+                self.a.vpermi2pd(e4, e1, e2)?;
+                self.slot_base(at)?;
+                let (mlo, mhi) = (
+                    zmmword_ptr(rax + r9 + 128 * u as i32),
+                    zmmword_ptr(rax + r9 + 128 * u as i32 + 64),
+                );
+                if last {
+                    self.a.vmovupd(masked_mem(mlo, k5), e3)?;
+                    self.a.vmovupd(masked_mem(mhi, k6), e4)?;
+                } else {
+                    self.a.vmovupd(mlo, e3)?;
+                    self.a.vmovupd(mhi, e4)?;
+                }
+            }
+            TOp::Sum { x, acc: k } => {
+                let x = self.x_of(x, u, last, scr)?;
+                let s = self.sum(k as usize);
+                self.a.vaddpd(if last { masked(s, k2) } else { s }, s, x)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `x = eˣ` lane by lane, as `exp::exp_avx512` computes it (see the module docs), with `e5`
+    /// as a sixth scratch register; jumps to `bail` if a (valid) lane takes one of glibc's
+    /// special paths other than the tiny one.
+    fn exp(
+        &mut self,
+        x: AsmRegisterZmm,
+        e5: AsmRegisterZmm,
+        last: bool,
+        bail: CodeLabel,
+    ) -> Result<(), IcedError> {
+        let [e0, e1, e2, e3, e4] = [0, 1, 2, 3, 4].map(|i| self.e(i));
+        let (shift, inv) = (self.kf(exp::SHIFT), self.kf(exp::INV_LN2_N));
+        let (hi, lo) = (self.kf(exp::NEG_LN2_HI_N), self.kf(exp::NEG_LN2_LO_N));
+        let (c2, c3) = (self.kf(exp::C2), self.kf(exp::C3));
+        let (c4, c5) = (self.kf(exp::C4), self.kf(exp::C5));
+        let (one, nm1) = (self.kf(1.0), self.k(exp::N - 1));
+        let (top_mask, tiny, large) = (self.k(0x7ff), self.k(0x3c9), self.k(0x408));
+        let even = self.vk([0, 2, 4, 6, 8, 10, 12, 14]);
+        let odd = self.vk([1, 3, 5, 7, 9, 11, 13, 15]);
+        let a = &mut self.a;
+        // kd = x·N/ln2 + shift (its low bits: k); kd − shift; r = x + kd·(−ln2/N) in two parts.
+        a.vbroadcastsd(e0, qword_ptr(rsi + shift))?;
+        a.vfmadd231pd(e0, x, qword_bcst(rsi + inv))?;
+        a.vsubpd(e1, e0, qword_bcst(rsi + shift))?;
+        a.vmovapd(e2, x)?;
+        a.vfmadd231pd(e2, e1, qword_bcst(rsi + hi))?;
+        a.vfmadd231pd(e2, e1, qword_bcst(rsi + lo))?;
+        // idx = 2·(k mod N), top = k << 45.
+        a.vpandq(e1, e0, qword_bcst(rsi + nm1))?;
+        a.vpsllq(e1, e1, 1)?;
+        a.vpsllq(e0, e0, 45)?;
+        // The table's pairs (T[k], H[k] bits) by eight 16-byte loads at the indices (through
+        // the red zone below the stack pointer: the code calls nothing), then the T and the
+        // H lanes picked out: on Zen 4 much faster than two gathers.
+        a.vmovdqu64(zmmword_ptr(rsp - 64), e1)?;
+        for (half, r) in [(0, e3), (1, e4)] {
+            let (ya, yb) = (ymm_of(r), ymm_of(e1));
+            let q = |i: i32| qword_ptr(rsp - 64 + 8 * (4 * half + i));
+            a.mov(rax, q(0))?;
+            a.vmovupd(xmm_of(r), xmmword_ptr(rdx + rax * 8))?;
+            a.mov(rax, q(1))?;
+            a.vinsertf128(ya, ya, xmmword_ptr(rdx + rax * 8), 1)?;
+            a.mov(rax, q(2))?;
+            a.vmovupd(xmm_of(e1), xmmword_ptr(rdx + rax * 8))?;
+            a.mov(rax, q(3))?;
+            a.vinsertf128(yb, yb, xmmword_ptr(rdx + rax * 8), 1)?;
+            a.vinsertf64x4(r, r, yb, 1)?;
+        }
+        a.vmovupd(e1, zmmword_ptr(rsi + even))?;
+        a.vpermi2pd(e1, e3, e4)?;
+        a.vmovupd(e5, zmmword_ptr(rsi + odd))?;
+        a.vpermi2pd(e5, e3, e4)?;
+        // e1 = T, e5 = H. scale = H + top (integer); the polynomial; y = scale + scale·tmp.
+        a.vpaddq(e5, e5, e0)?;
+        a.vmulpd(e3, e2, e2)?;
+        a.vbroadcastsd(e4, qword_ptr(rsi + c2))?;
+        a.vfmadd231pd(e4, e2, qword_bcst(rsi + c3))?;
+        a.vaddpd(e1, e1, e2)?;
+        a.vfmadd231pd(e1, e3, e4)?;
+        a.vbroadcastsd(e0, qword_ptr(rsi + c4))?;
+        a.vfmadd231pd(e0, e2, qword_bcst(rsi + c5))?;
+        a.vmulpd(e3, e3, e3)?;
+        a.vfmadd231pd(e1, e3, e0)?;
+        a.vfmadd213pd(e1, e5, e5)?;
+        // The exponent field: below 0x3c9 (|x| < 2⁻⁵⁴) the result is 1.0; from 0x408 on
+        // (|x| ≥ 512, ±∞, NaN) glibc's special paths: stop.
+        a.vpsrlq(e0, x, 52)?;
+        a.vpandq(e0, e0, qword_bcst(rsi + top_mask))?;
+        a.vpcmpuq(k7, e0, qword_bcst(rsi + tiny), 1)?;
+        a.vbroadcastsd(e1.k7(), qword_ptr(rsi + one))?;
+        a.vpcmpuq(k7, e0, qword_bcst(rsi + large), 5)?;
+        if last {
+            a.kandw(k7, k7, k2)?;
+        }
+        a.kortestw(k7, k7)?;
+        a.jnz(bail)?;
+        a.vmovapd(x, e1)?;
+        Ok(())
+    }
+}
