@@ -9,22 +9,28 @@
 //! This kernel reads the operands in place through their strides and keeps a tile of
 //! outputs in registers while it walks the inner dimension, in blocks of 128 indices so that
 //! the right operand's rows stay in cache. It also takes the products with at most 64
-//! output columns (the 1000×50·50×50 layers, [`takes`]): built for AVX-512F it is a few
-//! per cent faster there than the blocked GEMM's AVX2/FMA micro-kernel on the W3 machine,
-//! and, unlike it, gives the same bits on every machine.
+//! output columns (the 1000×50·50×50 layers, [`takes`]): built for AVX-512F it is faster
+//! there than the blocked GEMM's AVX2/FMA micro-kernel on the W3 machine, and, unlike it,
+//! its summation order is fixed (below).
 //!
 //! # Summation order
-//! Every output is the left-to-right sum over the inner index, each product rounded first:
+//! Every output is the left-to-right sum over the inner index. On x86-64 CPUs with AVX2 and
+//! FMA (every AVX-512 CPU among them) each term after the first is added by a fused
+//! multiply-add, rounded once:
 //!
-//! `c_ij = (…((a_i0·b_0j + a_i1·b_1j) + a_i2·b_2j) + …) + a_i,k−1·b_k−1,j`
+//! `c_ij = fma(a_i,k−1, b_k−1,j, …fma(a_i2, b_2j, fma(a_i1, b_1j, a_i0·b_0j)))`
 //!
-//! (no fused multiply-add: Rust never contracts `a·b + c`, and none is written). The tiles
-//! only decide which outputs are computed side by side, never the order of one output's
-//! terms, so the result does not depend on the tile sizes, on the blocking of the inner
-//! index (a partial sum is stored and reloaded unchanged), on the instruction set (the AVX2
-//! and AVX-512 builds perform the same IEEE operations) or on whether the product is computed as `C` or
-//! as `Cᵀ = op(B)ᵀ·op(A)ᵀ` (the same terms, `a·b = b·a` exactly). Eager evaluation and
-//! replays run this same kernel, so they agree bit for bit.
+//! and elsewhere each product is rounded first, `(…(a_i0·b_0j + a_i1·b_1j) + …) +
+//! a_i,k−1·b_k−1,j` (Rust never contracts `a·b + c` on its own). The fused form is what the
+//! peers' GEMMs compute, and on Zen 4 it is 12 % faster on W3's 1000×50·50×50 products (one
+//! instruction per multiply-add instead of two: W3 HVP 1,622 → 1,485 µs, medians of ten
+//! alternated runs). The tiles only decide which outputs are computed side by side, never the
+//! order of one output's terms, so the result does not depend on the tile sizes, on the
+//! blocking of the inner index (a partial sum is stored and reloaded unchanged), on the width
+//! of the vectors (the AVX2 and AVX-512 builds perform the same IEEE operations) or on whether
+//! the product is computed as `C` or as `Cᵀ = op(B)ᵀ·op(A)ᵀ` (the same terms, `a·b = b·a`
+//! exactly). Eager evaluation and replays run this same kernel, so they agree bit for bit; two
+//! machines agree when both have FMA or both lack it (as for `exp`, see `ops/exp.rs`).
 
 use std::mem::MaybeUninit;
 
@@ -60,8 +66,8 @@ const MAX_N: usize = 64;
 /// stride (`b_rows`) or not: any dimension up to 4 (skinny: packing is pure overhead), little
 /// work overall (a 300×10·10×10 layer), or an output at most [`MAX_N`] wide whose right
 /// operand is read in rows or copied to the stack (the W3 layers, 1000×50·50×50 and
-/// (1000×50)ᵀ·(1000×50): 3–8 % faster than the blocked GEMM with the AVX-512 build, and
-/// the same bits on every machine). Wider products stay on the blocked GEMM.
+/// (1000×50)ᵀ·(1000×50): faster than the blocked GEMM with the AVX-512 build, and in the
+/// documented order). Wider products stay on the blocked GEMM.
 pub(crate) fn takes(m: usize, k: usize, n: usize, b_rows: bool) -> bool {
     m.min(k).min(n) <= 4
         || m.saturating_mul(k).saturating_mul(n) <= 1 << 16
@@ -76,10 +82,16 @@ pub(crate) fn takes(m: usize, k: usize, n: usize, b_rows: bool) -> bool {
 /// j < n is readable; `c` is valid for m·n writes.
 pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut f64) {
     debug_assert!(k >= 1);
-    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
-    if super::simd::avx512() {
-        // SAFETY: the CPU supports AVX-512F (checked just above); the rest is the caller's.
-        return unsafe { gemm_avx512(m, k, n, a, b, c) };
+    #[cfg(target_arch = "x86_64")]
+    if fma() {
+        #[cfg(hesse_avx512)]
+        if super::simd::avx512() {
+            // SAFETY: the CPU supports AVX-512F and FMA (checked just above); the rest is
+            // the caller's.
+            return unsafe { gemm_avx512(m, k, n, a, b, c) };
+        }
+        // SAFETY: the CPU supports AVX2 and FMA (`fma`); the rest is the caller's.
+        return unsafe { gemm_avx2_fma(m, k, n, a, b, c) };
     }
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -87,7 +99,16 @@ pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: Strided, b: Strided, 
         return unsafe { gemm_avx2(m, k, n, a, b, c) };
     }
     // SAFETY: the caller's.
-    unsafe { gemm_any(m, k, n, a, b, c) }
+    unsafe { gemm_any::<false>(m, k, n, a, b, c) }
+}
+
+/// Whether the products add each term by a fused multiply-add: on x86-64 CPUs with AVX2 and
+/// FMA (every AVX-512 CPU among them), see the module docs.
+pub(crate) fn fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
 }
 
 /// # Safety
@@ -96,23 +117,32 @@ pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: Strided, b: Strided, 
 #[target_feature(enable = "avx2")]
 unsafe fn gemm_avx2(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut f64) {
     // SAFETY: the caller's.
-    unsafe { gemm_any(m, k, n, a, b, c) }
+    unsafe { gemm_any::<false>(m, k, n, a, b, c) }
+}
+
+/// # Safety
+/// As [`gemm`], and the CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gemm_avx2_fma(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut f64) {
+    // SAFETY: the caller's.
+    unsafe { gemm_any::<true>(m, k, n, a, b, c) }
 }
 
 /// # Safety
 /// As [`gemm`], and the CPU must support AVX-512F. (The same tiles as the AVX2 build: wider
 /// ones made LLVM spill the accumulators.)
 #[cfg(all(target_arch = "x86_64", hesse_avx512))]
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,fma")]
 unsafe fn gemm_avx512(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut f64) {
     // SAFETY: the caller's.
-    unsafe { gemm_any(m, k, n, a, b, c) }
+    unsafe { gemm_any::<true>(m, k, n, a, b, c) }
 }
 
 /// Chooses the orientation (`C` or `Cᵀ`) that reads the right operand's rows with unit
 /// stride, copying it to the stack when neither does.
 #[inline(always)]
-unsafe fn gemm_any(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut f64) {
+unsafe fn gemm_any<const FMA: bool>(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut f64) {
     let out = Out {
         p: c,
         rs: n as isize,
@@ -128,7 +158,7 @@ unsafe fn gemm_any(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut
         let transposed = a.rs == 1 || m == 1;
         let skinny_t = transposed && n < 4 && m > n;
         if direct && !skinny_t {
-            return run(m, k, n, a, b, out);
+            return run::<FMA>(m, k, n, a, b, out);
         }
         // Cᵀ = op(B)ᵀ·op(A)ᵀ: n×k times k×m, written to C transposed.
         let bt = Strided {
@@ -147,7 +177,7 @@ unsafe fn gemm_any(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut
             cs: n as isize,
         };
         if skinny_t || (transposed && (m <= MAX_N || k * n > PACK)) {
-            return run(n, k, m, bt, at, out_t);
+            return run::<FMA>(n, k, m, bt, at, out_t);
         }
         if k * n <= PACK {
             // Uninitialised: zeroing 32 KB would cost more than the copy; only the first
@@ -163,11 +193,11 @@ unsafe fn gemm_any(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut
                 rs: n as isize,
                 cs: 1,
             };
-            return run(m, k, n, a, packed, out);
+            return run::<FMA>(m, k, n, a, packed, out);
         }
         // Strided on both sides and too large to copy: one column at a time (correct, slow;
         // `takes` keeps large products on the blocked GEMM, so this is a corner case).
-        run(m, k, n, a, b, out)
+        run::<FMA>(m, k, n, a, b, out)
     }
 }
 
@@ -175,7 +205,7 @@ unsafe fn gemm_any(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut
 /// row block of `A` passes over it), each over row blocks of 8 (one-column products), 4, 2
 /// and 1 rows.
 #[inline(always)]
-unsafe fn run(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: Out) {
+unsafe fn run<const FMA: bool>(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: Out) {
     let mut p0 = 0;
     while p0 < k {
         let ps = (p0, (p0 + KC).min(k));
@@ -184,20 +214,20 @@ unsafe fn run(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: Out) {
         unsafe {
             if n < 4 {
                 while i + 8 <= m {
-                    row_block::<8>(i, ps, n, a, b, c);
+                    row_block::<8, FMA>(i, ps, n, a, b, c);
                     i += 8;
                 }
             }
             while i + 4 <= m {
-                row_block::<4>(i, ps, n, a, b, c);
+                row_block::<4, FMA>(i, ps, n, a, b, c);
                 i += 4;
             }
             while i + 2 <= m {
-                row_block::<2>(i, ps, n, a, b, c);
+                row_block::<2, FMA>(i, ps, n, a, b, c);
                 i += 2;
             }
             while i < m {
-                row_block::<1>(i, ps, n, a, b, c);
+                row_block::<1, FMA>(i, ps, n, a, b, c);
                 i += 1;
             }
         }
@@ -208,7 +238,7 @@ unsafe fn run(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: Out) {
 /// Rows `i..i + MR`, column tiles of 16 (for at most two rows), 8, 4, 2 and 1 columns. The
 /// vector tiles need `b.cs == 1`; otherwise every tile is one column wide.
 #[inline(always)]
-unsafe fn row_block<const MR: usize>(
+unsafe fn row_block<const MR: usize, const FMA: bool>(
     i: usize,
     (p0, p1): (usize, usize),
     n: usize,
@@ -243,29 +273,29 @@ unsafe fn row_block<const MR: usize>(
             if MR <= 2 {
                 while j + 16 <= n {
                     let (b, c) = at(j);
-                    tile::<MR, 16>(p0, p1, a, b, c);
+                    tile::<MR, 16, FMA>(p0, p1, a, b, c);
                     j += 16;
                 }
             }
             while j + 8 <= n {
                 let (b, c) = at(j);
-                tile::<MR, 8>(p0, p1, a, b, c);
+                tile::<MR, 8, FMA>(p0, p1, a, b, c);
                 j += 8;
             }
             while j + 4 <= n {
                 let (b, c) = at(j);
-                tile::<MR, 4>(p0, p1, a, b, c);
+                tile::<MR, 4, FMA>(p0, p1, a, b, c);
                 j += 4;
             }
             while j + 2 <= n {
                 let (b, c) = at(j);
-                tile::<MR, 2>(p0, p1, a, b, c);
+                tile::<MR, 2, FMA>(p0, p1, a, b, c);
                 j += 2;
             }
         }
         while j < n {
             let (b, c) = at(j);
-            tile::<MR, 1>(p0, p1, a, b, c);
+            tile::<MR, 1, FMA>(p0, p1, a, b, c);
             j += 1;
         }
     }
@@ -277,7 +307,13 @@ unsafe fn row_block<const MR: usize>(
 /// value, so blocking the inner index keeps every output's order of additions). `b` is read
 /// at columns `0..NR` with unit stride (one column when NR = 1).
 #[inline(always)]
-unsafe fn tile<const MR: usize, const NR: usize>(p0: usize, p1: usize, a: Strided, b: Strided, c: Out) {
+unsafe fn tile<const MR: usize, const NR: usize, const FMA: bool>(
+    p0: usize,
+    p1: usize,
+    a: Strided,
+    b: Strided,
+    c: Out,
+) {
     let mut acc = [[0.0f64; NR]; MR];
     // SAFETY (all reads and writes): rows < MR and columns < NR of the tile, p < k.
     unsafe {
@@ -305,7 +341,11 @@ unsafe fn tile<const MR: usize, const NR: usize>(p0: usize, p1: usize, a: Stride
             for (r, row) in acc.iter_mut().enumerate() {
                 let av = *ap.offset(r as isize * a.rs);
                 for (j, x) in row.iter_mut().enumerate() {
-                    *x += av * *bp.add(j);
+                    *x = if FMA {
+                        av.mul_add(*bp.add(j), *x)
+                    } else {
+                        *x + av * *bp.add(j)
+                    };
                 }
             }
         }
@@ -321,7 +361,8 @@ unsafe fn tile<const MR: usize, const NR: usize>(p0: usize, p1: usize, a: Stride
 mod tests {
     use super::{Strided, gemm, takes};
 
-    /// The documented order, element by element: `((a₀b₀ + a₁b₁) + a₂b₂) + …`.
+    /// The documented order, element by element: `((a₀b₀ + a₁b₁) + a₂b₂) + …`, each term
+    /// added by a fused multiply-add where the kernel uses them.
     fn reference(m: usize, k: usize, n: usize, a: &[f64], ta: bool, b: &[f64], tb: bool) -> Vec<f64> {
         let at = |i: usize, p: usize| if ta { a[p * m + i] } else { a[i * k + p] };
         let bt = |p: usize, j: usize| if tb { b[j * k + p] } else { b[p * n + j] };
@@ -330,7 +371,11 @@ mod tests {
             for j in 0..n {
                 let mut s = at(i, 0) * bt(0, j);
                 for p in 1..k {
-                    s += at(i, p) * bt(p, j);
+                    s = if super::fma() {
+                        at(i, p).mul_add(bt(p, j), s)
+                    } else {
+                        s + at(i, p) * bt(p, j)
+                    };
                 }
                 c[i * n + j] = s;
             }
