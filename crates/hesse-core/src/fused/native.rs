@@ -2,20 +2,21 @@
 //!
 //! The tile executor (`fused/tiles.rs`) interprets a region's tile program: every
 //! instruction is a jump on its variant, and every value read later is stored to a scratch
-//! tile and loaded back. For a region such as W5's batched `peaks` value and gradient (127
+//! tile and loaded back. For a region such as W5's batched `peaks` value and gradient (125
 //! instructions per tile, three `exp`), that bookkeeping costs about as much as the
 //! arithmetic. Here the same program becomes straight-line AVX-512 code, assembled with
 //! iced-x86 and loaded through cranelift-jit's memory: the program's temporaries live in
 //! vector registers, `U` vectors of eight values run side by side (as many as the registers
 //! allow, for instruction-level parallelism), constants are broadcast from memory, and the
-//! last, partial vectors run under masks.
+//! last, partial vectors run under masks. On Zen 4: W5's value+grad over 625 starts 5.1 →
+//! 3.4 µs; W2's extended Rosenbrock (n = 10,000) value+grad 7.0 → 3.7 µs, HVP 11.4 → 5.7 µs.
 //!
 //! **Bit-for-bit.** Each instruction performs the IEEE operation the tile executor performs
 //! for it, on the same operands in the same order: `−x` flips the sign bit, `|x|` clears it,
 //! `powi` is the same square-and-multiply loop from 1, stores of pads write `x + 0.0`, and sums
 //! add element i into lane i mod 8 in element order (masked in the last vector, where the tile
 //! executor adds −0.0: the same bits). `exp` is `exp::exp_avx512` instruction for instruction:
-//! glibc's FMA form with the table read by two gathers; arguments below 2⁻⁵⁴ in magnitude give
+//! glibc's FMA form, the table read by eight 16-byte loads; arguments below 2⁻⁵⁴ in magnitude give
 //! 1.0 (what glibc's `exp` returns for them: `1 + x` rounds to 1). Arguments of magnitude 512
 //! and more (overflow, underflow, subnormal results, ±∞, NaN) take glibc's special paths: the
 //! code stops and reports it, and the region runs on the tile executor instead, whose `exp`
@@ -60,7 +61,7 @@ pub(super) struct Code {
     entry: Entry,
     /// The constant pool the code reads (never moved: a boxed slice).
     consts: Box<[u64]>,
-    /// Vectors side by side in the main loop (for the tests and the docs).
+    /// Vectors side by side in the main loop (shown by `Debug`).
     vectors: usize,
     module: Option<JITModule>,
 }
@@ -437,6 +438,8 @@ impl Gen<'_> {
             self.a.create_label(),
             self.a.create_label(),
         );
+        // 64 bytes of stack for `exp`'s table indices (not the red zone: Windows has none).
+        self.a.sub(rsp, 64)?;
         for k in 0..self.nsum {
             let s = self.sum(k);
             self.a.vmovupd(s, zmmword_ptr(rcx + 64 * k as i32))?;
@@ -481,10 +484,12 @@ impl Gen<'_> {
             self.a.vmovupd(zmmword_ptr(rcx + 64 * k as i32), s)?;
         }
         self.a.xor(eax, eax)?;
+        self.a.add(rsp, 64)?;
         self.a.vzeroupper()?;
         self.a.ret()?;
         self.a.set_label(&mut bail)?;
         self.a.mov(eax, 1)?;
+        self.a.add(rsp, 64)?;
         self.a.vzeroupper()?;
         self.a.ret()?;
         self.a.assemble(0)
@@ -778,12 +783,12 @@ impl Gen<'_> {
         a.vpsllq(e1, e1, 1)?;
         a.vpsllq(e0, e0, 45)?;
         // The table's pairs (T[k], H[k] bits) by eight 16-byte loads at the indices (through
-        // the red zone below the stack pointer: the code calls nothing), then the T and the
-        // H lanes picked out: on Zen 4 much faster than two gathers.
-        a.vmovdqu64(zmmword_ptr(rsp - 64), e1)?;
+        // the function's 64 bytes of stack), then the T and the H lanes picked out: W5's
+        // value+grad 3.9 → 3.4 µs against two gathers on Zen 4.
+        a.vmovdqu64(zmmword_ptr(rsp), e1)?;
         for (half, r) in [(0, e3), (1, e4)] {
             let (ya, yb) = (ymm_of(r), ymm_of(e1));
-            let q = |i: i32| qword_ptr(rsp - 64 + 8 * (4 * half + i));
+            let q = |i: i32| qword_ptr(rsp + 8 * (4 * half + i));
             a.mov(rax, q(0))?;
             a.vmovupd(xmm_of(r), xmmword_ptr(rdx + rax * 8))?;
             a.mov(rax, q(1))?;
