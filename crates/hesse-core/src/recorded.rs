@@ -39,8 +39,10 @@
 //! about as much as a thousand interpreted replays, so a program is compiled once it has
 //! been replayed that often, or at once with [`RecordedFn::jit`]. Programs with vector
 //! nodes (matrix products, fused regions) keep the interpreter, whose kernels are already
-//! loops over whole arrays. Hessians of up to 16 coordinates run their columns as native
-//! code one by one; larger ones keep the all-columns lane program.
+//! loops over whole arrays; on CPUs with AVX-512 their fused regions are assembled into
+//! machine code when they are recorded (`fused/native.rs`: AVX-512 code, same bits, no
+//! Cranelift IR). Hessians of up to 16 coordinates run their columns as native code one by
+//! one; larger ones keep the all-columns lane program.
 //!
 //! # Frozen control flow
 //! As with ReverseDiff's compiled tapes, **a branch in user code on a value is frozen at
