@@ -14,7 +14,7 @@ use crate::refine::{Refinement, refine};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AnalysisOptions {
     /// Eigenvalues with |λ| ≤ tolerance count as zero; `None` uses the scale-aware
-    /// [`default_tolerance`](crate::default_tolerance).
+    /// [`default_tolerance`].
     pub tolerance: Option<f64>,
     /// Refine onto the critical point first (Newton on ∇f = 0). Default: off.
     pub refine: bool,

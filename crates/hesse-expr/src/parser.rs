@@ -100,7 +100,7 @@ impl<'s> Parser<'s> {
         Box::new(ParseError::new(kind, self.src, at))
     }
 
-    /// "Unexpected <token>, expected <what>" at the current token, with a hint for the
+    /// `"Unexpected <token>, expected <what>"` at the current token, with a hint for the
     /// usual slips.
     fn unexpected(&self, expected: Expected) -> Box<ParseError> {
         let t = self.peek();

@@ -6,7 +6,7 @@
 //! line search, a diverging iteration — is not an error: it ends the run with a
 //! [`Status`](crate::Status) in the [`Report`](crate::Report), which keeps the partial result.
 
-/// Everything [`minimize`](crate::minimize) and the solvers can refuse up front.
+/// Everything [`minimize`](fn@crate::minimize) and the solvers can refuse up front.
 ///
 /// Messages are lowercase without a trailing period.
 ///
@@ -22,7 +22,7 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OptimError {
-    /// An option is out of its valid range. Checked once, when [`minimize`](crate::minimize) starts.
+    /// An option is out of its valid range. Checked once, when [`minimize`](fn@crate::minimize) starts.
     #[error("invalid option `{name}`: got {value}, expected {expected}")]
     InvalidOption {
         /// The option's name, as in its `with_*` setter.

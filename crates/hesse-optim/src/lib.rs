@@ -32,7 +32,7 @@
 //!   ([`FnObjective`]) and engine losses ([`VarObjective`], [`VectorObjective`]).
 //! - [`Solver`]: the mathematics of one iteration — [`GradientDescent`], [`Momentum`],
 //!   [`Nesterov`], [`Adam`], [`Lbfgs`], [`NewtonCg`].
-//! - [`minimize`] / [`minimize_with`]: the driver — loop, evaluation counts, stopping rules
+//! - [`minimize`](fn@minimize) / [`minimize_with`]: the driver — loop, evaluation counts, stopping rules
 //!   ([`stop`]), trajectory, [`Observer`]s — returning a [`Report`] with a [`Status`].
 //! - [`linesearch`]: 1-D searches ([`MoreThuente`](linesearch::MoreThuente),
 //!   [`Backtracking`](linesearch::Backtracking)) and the Armijo / strong Wolfe predicates.

@@ -79,7 +79,7 @@ impl Observer for Vec<Box<dyn Observer + '_>> {
     }
 }
 
-/// No observer: the one [`minimize`](crate::minimize) uses.
+/// No observer: the one [`minimize`](fn@crate::minimize) uses.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoObserver;
 

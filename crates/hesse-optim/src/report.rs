@@ -91,7 +91,7 @@ impl fmt::Display for Status {
     }
 }
 
-/// The result of [`minimize`](crate::minimize): the final point and how the run went.
+/// The result of [`minimize`](fn@crate::minimize): the final point and how the run went.
 ///
 /// Plain data with public fields; `#[non_exhaustive]` so fields can be added.
 #[derive(Debug, Clone, PartialEq)]

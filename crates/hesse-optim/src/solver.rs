@@ -2,7 +2,7 @@
 //!
 //! A solver holds algorithm memory only (L-BFGS's pairs, a momentum velocity, a trust
 //! radius). Everything else — the loop, evaluation counts, stopping rules, trajectory,
-//! observers — belongs to the driver, [`minimize`](crate::minimize), as in argmin's
+//! observers — belongs to the driver, [`minimize`](fn@crate::minimize), as in argmin's
 //! `Solver`/`Executor` split.
 
 use crate::{Objective, OptimError, State, Status};
@@ -24,7 +24,7 @@ pub enum Step {
 
 /// One iteration of an optimization algorithm.
 ///
-/// Called by [`minimize`](crate::minimize): first [`init`](Solver::init) once, after f and ∇f
+/// Called by [`minimize`](fn@crate::minimize): first [`init`](Solver::init) once, after f and ∇f
 /// were evaluated at x₀ (so `state.f()` and `state.grad()` are valid), then
 /// [`step`](Solver::step) until a stopping rule fires. `obj` counts its own evaluations.
 ///

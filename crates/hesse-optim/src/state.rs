@@ -2,7 +2,7 @@
 
 /// The current iterate: point, value, gradient, iteration number and evaluation counts.
 ///
-/// The driver ([`minimize`](crate::minimize)) creates it, evaluates f and ∇f at the start,
+/// The driver ([`minimize`](fn@crate::minimize)) creates it, evaluates f and ∇f at the start,
 /// and keeps the counts and iteration number; a [`Solver`](crate::Solver) moves `x` and keeps
 /// `f` and `grad` consistent with it (the value and gradient *at* `x`).
 ///

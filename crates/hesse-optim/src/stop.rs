@@ -81,7 +81,7 @@ pub enum Trajectory {
     Record,
 }
 
-/// Options of the driver [`minimize`](crate::minimize): stopping rules, budgets, trajectory.
+/// Options of the driver [`minimize`](fn@crate::minimize): stopping rules, budgets, trajectory.
 ///
 /// Setters are infallible; ranges are checked when `minimize` starts. Defaults are in the
 /// [module docs](crate::stop).
@@ -199,7 +199,7 @@ impl Options {
         self.trajectory
     }
 
-    /// Checks every range; called by [`minimize`](crate::minimize).
+    /// Checks every range; called by [`minimize`](fn@crate::minimize).
     ///
     /// # Errors
     /// [`OptimError::InvalidOption`] naming the first option out of range.
