@@ -54,6 +54,7 @@ mod fast;
 #[cfg(feature = "jit")]
 mod jit;
 mod lanes;
+mod pages;
 mod share;
 
 use std::collections::{HashMap, HashSet};
@@ -419,6 +420,7 @@ impl RecordedFn {
         // the reshapes are aliased, so that they alias the node that is computed.
         let shared = share::share_repeated(&mut tape.inner.borrow_mut());
         alias_reshapes(&mut tape.inner.borrow_mut());
+        pages::to_huge_pages(&mut tape.inner.borrow_mut().values);
         let to_first = |ids: Vec<u32>| -> Vec<u32> { ids.into_iter().map(|i| shared[i as usize]).collect() };
         let (grads, hvp, output) = (to_first(grads), to_first(hvp), shared[output as usize]);
         let (compares, progs) = {
