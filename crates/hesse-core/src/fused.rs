@@ -326,12 +326,22 @@ impl Region {
         out
     }
 
-    /// Moves the arena ranges `(from, len, to)`: a position `from + i` becomes `to + i`.
+    /// Moves the arena ranges `(from, len, to)`: a position `from + i` becomes `to + i`. A
+    /// region that touches none of them is left as it is (its compiled forms too).
     pub(crate) fn relocate(&mut self, moves: &[(usize, usize, usize)]) {
-        let map = |a: At| match moves
-            .iter()
-            .find(|&&(from, len, _)| a.buf == ARENA && (from..from + len).contains(&a.off))
+        let moved = |a: At| {
+            moves
+                .iter()
+                .find(|&&(from, len, _)| a.buf == ARENA && (from..from + len).contains(&a.off))
+        };
+        if self
+            .arena_accesses()
+            .into_iter()
+            .all(|(off, _)| moved(arena(off)).is_none())
         {
+            return;
+        }
+        let map = |a: At| match moved(a) {
             Some(&(from, _, to)) => At {
                 off: to + (a.off - from),
                 ..a
