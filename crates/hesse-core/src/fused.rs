@@ -322,6 +322,55 @@ impl Region {
             _ => false,
         })
     }
+
+    /// The arena positions the steps start reading (`false`) or writing (`true`) at: one per
+    /// operand, gather source, store and sum, each inside the node it reads or writes.
+    pub(crate) fn arena_accesses(&self) -> Vec<(usize, bool)> {
+        let mut out = Vec::new();
+        for s in &self.steps {
+            let written: Vec<At> = match *s {
+                Step::Unary { out, .. } | Step::Binary { out, .. } | Step::Gather { out, .. } => match out {
+                    Dest::Mem(a) => vec![a],
+                    Dest::Temp(_) => vec![],
+                },
+                Step::Scatter { parts } => parts.iter().map(|p| p.1).collect(),
+                Step::Sum { out, .. } => vec![out],
+            };
+            out.extend(
+                s.places(self.len)
+                    .into_iter()
+                    .filter(|(a, _)| a.buf == ARENA)
+                    .map(|(a, _)| (a.off, written.contains(&a))),
+            );
+        }
+        out
+    }
+
+    /// Moves the arena ranges `(from, len, to)`: a position `from + i` becomes `to + i`. A
+    /// region that touches none of them is left as it is (its compiled forms too).
+    pub(crate) fn relocate(&mut self, moves: &[(usize, usize, usize)]) {
+        let moved = |a: At| {
+            moves
+                .iter()
+                .find(|&&(from, len, _)| a.buf == ARENA && (from..from + len).contains(&a.off))
+        };
+        if self
+            .arena_accesses()
+            .into_iter()
+            .all(|(off, _)| moved(arena(off)).is_none())
+        {
+            return;
+        }
+        let map = |a: At| match moved(a) {
+            Some(&(from, _, to)) => At {
+                off: to + (a.off - from),
+                ..a
+            },
+            None => a,
+        };
+        self.steps = self.steps.iter().map(|s| s.map(&map)).collect();
+        self.finish();
+    }
 }
 
 /// One entry of a fused program: a node run by its kernel, or a region.

@@ -59,15 +59,26 @@ impl TapeInner {
         &self.values[n.offset..n.offset + n.len()]
     }
 
-    /// Evaluates node `id`'s kernel from its inputs' current values, in place.
+    /// Evaluates node `id`'s kernel from its inputs' current values, in place. The inputs'
+    /// values lie before or after the node's own (a recording's arena is in node order, and
+    /// a replay may place a node in the range of a node that is dead by then,
+    /// `recorded/reuse.rs`), never across them.
     pub fn evaluate(&mut self, id: usize) {
         let node = &self.nodes[id];
-        let (head, tail) = self.values.split_at_mut(node.offset);
-        let out = &mut tail[..numel(&node.shape)];
+        let len = numel(&node.shape);
+        let (head, rest) = self.values.split_at_mut(node.offset);
+        let (out, tail) = rest.split_at_mut(len);
+        let after = node.offset + len;
         let mut ins: SmallVec<[(&[f64], &[usize]); 2]> = SmallVec::new();
         for &j in &node.inputs {
             let n = &self.nodes[j as usize];
-            ins.push((&head[n.offset..n.offset + numel(&n.shape)], &n.shape));
+            let (o, l) = (n.offset, numel(&n.shape));
+            let x = if o + l <= node.offset {
+                &head[o..o + l]
+            } else {
+                &tail[o - after..o - after + l]
+            };
+            ins.push((x, &n.shape));
         }
         ops::forward(&node.op, &ins, out, &node.shape);
     }
