@@ -59,6 +59,8 @@
 
 mod backward;
 pub mod check;
+#[cfg(feature = "jit")]
+mod code_memory;
 mod error;
 mod fused;
 pub mod loss;

@@ -39,6 +39,7 @@ use iced_x86::code_asm::*;
 
 use super::tiles::{Program, Slot, TOp};
 use super::{BUFS, MAX_SUMS, ptr};
+use crate::code_memory::CodeMemory;
 use crate::ops::Unary;
 use crate::ops::exp;
 use crate::ops::reduce::SUM_LANES;
@@ -63,22 +64,8 @@ pub(super) struct Code {
     consts: Box<[u64]>,
     /// Vectors side by side in the main loop (shown by `Debug`).
     vectors: usize,
-    module: Option<JITModule>,
-}
-
-// SAFETY: after `finalize_definitions` the module's code is immutable, and the constant pool is
-// only read; `Code` only calls the entry point and frees the module on drop, when no other
-// reference exists.
-unsafe impl Send for Code {}
-unsafe impl Sync for Code {}
-
-impl Drop for Code {
-    fn drop(&mut self) {
-        if let Some(m) = self.module.take() {
-            // SAFETY: `self` is being dropped, so nothing can call `entry` any more.
-            unsafe { m.free_memory() };
-        }
-    }
+    /// The memory the code lives in (freed with it).
+    _memory: CodeMemory,
 }
 
 impl std::fmt::Debug for Code {
@@ -172,7 +159,7 @@ pub(super) fn compile(prog: &Program, len: usize) -> Option<Arc<Code>> {
         entry: unsafe { std::mem::transmute::<*const u8, Entry>(entry) },
         consts,
         vectors,
-        module: Some(module),
+        _memory: CodeMemory::new(module),
     }))
 }
 
@@ -309,30 +296,29 @@ const XMM: [AsmRegisterXmm; 32] = [
     xmm31,
 ];
 
+/// `$x{k}`: an operand under the mask register `$k` (iced-x86 names each mask in a method).
+macro_rules! under_mask {
+    ($x:expr, $k:expr) => {
+        match $k {
+            k if k == k1 => $x.k1(),
+            k if k == k2 => $x.k2(),
+            k if k == k3 => $x.k3(),
+            k if k == k4 => $x.k4(),
+            k if k == k5 => $x.k5(),
+            k if k == k6 => $x.k6(),
+            _ => $x.k7(),
+        }
+    };
+}
+
 /// `r{k}`: a register under a mask register.
 fn masked(r: AsmRegisterZmm, k: AsmRegisterK) -> AsmRegisterZmm {
-    match k {
-        _ if k == k1 => r.k1(),
-        _ if k == k2 => r.k2(),
-        _ if k == k3 => r.k3(),
-        _ if k == k4 => r.k4(),
-        _ if k == k5 => r.k5(),
-        _ if k == k6 => r.k6(),
-        _ => r.k7(),
-    }
+    under_mask!(r, k)
 }
 
 /// `m{k}`: a memory operand under a mask register.
 fn masked_mem(m: AsmMemoryOperand, k: AsmRegisterK) -> AsmMemoryOperand {
-    match k {
-        _ if k == k1 => m.k1(),
-        _ if k == k2 => m.k2(),
-        _ if k == k3 => m.k3(),
-        _ if k == k4 => m.k4(),
-        _ if k == k5 => m.k5(),
-        _ if k == k6 => m.k6(),
-        _ => m.k7(),
-    }
+    under_mask!(m, k)
 }
 
 /// A second source: a register or memory (a whole vector, or one value broadcast).

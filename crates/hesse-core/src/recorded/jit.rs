@@ -29,6 +29,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
 
+use crate::code_memory::CodeMemory;
+
 use super::Instr;
 use crate::ops::{Binary, Unary};
 
@@ -73,22 +75,8 @@ pub(super) struct Native {
     /// the code: kept alive (and never moved: boxed slices) as long as the code.
     _unary: Box<[Unary]>,
     _binary: Box<[Binary]>,
-    module: Option<JITModule>,
-}
-
-// SAFETY: after `finalize_definitions` the module's code and data are immutable; `Native` only
-// calls the entry point (a pure function of its arguments) and frees the module on drop, when
-// no other reference exists.
-unsafe impl Send for Native {}
-unsafe impl Sync for Native {}
-
-impl Drop for Native {
-    fn drop(&mut self) {
-        if let Some(m) = self.module.take() {
-            // SAFETY: `self` is being dropped, so nothing can call `entry` any more.
-            unsafe { m.free_memory() };
-        }
-    }
+    /// The memory the code lives in (freed with it).
+    _memory: CodeMemory,
 }
 
 impl std::fmt::Debug for Native {
@@ -378,7 +366,7 @@ fn compile(src: &Source) -> Option<Native> {
         },
         _unary: unary,
         _binary: binary,
-        module: Some(module),
+        _memory: CodeMemory::new(module),
     })
 }
 
