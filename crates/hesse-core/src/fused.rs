@@ -1606,6 +1606,85 @@ mod route_tests {
         }
     }
 
+    /// Machine code with one vector per loop iteration (twelve temporaries live at once) and
+    /// with four (two temporaries), against the blocks at every length from 1 to 100.
+    #[cfg(feature = "jit")]
+    #[test]
+    fn machine_code_with_one_and_four_vectors_gives_the_blocks_bits() {
+        if !super::native::available() {
+            return;
+        }
+        let x = Operand::Mem(arena(0));
+        for m in 1..=100 {
+            // t_k = x + k + 1/2 for k < 12, all twelve live, then their running product, each
+            // partial product stored to a range of its own.
+            let mut wide: Vec<Step> = (0..12)
+                .map(|k| Step::Unary {
+                    op: Unary::AddScalar(k as f64 + 0.5),
+                    x,
+                    out: Dest::Temp(k),
+                })
+                .collect();
+            for k in 1..12 {
+                let a = if k == 1 {
+                    Operand::Temp(0)
+                } else {
+                    Operand::Mem(arena((k - 1) * m))
+                };
+                wide.push(Step::Binary {
+                    op: Binary::Mul,
+                    a,
+                    b: Operand::Temp(k as u16),
+                    out: Dest::Mem(arena(k * m)),
+                });
+            }
+            // ((x·x − 1)·x) + x, stored and summed: one temporary at a time.
+            let narrow = vec![
+                Step::Binary {
+                    op: Binary::Mul,
+                    a: x,
+                    b: x,
+                    out: Dest::Temp(0),
+                },
+                Step::Unary {
+                    op: Unary::AddScalar(-1.0),
+                    x: Operand::Temp(0),
+                    out: Dest::Temp(1),
+                },
+                Step::Binary {
+                    op: Binary::Mul,
+                    a: Operand::Temp(1),
+                    b: x,
+                    out: Dest::Temp(0),
+                },
+                Step::Binary {
+                    op: Binary::Add,
+                    a: Operand::Temp(0),
+                    b: x,
+                    out: Dest::Mem(arena(m)),
+                },
+                Step::Sum {
+                    x: Operand::Mem(arena(m)),
+                    out: arena(2 * m),
+                    acc: 0,
+                },
+            ];
+            for (steps, temps, vectors, n) in [(wide, 12, 1, 12 * m), (narrow, 2, 4, 2 * m + 1)] {
+                let r = finished(m, steps, temps);
+                let code = r.native.as_ref().expect("machine code");
+                assert!(
+                    format!("{code:?}").contains(&format!("vectors: {vectors}")),
+                    "{code:?}"
+                );
+                let vals = values(n, m as u64, usize::MAX);
+                assert!(
+                    run(&r, &vals, Route::Native) == run(&r, &vals, Route::Blocks),
+                    "m = {m}, {vectors} vectors"
+                );
+            }
+        }
+    }
+
     /// Every route against the blocks alone, with and without the padded tile, at every
     /// length from 1 to 300 (whole tiles, a partial tile, or none).
     #[test]
