@@ -50,7 +50,7 @@
 //! (9 tiles and 49 values) 6.3 → 5.8 µs per value+grad.
 //!
 //! **Machine code.** With the `jit` feature, on CPUs with AVX-512, a tile program without
-//! other slice kernels than `exp` is assembled into machine code at record time
+//! other slice kernels than `exp` is assembled into machine code at its first run
 //! (`fused/native.rs`): its temporaries in registers, two or four vectors side by side, the
 //! last vectors under masks. The same operations in the same order, so the same bits. W5's
 //! 625 starts: 5.1 → 3.4 µs per value+grad.
@@ -270,12 +270,29 @@ pub(crate) struct Region {
     /// The steps as a program of the AVX2 tile executor, when it runs them all.
     tiles: Option<tiles::Program>,
     /// The tile program as AVX-512 machine code, when the CPU runs it and the compiler
-    /// takes the program (see `fused/native.rs`).
+    /// takes the program (see `fused/native.rs`): assembled at the region's first run, so
+    /// that a region rebuilt while the recording is finished (bound to the caller's buffers,
+    /// moved into other arena ranges) or never run is not assembled for nothing.
     #[cfg(all(target_arch = "x86_64", feature = "jit"))]
-    native: Option<std::sync::Arc<native::Code>>,
+    native: std::sync::OnceLock<Option<std::sync::Arc<native::Code>>>,
 }
 
 impl Region {
+    /// The region of `steps` over `len` elements with `temps` temporaries, finished.
+    fn new(len: usize, steps: Vec<Step>, temps: usize) -> Region {
+        let mut region = Region {
+            len,
+            steps,
+            temps,
+            need: [0; BUFS],
+            tiles: None,
+            #[cfg(all(target_arch = "x86_64", feature = "jit"))]
+            native: std::sync::OnceLock::new(),
+        };
+        region.finish();
+        region
+    }
+
     /// Whether the AVX2 tile executor runs the region (when the CPU has AVX2).
     #[cfg(test)]
     pub(crate) fn tiled(&self) -> bool {
@@ -288,8 +305,16 @@ impl Region {
         self.tiles = tiles::compile(&self.steps, self.len);
         #[cfg(all(target_arch = "x86_64", feature = "jit"))]
         {
-            self.native = self.tiles.as_ref().and_then(|p| native::compile(p, self.len));
+            self.native = std::sync::OnceLock::new();
         }
+    }
+
+    /// The region's machine code, assembled on the first call (see the field).
+    #[cfg(all(target_arch = "x86_64", feature = "jit"))]
+    fn native(&self) -> Option<&native::Code> {
+        self.native
+            .get_or_init(|| self.tiles.as_ref().and_then(|p| native::compile(p, self.len)))
+            .as_deref()
     }
 
     /// One past the last element the steps touch, per buffer.
@@ -1010,16 +1035,7 @@ fn build(
         })
         .max()
         .unwrap_or(0);
-    let mut region = Region {
-        len: m,
-        steps,
-        temps,
-        need: [0; BUFS],
-        tiles: None,
-        #[cfg(all(target_arch = "x86_64", feature = "jit"))]
-        native: None,
-    };
-    region.finish();
+    let region = Region::new(m, steps, temps);
     assert!(
         region.need[0] <= inner.values.len() && region.need[1..].iter().all(|&e| e == 0),
         "fused region: a step reaches beyond the arena"
@@ -1149,7 +1165,7 @@ impl Region {
         // The region's machine code where there is some (AVX-512), unless an `exp` argument
         // takes a special path; then, or without it, the tile route.
         #[cfg(feature = "jit")]
-        if let Some(code) = &self.native {
+        if let Some(code) = self.native() {
             // SAFETY: the code exists only where the CPU runs it; the caller's guarantees.
             if unsafe { self.run_native(v, code) } {
                 return;
@@ -1402,7 +1418,7 @@ mod tests {
 /// or as a padded tile) gives the block executor's bits, at every length.
 #[cfg(all(test, target_arch = "x86_64"))]
 mod route_tests {
-    use super::{At, BUFS, Dest, Operand, Region, Route, Step, arena};
+    use super::{At, Dest, Operand, Region, Route, Step, arena};
     use crate::ops::{Binary, Unary};
 
     /// The bits of each value, every NaN as one pattern (Rust leaves the payload of a NaN
@@ -1417,21 +1433,6 @@ mod route_tests {
                 }
             })
             .collect()
-    }
-
-    /// The region of `steps` over m elements with `temps` temporaries, finished.
-    fn finished(m: usize, steps: Vec<Step>, temps: usize) -> Region {
-        let mut r = Region {
-            len: m,
-            steps,
-            temps,
-            need: [0; BUFS],
-            tiles: None,
-            #[cfg(all(target_arch = "x86_64", feature = "jit"))]
-            native: None,
-        };
-        r.finish();
-        r
     }
 
     /// Test values: smooth ones, with signed zeros, infinities, NaN, subnormals and
@@ -1540,7 +1541,7 @@ mod route_tests {
                 acc: 2,
             },
         ];
-        let r = finished(m, steps, 7);
+        let r = Region::new(m, steps, 7);
         let mut vals = values(8 * m + 12, m as u64, 7);
         vals[c] = 0.25;
         (r, vals)
@@ -1583,7 +1584,7 @@ mod route_tests {
         }
         for m in 1..=300 {
             let (r, special) = region_ending(m, Unary::Recip);
-            let code = r.native.as_ref().expect("machine code");
+            let code = r.native().expect("machine code");
             let want = run(&r, &special, Route::Blocks);
             assert!(
                 run(&r, &special, Route::Native) == want,
@@ -1670,8 +1671,8 @@ mod route_tests {
                 },
             ];
             for (steps, temps, vectors, n) in [(wide, 12, 1, 12 * m), (narrow, 2, 4, 2 * m + 1)] {
-                let r = finished(m, steps, temps);
-                let code = r.native.as_ref().expect("machine code");
+                let r = Region::new(m, steps, temps);
+                let code = r.native().expect("machine code");
                 assert!(
                     format!("{code:?}").contains(&format!("vectors: {vectors}")),
                     "{code:?}"
@@ -1728,7 +1729,7 @@ mod route_tests {
                     acc: 0,
                 },
             ];
-            let r = finished(m, steps, 1);
+            let r = Region::new(m, steps, 1);
             assert!(r.tiles.as_ref().is_some_and(|p| p.pads() && !p.reads_past));
             let mut vals = vec![0.0; m + 1];
             for route in tile_routes(&[true]) {
@@ -1761,7 +1762,7 @@ mod route_tests {
             ]
         };
         for (out, pads) in [(3 * m, true), (m / 2, false), (m + 1, false), (3 * m - 1, false)] {
-            let r = finished(m, steps(out), 0);
+            let r = Region::new(m, steps(out), 0);
             assert_eq!(r.tiles.as_ref().map(|p| p.pads()), Some(pads), "out = {out}");
         }
     }

@@ -44,7 +44,7 @@
 //! been replayed that often, or at once with [`RecordedFn::jit`]. Programs with vector
 //! nodes (matrix products, fused regions) keep the interpreter, whose kernels are already
 //! loops over whole arrays; on CPUs with AVX-512 their fused regions are assembled into
-//! machine code when they are recorded (`fused/native.rs`: AVX-512 code, same bits, no
+//! machine code at their first replay (`fused/native.rs`: AVX-512 code, same bits, no
 //! Cranelift IR). Hessians of up to 16 coordinates run their columns as native code one by
 //! one; larger ones keep the all-columns lane program.
 //!
