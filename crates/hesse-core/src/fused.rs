@@ -312,6 +312,11 @@ impl Region {
     /// The region's machine code, assembled on the first call (see the field).
     #[cfg(all(target_arch = "x86_64", feature = "jit"))]
     fn native(&self) -> Option<&native::Code> {
+        // Only where the run-time setting allows generated code and AVX-512 (`crate::native`);
+        // otherwise the tile route, which follows the setting's instruction set.
+        if !native::available() {
+            return None;
+        }
         self.native
             .get_or_init(|| self.tiles.as_ref().and_then(|p| native::compile(p, self.len)))
             .as_deref()
@@ -1143,7 +1148,7 @@ impl Region {
             io.out.as_mut_ptr(),
         ];
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::native::avx2() {
             // SAFETY: the CPU supports AVX2 (checked just above); the buffers are long enough
             // (checked above).
             unsafe { self.run_avx2(&v) };
@@ -1186,7 +1191,7 @@ impl Region {
                 #[cfg(hesse_avx512)]
                 // (Every AVX-512 CPU has FMA; checked all the same: the AVX-512 tiles' `exp`
                 // is the FMA form of `exp::exp`, which that form is on CPUs with FMA.)
-                if std::arch::is_x86_feature_detected!("avx512f")
+                if crate::native::avx512()
                     && std::arch::is_x86_feature_detected!("fma")
                     && (prog.pads() || self.len > 4 * tiles::W_AVX512)
                 {

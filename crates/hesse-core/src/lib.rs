@@ -65,6 +65,7 @@ mod error;
 mod fused;
 pub mod loss;
 mod matrix;
+pub mod native;
 pub mod ops;
 pub mod recorded;
 pub mod shape;

@@ -127,13 +127,15 @@ impl Programs {
     /// program over column blocks, or the column program on a copy of the arena per block.
     fn hessian_columns_par(&self, inner: &TapeInner, n: usize, out: &mut Matrix) {
         use rayon::prelude::*;
+        // The worker threads run the caller's native-code setting (`crate::native`).
+        let setting = crate::native::current();
         let blocks = rayon::current_num_threads().max(1) * 2;
         let w = n.div_ceil(blocks).max(1);
         if let Some(lanes) = &self.lanes {
             let starts: Vec<usize> = (0..n).step_by(w).collect();
             let parts: Vec<(usize, usize, Vec<f64>)> = starts
                 .par_iter()
-                .map(|&c0| {
+                .map(|&c0| crate::native::scoped(setting, || {
                     let c1 = (c0 + w).min(n);
                     let mut block = vec![0.0; n * (c1 - c0)];
                     let mut buf = Vec::new();
@@ -142,7 +144,7 @@ impl Programs {
                         block[at..at + v.len()].copy_from_slice(v);
                     });
                     (c0, c1, block)
-                })
+                }))
                 .collect();
             for (c0, c1, block) in parts {
                 for i in 0..n {
@@ -153,7 +155,7 @@ impl Programs {
             out.as_mut_slice()
                 .par_chunks_mut(w * n)
                 .enumerate()
-                .for_each(|(b, rows)| {
+                .for_each(|(b, rows)| crate::native::scoped(setting, || {
                     let mut local = inner.clone();
                     for &s in &self.dir_slots {
                         local.values[s] = 0.0;
@@ -165,7 +167,7 @@ impl Programs {
                         self.hvps.read(&local.values, row);
                         local.values[s] = 0.0;
                     }
-                });
+                }));
         }
     }
 }
@@ -271,8 +273,8 @@ struct Natives {
     /// The entry points of the compiled value and gradient programs when each is one
     /// function (the common case): called directly, without going through the state. Valid
     /// while `value` / `grad` hold their code, which they do once compiled.
-    value_entry: Option<jit::Entry>,
-    grad_entry: Option<jit::Entry>,
+    value_entry: Option<(jit::Entry, bool)>,
+    grad_entry: Option<(jit::Entry, bool)>,
     value: jit::State,
     grad: jit::State,
     hvp: jit::State,
@@ -565,6 +567,23 @@ impl RecordedFn {
         self
     }
 
+    /// Compiles each all-scalar replay program to native code once it has been replayed
+    /// `runs` times (feature `jit`; the default is a thousand, about when compiling has paid
+    /// for itself; `0` compiles at the first replay, `u64::MAX` never).
+    ///
+    /// ```
+    /// let mut f = hesse_core::RecordedFn::new(|x| x[0].sin() * x[1], &[0.0, 0.0]).with_jit_after(3);
+    /// for _ in 0..3 {
+    ///     f.value(&[0.5, 2.0]);
+    /// }
+    /// assert_eq!(f.native_programs(), usize::from(hesse_core::native::current().jit));
+    /// ```
+    #[cfg(feature = "jit")]
+    pub fn with_jit_after(mut self, runs: u64) -> Self {
+        self.progs.native.policy.after_runs = runs;
+        self
+    }
+
     /// How many of the replay programs (value; value and gradient; HVP; the Hessian's
     /// prefix and column) currently run as native code (feature `jit`).
     ///
@@ -617,7 +636,7 @@ impl RecordedFn {
         #[cfg(feature = "jit")]
         {
             let inner = self.tape.inner.get_mut();
-            if let Some(e) = self.progs.native.value_entry {
+            if let Some((e, _)) = self.progs.native.value_entry.filter(|&(_, fma)| jit::usable(fma)) {
                 // SAFETY: compiled from this tape's programs, code kept alive by `value`;
                 // `x` has the checked length n.
                 let y = unsafe { e(inner.values.as_mut_ptr(), x.as_ptr(), std::ptr::null_mut()) };
@@ -628,7 +647,7 @@ impl RecordedFn {
             if let Some(native) = self.progs.native.value.get(policy, 1) {
                 // SAFETY: compiled from this tape's programs; `x` has the checked length n.
                 let y = unsafe { native.call(&mut inner.values, x.as_ptr(), std::ptr::null_mut()) };
-                self.progs.native.value_entry = native.single();
+                self.progs.native.value_entry = native.single().map(|e| (e, native.fma()));
                 self.branch_changed = flipped(&self.progs.compares, &inner.values);
                 return y;
             }
@@ -660,7 +679,7 @@ impl RecordedFn {
         #[cfg(feature = "jit")]
         {
             let inner = self.tape.inner.get_mut();
-            if let Some(e) = self.progs.native.grad_entry {
+            if let Some((e, _)) = self.progs.native.grad_entry.filter(|&(_, fma)| jit::usable(fma)) {
                 // SAFETY: compiled from this tape's programs, code kept alive by `grad`; `x`
                 // and `grad` have the checked length n.
                 let y = unsafe { e(inner.values.as_mut_ptr(), x.as_ptr(), grad.as_mut_ptr()) };
@@ -671,7 +690,7 @@ impl RecordedFn {
             if let Some(native) = self.progs.native.grad.get(policy, 1) {
                 // SAFETY: compiled from this tape's programs; `x` and `grad` have length n.
                 let y = unsafe { native.call(&mut inner.values, x.as_ptr(), grad.as_mut_ptr()) };
-                self.progs.native.grad_entry = native.single();
+                self.progs.native.grad_entry = native.single().map(|e| (e, native.fma()));
                 self.branch_changed = flipped(&self.progs.compares, &inner.values);
                 return y;
             }
@@ -1082,7 +1101,9 @@ impl Programs {
             match *ins {
                 Instr::Unary { x, .. } => drop(pre_out.insert(x)),
                 Instr::Binary { a, b, .. } => pre_out.extend([a, b]),
-                Instr::Node(_) => {}
+                // A generic node (or a fused region made of such nodes) reads its inputs
+                // from the arena: the prefix must leave them there, not in registers.
+                Instr::Node(id) => pre_out.extend(slots(&mut inner.nodes[id as usize].inputs.iter().copied())),
             }
         }
         let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));

@@ -105,9 +105,10 @@ impl Code {
     }
 }
 
-/// Whether this CPU runs the code (AVX-512F and FMA).
+/// Whether the code may run now: this CPU runs it (AVX-512F and FMA) and the run-time
+/// setting allows generated code and AVX-512 (`crate::native`).
 pub(super) fn available() -> bool {
-    std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
+    crate::native::jit() && crate::native::avx512() && std::arch::is_x86_feature_detected!("fma")
 }
 
 /// The machine code of a tile program over `len` elements, if the CPU runs it and the program

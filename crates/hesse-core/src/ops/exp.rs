@@ -72,11 +72,12 @@ fn core<const FMA: bool>(x: f64) -> f64 {
     madd::<FMA>(scale, tmp, scale)
 }
 
-/// Whether this CPU runs the FMA form (glibc's `__exp_fma` choice).
+/// Whether this CPU runs the FMA form (glibc's `__exp_fma` choice) and the run-time setting
+/// allows it (`crate::native`: AVX2 or wider).
 #[inline(always)]
 fn fma() -> bool {
     #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("fma") && std::arch::is_x86_feature_detected!("avx2");
+    return crate::native::fma();
     #[cfg(target_arch = "aarch64")]
     return true;
     #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]

@@ -85,7 +85,7 @@ pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: Strided, b: Strided, 
     #[cfg(target_arch = "x86_64")]
     if fma() {
         #[cfg(hesse_avx512)]
-        if super::simd::avx512() {
+        if crate::native::avx512() {
             // SAFETY: the CPU supports AVX-512F and FMA (checked just above); the rest is
             // the caller's.
             return unsafe { gemm_avx512(m, k, n, a, b, c) };
@@ -94,7 +94,7 @@ pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: Strided, b: Strided, 
         return unsafe { gemm_avx2_fma(m, k, n, a, b, c) };
     }
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if crate::native::avx2() {
         // SAFETY: the CPU supports AVX2 (checked just above); the rest is the caller's.
         return unsafe { gemm_avx2(m, k, n, a, b, c) };
     }
@@ -103,12 +103,10 @@ pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: Strided, b: Strided, 
 }
 
 /// Whether the products add each term by a fused multiply-add: on x86-64 CPUs with AVX2 and
-/// FMA (every AVX-512 CPU among them), see the module docs.
+/// FMA (every AVX-512 CPU among them) when the run-time setting allows AVX2
+/// (`crate::native`), see the module docs.
 pub(crate) fn fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma");
-    #[cfg(not(target_arch = "x86_64"))]
-    false
+    crate::native::fma()
 }
 
 /// # Safety

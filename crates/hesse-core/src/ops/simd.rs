@@ -16,24 +16,9 @@
 
 use super::{Binary, Unary};
 
-/// Whether the AVX2 builds may run.
-#[inline(always)]
-fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    false
-}
-
-/// Whether the AVX-512F builds may run.
-#[inline(always)]
-#[cfg_attr(not(hesse_avx512), allow(dead_code))]
-pub(crate) fn avx512() -> bool {
-    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
-    return std::arch::is_x86_feature_detected!("avx512f");
-    #[cfg(not(all(target_arch = "x86_64", hesse_avx512)))]
-    false
-}
+// Whether the AVX2 and AVX-512F builds may run: the CPU has them and the run-time setting
+// (`crate::native`) allows them.
+use crate::native::{avx2, avx512};
 
 /// [`Unary::forward`], with AVX-512F or AVX2 if the CPU supports it.
 pub(crate) fn unary(op: &Unary, x: &[f64], out: &mut [f64]) {

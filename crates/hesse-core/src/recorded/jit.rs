@@ -77,6 +77,17 @@ pub(super) struct Native {
     _binary: Box<[Binary]>,
     /// The memory the code lives in (freed with it).
     _memory: CodeMemory,
+    /// Whether the code was compiled for the FMA form of `exp` (see [`usable`]).
+    fma: bool,
+}
+
+/// Whether code compiled with `fma` may run now: the run-time setting allows generated code
+/// (`crate::native`), and its `exp` is the one the interpreter would call (the FMA form only
+/// where the setting allows FMA), so that native and interpreted replays keep giving the
+/// same bits when the setting changes between them.
+#[inline(always)]
+pub(super) fn usable(fma: bool) -> bool {
+    crate::native::jit() && crate::native::fma() == fma
 }
 
 impl std::fmt::Debug for Native {
@@ -90,6 +101,11 @@ impl Native {
     /// which a caller may keep and call directly while it keeps this `Native` alive.
     pub fn single(&self) -> Option<Entry> {
         self.single
+    }
+
+    /// Whether the code was compiled for the FMA form of `exp` (see [`usable`]).
+    pub fn fma(&self) -> bool {
+        self.fma
     }
 
     /// Runs the program.
@@ -166,13 +182,13 @@ impl State {
     pub fn get(&mut self, policy: Policy, repeats: u64) -> Option<&Native> {
         if let State::Waiting { runs, .. } = self {
             *runs = runs.saturating_add(repeats);
-            if *runs < policy.after_runs {
+            if *runs < policy.after_runs || !crate::native::jit() {
                 return None;
             }
             self.compile_now();
         }
         match self {
-            State::Ready(n) => Some(n),
+            State::Ready(n) if usable(n.fma) => Some(n),
             _ => None,
         }
     }
@@ -287,10 +303,17 @@ fn compile(src: &Source) -> Option<Native> {
     } else {
         src.prog.chunks(CHUNK).collect()
     };
+    let inline_inputs = src.inputs.len() <= INLINE_INPUTS;
     let mut store: HashSet<u32> = src.pinned.iter().copied().collect();
     store.extend(src.outputs.iter().map(|&(s, _)| s));
     store.extend(src.ret);
     let mut defined_in: HashMap<u32, usize> = HashMap::new();
+    // A short point is read from `x` by the first function only: it is defined there, and
+    // stored to the arena when a later function reads it (else that one would read the
+    // point of an earlier call).
+    if inline_inputs {
+        defined_in.extend(src.inputs.iter().map(|&(slot, _)| (slot, 0)));
+    }
     for (c, chunk) in chunks.iter().enumerate() {
         for ins in *chunk {
             for r in reads(ins) {
@@ -303,7 +326,6 @@ fn compile(src: &Source) -> Option<Native> {
             }
         }
     }
-    let inline_inputs = src.inputs.len() <= INLINE_INPUTS;
 
     let mut fctx = FunctionBuilderContext::new();
     let mut ctx = module.make_context();
@@ -367,6 +389,7 @@ fn compile(src: &Source) -> Option<Native> {
         _unary: unary,
         _binary: binary,
         _memory: CodeMemory::new(module),
+        fma: crate::native::fma(),
     })
 }
 
@@ -453,7 +476,7 @@ fn build(
         let v = b
             .ins()
             .load(types::F64, mem, x, i32::try_from(k as usize * 8).ok()?);
-        if io.store_inputs {
+        if io.store_inputs || store.contains(&slot) {
             b.ins().store(mem, v, values, offset(slot)?);
         }
         reg.insert(slot, v);

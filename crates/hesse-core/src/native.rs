@@ -1,0 +1,244 @@
+//! Which native code paths may run: the run-time switch.
+//!
+//! hesse computes every result in portable Rust, and on top of that has faster routes that
+//! depend on the machine:
+//! - **instruction-set builds** of the elementwise kernels, the matrix product and `exp`
+//!   (AVX2, AVX2 with FMA, AVX-512F), chosen by what the CPU offers;
+//! - **generated machine code**: Cranelift-compiled scalar replay programs
+//!   ([`RecordedFn::jit`](crate::RecordedFn::jit), and the automatic compile after enough
+//!   replays) and fused regions assembled as AVX-512 code (feature `jit`).
+//!
+//! A [`Native`] setting caps both: the widest [`Isa`] the kernels may use and whether
+//! generated code may run. [`Native::OFF`] is the route of a machine without AVX2 and of
+//! non-x86 machines — plain Rust loops and the replay interpreter — and is how a suspected
+//! native-code defect is ruled out.
+//!
+//! The process-wide setting comes from the environment variable `HESSE_NATIVE`, read once:
+//!
+//! | `HESSE_NATIVE` | instruction sets | generated code |
+//! |---|---|---|
+//! | unset, `on`, `1` | all the CPU offers | yes |
+//! | `off`, `0`, `none` | baseline (x86-64: SSE2) | no |
+//! | `baseline` | baseline | yes (Cranelift only; AVX-512 regions need AVX-512) |
+//! | `avx2` | up to AVX2 (with FMA where the CPU has it) | yes |
+//! | `avx512` | up to AVX-512F | yes |
+//! | `nojit` | all the CPU offers | no |
+//!
+//! [`set`] changes it for the process; [`scoped`] overrides it on the calling thread for the
+//! duration of a closure (the differential tests run one program through every route this
+//! way). A parallel Hessian hands the caller's setting on to its worker threads.
+//!
+//! **Bits.** Within one setting, every route gives the eager tape's bits. Across settings the
+//! last bits of some results differ: with FMA the matrix product rounds once per multiply-add
+//! and `exp` uses glibc's FMA form, so `Isa::Avx2` on a CPU with FMA and `Isa::Avx512` give
+//! other bits than `Isa::Baseline` for products and exponentials; the plain elementwise
+//! kernels give the same bits under every setting.
+//!
+//! ```
+//! use hesse_core::native::{self, Native};
+//! let with_native = hesse_core::grad(|x| (x[0] * x[1]).exp(), &[0.5, 2.0]);
+//! let portable = native::scoped(Native::OFF, || hesse_core::grad(|x| (x[0] * x[1]).exp(), &[0.5, 2.0]));
+//! assert!((with_native[0] - portable[0]).abs() <= 1e-15 * with_native[0].abs());
+//! ```
+
+use std::cell::Cell;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// An instruction-set level of the kernels, from narrowest to widest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Isa {
+    /// The target's baseline (x86-64: SSE2; every non-x86 target).
+    Baseline,
+    /// AVX2 (and FMA where the CPU has it: the matrix product and `exp`).
+    Avx2,
+    /// AVX-512F (with FMA).
+    Avx512,
+}
+
+/// A cap on the native code paths (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Native {
+    /// The widest instruction set the kernels may use (they use less where the CPU has less).
+    pub isa: Isa,
+    /// Whether generated machine code (Cranelift replays, AVX-512 regions) may run.
+    pub jit: bool,
+}
+
+impl Native {
+    /// Everything the CPU offers.
+    pub const ON: Native = Native {
+        isa: Isa::Avx512,
+        jit: true,
+    };
+    /// Portable code only: baseline kernels and the replay interpreter.
+    pub const OFF: Native = Native {
+        isa: Isa::Baseline,
+        jit: false,
+    };
+
+    /// Parses a value of `HESSE_NATIVE` (see the module docs); `None` if it is none of them.
+    pub fn parse(s: &str) -> Option<Native> {
+        let isa = |isa| Native { isa, jit: true };
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "" | "on" | "1" | "true" | "yes" => Native::ON,
+            "off" | "0" | "false" | "no" | "none" => Native::OFF,
+            "baseline" => isa(Isa::Baseline),
+            "avx2" => isa(Isa::Avx2),
+            "avx512" => isa(Isa::Avx512),
+            "nojit" => Native {
+                isa: Isa::Avx512,
+                jit: false,
+            },
+            _ => return None,
+        })
+    }
+
+    fn encode(self) -> u8 {
+        1 + (self.isa as u8) * 2 + self.jit as u8
+    }
+
+    fn decode(b: u8) -> Native {
+        let b = b - 1;
+        Native {
+            isa: match b / 2 {
+                0 => Isa::Baseline,
+                1 => Isa::Avx2,
+                _ => Isa::Avx512,
+            },
+            jit: b % 2 == 1,
+        }
+    }
+}
+
+/// The process-wide setting, encoded (0: not read from the environment yet).
+static GLOBAL: AtomicU8 = AtomicU8::new(0);
+
+thread_local! {
+    /// This thread's override (0: none).
+    static LOCAL: Cell<u8> = const { Cell::new(0) };
+}
+
+/// The process-wide setting from `HESSE_NATIVE`; an unknown value is reported once on
+/// standard error and means [`Native::ON`].
+fn from_env() -> Native {
+    static ENV: OnceLock<Native> = OnceLock::new();
+    *ENV.get_or_init(|| match std::env::var("HESSE_NATIVE") {
+        Ok(s) => Native::parse(&s).unwrap_or_else(|| {
+            eprintln!(
+                "hesse: HESSE_NATIVE={s:?} is not one of on, off, baseline, avx2, avx512, nojit; using on"
+            );
+            Native::ON
+        }),
+        Err(_) => Native::ON,
+    })
+}
+
+/// The setting in force on this thread: its [`scoped`] override, else the process-wide one.
+#[inline]
+pub fn current() -> Native {
+    let local = LOCAL.with(Cell::get);
+    if local != 0 {
+        return Native::decode(local);
+    }
+    let global = GLOBAL.load(Ordering::Relaxed);
+    if global != 0 {
+        return Native::decode(global);
+    }
+    let env = from_env();
+    // Another thread may have called `set` meanwhile: keep its value.
+    let _ = GLOBAL.compare_exchange(0, env.encode(), Ordering::Relaxed, Ordering::Relaxed);
+    Native::decode(GLOBAL.load(Ordering::Relaxed))
+}
+
+/// Sets the process-wide setting (threads inside [`scoped`] keep their override).
+pub fn set(native: Native) {
+    GLOBAL.store(native.encode(), Ordering::Relaxed);
+}
+
+/// Runs `f` with `native` in force on this thread (and on the worker threads of the
+/// parallel Hessians it computes), then restores the previous setting, also on panic.
+pub fn scoped<R>(native: Native, f: impl FnOnce() -> R) -> R {
+    struct Restore(u8);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LOCAL.with(|l| l.set(self.0));
+        }
+    }
+    let _restore = Restore(LOCAL.with(|l| l.replace(native.encode())));
+    f()
+}
+
+/// Whether the kernels may use AVX2 builds now (the setting allows it and the CPU has it).
+#[inline]
+pub(crate) fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return current().isa >= Isa::Avx2 && std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// Whether the kernels may use fused multiply-adds (AVX2 builds on a CPU with FMA).
+#[inline]
+pub(crate) fn fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return avx2() && std::arch::is_x86_feature_detected!("fma");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// Whether the kernels may use AVX-512F builds now (the setting, the CPU and the compiler:
+/// `hesse_avx512`, see `build.rs`).
+#[inline]
+pub(crate) fn avx512() -> bool {
+    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
+    return current().isa >= Isa::Avx512 && std::arch::is_x86_feature_detected!("avx512f");
+    #[cfg(not(all(target_arch = "x86_64", hesse_avx512)))]
+    false
+}
+
+/// Whether generated machine code may run now.
+#[inline]
+pub(crate) fn jit() -> bool {
+    cfg!(feature = "jit") && current().jit
+}
+
+/// The widest instruction set this CPU (and this build) offers the kernels, whatever the
+/// setting.
+pub fn available() -> Isa {
+    scoped(Native::ON, || {
+        if avx512() {
+            Isa::Avx512
+        } else if avx2() {
+            Isa::Avx2
+        } else {
+            Isa::Baseline
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_scopes_nest() {
+        for isa in [Isa::Baseline, Isa::Avx2, Isa::Avx512] {
+            for jit in [false, true] {
+                let n = Native { isa, jit };
+                assert_eq!(Native::decode(n.encode()), n);
+            }
+        }
+        assert_eq!(Native::parse("OFF"), Some(Native::OFF));
+        assert_eq!(Native::parse("avx2").map(|n| n.isa), Some(Isa::Avx2));
+        assert_eq!(Native::parse("fast"), None);
+        let outer = current();
+        scoped(Native::OFF, || {
+            assert_eq!(current(), Native::OFF);
+            assert!(!avx2() && !avx512() && !fma() && !jit());
+            scoped(Native::ON, || assert_eq!(current(), Native::ON));
+            assert_eq!(current(), Native::OFF);
+        });
+        assert_eq!(current(), outer);
+    }
+}
