@@ -54,14 +54,13 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
         let (op, inputs) = {
             let inner = tape.inner.borrow();
             let node = &inner.nodes[i];
-            let inputs: SmallVec<[Var<'t>; 2]> =
-                node.inputs.iter().map(|&j| Var::from_raw(tape, j)).collect();
+            let inputs: SmallVec<[Var<'t>; 2]> = node.inputs.iter().map(|&j| Var::of_node(tape, j)).collect();
             (node.op, inputs)
         };
         if op.is_leaf() {
             continue;
         }
-        let out = Var::from_raw(tape, i as u32);
+        let out = Var::of_node(tape, i as u32);
         for (k, x) in inputs.iter().enumerate() {
             let j = x.id as usize;
             if j < lo || !reach[j - lo] {

@@ -88,6 +88,20 @@ impl Matrix {
         (0..self.rows).map(|i| self.row(i).to_vec()).collect()
     }
 
+    /// Transposes a square matrix in place.
+    pub(crate) fn transpose_in_place(&mut self) {
+        assert_eq!(
+            self.rows, self.cols,
+            "transpose_in_place: the matrix is not square"
+        );
+        for i in 0..self.rows {
+            for j in 0..i {
+                let (a, b) = (i * self.cols + j, j * self.cols + i);
+                self.data.swap(a, b);
+            }
+        }
+    }
+
     /// The transpose.
     pub fn transpose(&self) -> Matrix {
         let mut t = Matrix::zeros(self.cols, self.rows);

@@ -61,6 +61,7 @@ mod fast;
 mod jit;
 mod lanes;
 mod pages;
+mod reach;
 mod reuse;
 mod share;
 
@@ -68,6 +69,7 @@ use std::collections::{HashMap, HashSet};
 
 use fast::{Fast, run, run_io};
 use lanes::Lanes;
+use reach::Reach;
 
 use crate::fused::{Bound, Io, Piece, Region};
 use crate::matrix::Matrix;
@@ -135,16 +137,18 @@ impl Programs {
             let starts: Vec<usize> = (0..n).step_by(w).collect();
             let parts: Vec<(usize, usize, Vec<f64>)> = starts
                 .par_iter()
-                .map(|&c0| crate::native::scoped(setting, || {
-                    let c1 = (c0 + w).min(n);
-                    let mut block = vec![0.0; n * (c1 - c0)];
-                    let mut buf = Vec::new();
-                    lanes.columns(&inner.values, n, c0..c1, &mut buf, |i, c, v| {
-                        let at = i * (c1 - c0) + (c - c0);
-                        block[at..at + v.len()].copy_from_slice(v);
-                    });
-                    (c0, c1, block)
-                }))
+                .map(|&c0| {
+                    crate::native::scoped(setting, || {
+                        let c1 = (c0 + w).min(n);
+                        let mut block = vec![0.0; n * (c1 - c0)];
+                        let mut buf = Vec::new();
+                        lanes.columns(&inner.values, n, c0..c1, &mut buf, |i, c, v| {
+                            let at = i * (c1 - c0) + (c - c0);
+                            block[at..at + v.len()].copy_from_slice(v);
+                        });
+                        (c0, c1, block)
+                    })
+                })
                 .collect();
             for (c0, c1, block) in parts {
                 for i in 0..n {
@@ -155,19 +159,21 @@ impl Programs {
             out.as_mut_slice()
                 .par_chunks_mut(w * n)
                 .enumerate()
-                .for_each(|(b, rows)| crate::native::scoped(setting, || {
-                    let mut local = inner.clone();
-                    for &s in &self.dir_slots {
-                        local.values[s] = 0.0;
-                    }
-                    for (k, row) in rows.chunks_mut(n).enumerate() {
-                        let s = self.dir_slots[b * w + k];
-                        local.values[s] = 1.0;
-                        run(&mut local, &self.hess_col, &self.regions);
-                        self.hvps.read(&local.values, row);
-                        local.values[s] = 0.0;
-                    }
-                }));
+                .for_each(|(b, rows)| {
+                    crate::native::scoped(setting, || {
+                        let mut local = inner.clone();
+                        for &s in &self.dir_slots {
+                            local.values[s] = 0.0;
+                        }
+                        for (k, row) in rows.chunks_mut(n).enumerate() {
+                            let s = self.dir_slots[b * w + k];
+                            local.values[s] = 1.0;
+                            run(&mut local, &self.hess_col, &self.regions);
+                            self.hvps.read(&local.values, row);
+                            local.values[s] = 0.0;
+                        }
+                    })
+                });
         }
     }
 }
@@ -246,6 +252,9 @@ struct Programs {
     compares: Vec<(usize, f64)>,
     /// `hess_col` for all n columns at once, when it is all scalar ops (see [`Lanes`]).
     lanes: Option<Lanes>,
+    /// `hess_col` with structural zeros, for Hessian rows with non-finite entries of a
+    /// recording over scalar inputs (see [`Reach`]).
+    reach: Option<Reach>,
     /// Fused elementwise regions of `value`, `grad` and `hvp` (see [`crate::fused`]).
     regions: Vec<Region>,
     /// The all-scalar programs as instructions, with the slots read after each, for native
@@ -474,6 +483,9 @@ impl RecordedFn {
             p.directions = Ranges::of(&inner, &f.direction);
             p.grads = Ranges::of(&inner, &f.grads);
             p.hvps = Ranges::of(&inner, &f.hvp);
+            if let Some(reach) = &mut p.reach {
+                reach.out_slots = p.hvps.0.iter().flat_map(|&(o, l)| o..o + l).collect();
+            }
             p.output = inner.nodes[f.output as usize].offset;
             p.compares = f
                 .compares
@@ -539,6 +551,7 @@ impl RecordedFn {
     /// with vector nodes keep the interpreter.
     ///
     /// ```
+    /// # hesse_core::native::set(hesse_core::native::Native::ON); // whatever HESSE_NATIVE says
     /// let mut f = hesse_core::RecordedFn::new(|x| x[0].exp() * x[1].square(), &[0.0, 0.0]).jit();
     /// assert!(f.native_programs() > 0);
     /// let (v, g) = f.value_and_grad(&[0.0, 2.0]);
@@ -588,6 +601,7 @@ impl RecordedFn {
     /// prefix and column) currently run as native code (feature `jit`).
     ///
     /// ```
+    /// # hesse_core::native::set(hesse_core::native::Native::ON); // whatever HESSE_NATIVE says
     /// let mut f = hesse_core::RecordedFn::new(|x| x[0] * x[0], &[1.0]);
     /// assert_eq!(f.native_programs(), 0); // nothing compiled yet
     /// for _ in 0..1000 {
@@ -798,6 +812,38 @@ impl RecordedFn {
             out.cols()
         );
         self.check_len("point", x.len());
+        let by_columns = self.hessian_rows(x, out);
+        if self.progs.reach.is_some() && out.as_slice().iter().any(|v| !v.is_finite()) {
+            if by_columns {
+                out.transpose_in_place();
+            }
+            self.hessian_rows_with_reach(x, out);
+        }
+        symmetrize(out);
+    }
+
+    /// Recomputes the rows of `out` that have a non-finite entry with the eager tape's reach
+    /// (see `recorded/reach.rs`): a recording over scalar inputs only.
+    #[cold]
+    #[inline(never)]
+    fn hessian_rows_with_reach(&mut self, x: &[f64], out: &mut Matrix) {
+        let inner = self.tape.inner.get_mut();
+        let p = &self.progs;
+        let Some(reach) = &p.reach else { return };
+        p.inputs.write(&mut inner.values, x);
+        run(inner, &p.hess_pre, &[]);
+        let mut present = vec![true; inner.values.len()];
+        for i in 0..self.n {
+            if out.row(i).iter().any(|v| !v.is_finite()) {
+                reach.row(inner, i, &mut present, out.row_mut(i));
+            }
+        }
+    }
+
+    /// The Hessian's products `H e_i` into `out`, not symmetrised, by the fastest route: as
+    /// its rows, or as its columns (the lane programs, which return `true`).
+    fn hessian_rows(&mut self, x: &[f64], out: &mut Matrix) -> bool {
+        let n = self.n;
         // `&mut self` owns the tape: no run-time borrow check needed.
         let inner = self.tape.inner.get_mut();
         #[cfg(feature = "jit")]
@@ -818,18 +864,17 @@ impl RecordedFn {
                     inner.values[s] = 0.0;
                 }
                 self.branch_changed = flipped(&self.progs.compares, &inner.values);
-                symmetrize(out);
-                return;
+                return false;
             }
         }
         self.progs.inputs.write(&mut inner.values, x);
         run(inner, &self.progs.hess_pre, &[]);
+        let by_columns = self.progs.lanes.is_some();
         #[cfg(feature = "rayon")]
         if n >= self.parallel_min_dim && rayon::current_num_threads() > 1 {
             self.progs.hessian_columns_par(inner, n, out);
             self.branch_changed = flipped(&self.progs.compares, &inner.values);
-            symmetrize(out);
-            return;
+            return by_columns;
         }
         if let Some(lanes) = self.progs.lanes.as_mut() {
             lanes.run(&inner.values, n, out);
@@ -847,7 +892,7 @@ impl RecordedFn {
             }
         }
         self.branch_changed = flipped(&self.progs.compares, &inner.values);
-        symmetrize(out);
+        by_columns
     }
 }
 
@@ -1083,6 +1128,16 @@ impl Programs {
         let dir_slots = leaf_slots(inner, direction);
         let hvp_canon: Vec<u32> = hvp.iter().map(|&i| canon[i as usize]).collect();
         let lanes = Lanes::compile(inner, &hess_col, &dir_slots, &hvp_canon, dir_slots.len());
+        // Over scalar inputs, the eager tape's rows reach less than the HVP's columns.
+        let reach = (direction.len() > 1
+            && direction
+                .iter()
+                .all(|&d| inner.nodes[d as usize].shape.is_empty()))
+        .then(|| Reach {
+            prog: hess_col.clone(),
+            dir_slots: dir_slots.clone(),
+            out_slots: Vec::new(),
+        });
         // The slots read after each program has run, which fusion must keep writing: its
         // outputs and the comparisons, and for the Hessian's prefix what the columns read.
         let slots = |ids: &mut dyn Iterator<Item = u32>| -> HashSet<u32> {
@@ -1103,7 +1158,9 @@ impl Programs {
                 Instr::Binary { a, b, .. } => pre_out.extend([a, b]),
                 // A generic node (or a fused region made of such nodes) reads its inputs
                 // from the arena: the prefix must leave them there, not in registers.
-                Instr::Node(id) => pre_out.extend(slots(&mut inner.nodes[id as usize].inputs.iter().copied())),
+                Instr::Node(id) => {
+                    pre_out.extend(slots(&mut inner.nodes[id as usize].inputs.iter().copied()))
+                }
             }
         }
         let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
@@ -1191,6 +1248,7 @@ impl Programs {
             hess_col: col_prog,
             dir_slots,
             lanes,
+            reach,
             canon,
             #[cfg(feature = "jit")]
             scalar: scalar.0,

@@ -39,6 +39,10 @@ pub(crate) struct Node {
     pub inputs: Inputs,
     pub shape: Shape,
     pub offset: usize,
+    /// The tape's rewind count when the node was pushed: a [`Var`] carries it too, so that a
+    /// `Var` whose node was released by [`Tape::rewind`] (and whose slot a later node may
+    /// reuse) is caught instead of silently reading the new node.
+    pub epoch: u32,
 }
 
 impl Node {
@@ -51,9 +55,24 @@ impl Node {
 pub(crate) struct TapeInner {
     pub nodes: Vec<Node>,
     pub values: Vec<f64>,
+    /// How many rewinds have released nodes (the generation of nodes pushed now).
+    pub epoch: u32,
 }
 
 impl TapeInner {
+    /// The node of `v`, checked to be the one `v` was created for.
+    ///
+    /// # Panics
+    /// If `v`'s node was released by [`Tape::rewind`].
+    #[track_caller]
+    #[inline]
+    pub fn node(&self, v: &Var<'_>) -> &Node {
+        match self.nodes.get(v.id as usize) {
+            Some(n) if n.epoch == v.epoch => n,
+            _ => stale(v.id),
+        }
+    }
+
     pub fn value(&self, id: u32) -> &[f64] {
         let n = &self.nodes[id as usize];
         &self.values[n.offset..n.offset + n.len()]
@@ -239,29 +258,32 @@ impl Tape {
             inner.nodes.len(),
             mark.nodes
         );
+        if inner.nodes.len() > mark.nodes {
+            // `Var`s of the released nodes must not match the nodes that take their slots.
+            inner.epoch = inner.epoch.wrapping_add(1);
+        }
         inner.nodes.truncate(mark.nodes);
         inner.values.truncate(mark.values);
     }
 
     fn leaf(&self, op: Op, values: &[f64], shape: Shape) -> Var<'_> {
         let mut inner = self.inner.borrow_mut();
-        let id = inner.nodes.len();
-        let offset = inner.values.len();
+        let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
         inner.values.extend_from_slice(values);
         inner.nodes.push(Node {
             op,
             inputs: Inputs::new(),
             shape,
             offset,
+            epoch,
         });
-        Var::from_raw(self, id as u32)
+        Var::from_raw(self, id as u32, epoch)
     }
 
     /// Records `op` applied to `inputs` with output `shape` and evaluates it.
     pub(crate) fn push(&self, op: Op, inputs: Inputs, shape: Shape) -> Var<'_> {
         let mut inner = self.inner.borrow_mut();
-        let id = inner.nodes.len();
-        let offset = inner.values.len();
+        let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
         let len = numel(&shape);
         inner.values.resize(offset + len, 0.0);
         inner.nodes.push(Node {
@@ -269,24 +291,25 @@ impl Tape {
             inputs,
             shape,
             offset,
+            epoch,
         });
         inner.evaluate(id);
-        Var::from_raw(self, id as u32)
+        Var::from_raw(self, id as u32, epoch)
     }
 
     /// Fast path for scalar ops: the value is already computed, no shapes to check.
     pub(crate) fn push_scalar(&self, op: Op, inputs: Inputs, value: f64) -> Var<'_> {
         let mut inner = self.inner.borrow_mut();
-        let id = inner.nodes.len();
-        let offset = inner.values.len();
+        let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
         inner.values.push(value);
         inner.nodes.push(Node {
             op,
             inputs,
             shape: Shape::new(),
             offset,
+            epoch,
         });
-        Var::from_raw(self, id as u32)
+        Var::from_raw(self, id as u32, epoch)
     }
 
     /// Tape-level gradient: the derivatives of the scalar `y` with respect to each of `wrt`,
@@ -338,8 +361,10 @@ impl Tape {
         crate::backward::vjp(self, y, wrt, seed)
     }
 
-    pub(crate) fn shape_of(&self, id: u32) -> Shape {
-        self.inner.borrow().nodes[id as usize].shape.clone()
+    /// The shape of `v`'s node (checked to be live, see [`TapeInner::node`]).
+    #[track_caller]
+    pub(crate) fn shape_of(&self, v: &Var<'_>) -> Shape {
+        self.inner.borrow().node(v).shape.clone()
     }
 }
 
@@ -411,4 +436,14 @@ fn check_len(what: &str, values: &[f64], shape: &[usize]) {
         values.len(),
         shape
     );
+}
+
+/// The panic of a `Var` used after its node was released.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn stale(id: u32) -> ! {
+    panic!(
+        "Var #{id} used after Tape::rewind released its node: Vars created after a mark must not be used after the matching rewind"
+    )
 }

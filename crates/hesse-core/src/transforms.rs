@@ -94,10 +94,17 @@ pub(crate) fn hessian_into<'t>(tape: &'t Tape, y: Var<'t>, leaves: &[Var<'t>], o
 }
 
 /// Replaces `M` by `(M + Mᵀ)/2`, exactly symmetric.
+///
+/// The mean is `0.5·(a + b)`, correctly rounded, unless `a + b` overflows: then it is
+/// `0.5·a + 0.5·b`, which is finite (two entries near `f64::MAX` have a finite mean).
 pub(crate) fn symmetrize(m: &mut Matrix) {
     for i in 0..m.rows() {
         for j in 0..i {
-            let s = 0.5 * (m[(i, j)] + m[(j, i)]);
+            let (a, b) = (m[(i, j)], m[(j, i)]);
+            let mut s = 0.5 * (a + b);
+            if s.is_infinite() && a.is_finite() && b.is_finite() {
+                s = 0.5 * a + 0.5 * b;
+            }
             m[(i, j)] = s;
             m[(j, i)] = s;
         }

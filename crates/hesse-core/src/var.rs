@@ -24,11 +24,19 @@ use crate::tape::{NodeId, Tape};
 pub struct Var<'t> {
     pub(crate) tape: &'t Tape,
     pub(crate) id: u32,
+    /// The generation of the node (see `tape::Node::epoch`): a `Var` of a released node panics.
+    pub(crate) epoch: u32,
 }
 
 impl<'t> Var<'t> {
-    pub(crate) fn from_raw(tape: &'t Tape, id: u32) -> Self {
-        Var { tape, id }
+    pub(crate) fn from_raw(tape: &'t Tape, id: u32, epoch: u32) -> Self {
+        Var { tape, id, epoch }
+    }
+
+    /// The `Var` of a live node `id` of `tape`.
+    pub(crate) fn of_node(tape: &'t Tape, id: u32) -> Self {
+        let epoch = tape.inner.borrow().nodes[id as usize].epoch;
+        Var { tape, id, epoch }
     }
 
     /// The tape this `Var` lives on.
@@ -53,11 +61,12 @@ impl<'t> Var<'t> {
     #[track_caller]
     pub fn value(&self) -> f64 {
         let inner = self.tape.inner.borrow();
+        inner.node(self);
         let v = inner.value(self.id);
         assert!(
             v.len() == 1,
             "value: Var of shape {:?} is not a scalar; use to_vec()",
-            inner.nodes[self.id as usize].shape.as_slice()
+            inner.node(self).shape.as_slice()
         );
         v[0]
     }
@@ -70,7 +79,9 @@ impl<'t> Var<'t> {
     /// assert_eq!(v.sqrt().to_vec(), vec![1.0, 2.0]);
     /// ```
     pub fn to_vec(&self) -> Vec<f64> {
-        self.tape.inner.borrow().value(self.id).to_vec()
+        let inner = self.tape.inner.borrow();
+        inner.node(self);
+        inner.value(self.id).to_vec()
     }
 
     /// Copies the values into `out`.
@@ -79,26 +90,28 @@ impl<'t> Var<'t> {
     /// If `out.len()` differs from the number of elements.
     #[track_caller]
     pub fn copy_to(&self, out: &mut [f64]) {
-        out.copy_from_slice(self.tape.inner.borrow().value(self.id));
+        let inner = self.tape.inner.borrow();
+        inner.node(self);
+        out.copy_from_slice(inner.value(self.id));
     }
 
     /// The shape (empty for a scalar).
     pub fn shape(&self) -> Vec<usize> {
-        self.tape.shape_of(self.id).to_vec()
+        self.tape.shape_of(self).to_vec()
     }
 
     pub(crate) fn shape_small(&self) -> Shape {
-        self.tape.shape_of(self.id)
+        self.tape.shape_of(self)
     }
 
     /// Whether the shape is exactly `shape` (without copying it out).
     pub(crate) fn has_shape(&self, shape: &[usize]) -> bool {
-        self.tape.inner.borrow().nodes[self.id as usize].shape.as_slice() == shape
+        self.tape.inner.borrow().node(self).shape.as_slice() == shape
     }
 
     /// Number of elements.
     pub fn len(&self) -> usize {
-        numel(&self.tape.shape_of(self.id))
+        numel(&self.tape.shape_of(self))
     }
 
     /// Whether the `Var` has no elements.
@@ -108,7 +121,7 @@ impl<'t> Var<'t> {
 
     /// Whether this is a scalar (rank 0).
     pub fn is_scalar(&self) -> bool {
-        self.tape.shape_of(self.id).is_empty()
+        self.tape.shape_of(self).is_empty()
     }
 
     /// Panics unless `other` lives on the same tape; every binary op calls this.
@@ -118,13 +131,22 @@ impl<'t> Var<'t> {
             std::ptr::eq(self.tape, other.tape),
             "{op}: operands live on different tapes"
         );
+        let inner = self.tape.inner.borrow();
+        inner.node(self);
+        inner.node(other);
     }
 }
 
 impl fmt::Debug for Var<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = self.tape.inner.borrow();
-        let node = &inner.nodes[self.id as usize];
+        let Some(node) = inner
+            .nodes
+            .get(self.id as usize)
+            .filter(|n| n.epoch == self.epoch)
+        else {
+            return write!(f, "Var#{} (released by Tape::rewind)", self.id);
+        };
         write!(
             f,
             "Var#{} {}{:?} = {:?}",

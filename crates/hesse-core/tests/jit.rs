@@ -3,6 +3,7 @@
 //! expression graphs, and on the workloads' shapes (a sigmoid network, Rosenbrock, peaks).
 #![cfg(feature = "jit")]
 
+use hesse_core::native::{self, Native};
 use hesse_core::strategies::{expr, point};
 use hesse_core::{RecordedFn, Var, function, hvp, value_and_grad};
 use proptest::prelude::*;
@@ -96,33 +97,36 @@ fn check(f: for<'t> fn(&[Var<'t>]) -> Var<'t>, x0: &[f64], what: &str) {
 
 #[test]
 fn every_unary_op_compiles_to_the_interpreters_bits() {
-    type U = for<'t> fn(Var<'t>) -> Var<'t>;
-    let ops: &[(&str, U)] = &[
-        ("neg", |x| -x),
-        ("exp", |x| x.exp()),
-        ("ln", |x| x.ln()),
-        ("ln_1p", |x| x.ln_1p()),
-        ("sqrt", |x| x.sqrt()),
-        ("sin", |x| x.sin()),
-        ("cos", |x| x.cos()),
-        ("tan", |x| x.tan()),
-        ("tanh", |x| x.tanh()),
-        ("sigmoid", |x| x.sigmoid()),
-        ("softplus", |x| x.softplus()),
-        ("log_sigmoid", |x| x.log_sigmoid()),
-        ("relu", |x| x.relu()),
-        ("abs", |x| x.abs()),
-        ("square", |x| x.square()),
-        ("recip", |x| x.recip()),
-        ("step", |x| x.step() * x),
-        ("sign", |x| x.sign() * x),
-        ("powf", |x| x.powf(1.5) + x.powf(-0.5)),
-        ("scalars", |x| (2.5 + x) * -1.5 + (2.5 - x) / 4.0 + 3.0 / x),
-    ];
-    for &(name, op) in ops {
-        // Through a product, so that every op sits inside first and second derivatives.
-        check_three(name, function(move |x| op(x[0] * x[1] + x[2]) * x[1]));
-    }
+    // The compiled route, whatever `HESSE_NATIVE` says for the rest of the suite.
+    native::scoped(Native::ON, || {
+        type U = for<'t> fn(Var<'t>) -> Var<'t>;
+        let ops: &[(&str, U)] = &[
+            ("neg", |x| -x),
+            ("exp", |x| x.exp()),
+            ("ln", |x| x.ln()),
+            ("ln_1p", |x| x.ln_1p()),
+            ("sqrt", |x| x.sqrt()),
+            ("sin", |x| x.sin()),
+            ("cos", |x| x.cos()),
+            ("tan", |x| x.tan()),
+            ("tanh", |x| x.tanh()),
+            ("sigmoid", |x| x.sigmoid()),
+            ("softplus", |x| x.softplus()),
+            ("log_sigmoid", |x| x.log_sigmoid()),
+            ("relu", |x| x.relu()),
+            ("abs", |x| x.abs()),
+            ("square", |x| x.square()),
+            ("recip", |x| x.recip()),
+            ("step", |x| x.step() * x),
+            ("sign", |x| x.sign() * x),
+            ("powf", |x| x.powf(1.5) + x.powf(-0.5)),
+            ("scalars", |x| (2.5 + x) * -1.5 + (2.5 - x) / 4.0 + 3.0 / x),
+        ];
+        for &(name, op) in ops {
+            // Through a product, so that every op sits inside first and second derivatives.
+            check_three(name, function(move |x| op(x[0] * x[1] + x[2]) * x[1]));
+        }
+    })
 }
 
 /// A function of three coordinates, compiled and interpreted, at [`points`].
@@ -138,129 +142,141 @@ fn check_three(name: &str, f: impl for<'t> Fn(&[Var<'t>]) -> Var<'t> + Copy) {
 
 #[test]
 fn every_binary_op_compiles_to_the_interpreters_bits() {
-    type B = for<'t> fn(Var<'t>, Var<'t>) -> Var<'t>;
-    let ops: &[(&str, B)] = &[
-        ("add", |a, b| a + b),
-        ("sub", |a, b| a - b),
-        ("mul", |a, b| a * b),
-        ("div", |a, b| a / b),
-        ("pow", |a, b| a.pow(b)),
-        ("max", |a, b| a.max(b)),
-        ("min", |a, b| a.min(b)),
-        ("max_mask", |a, b| a.max_mask(b) * a),
-    ];
-    for &(name, op) in ops {
-        check_three(name, function(move |x| op(x[0] * x[2], x[1] + x[2]) * x[0]));
-    }
+    // The compiled route, whatever `HESSE_NATIVE` says for the rest of the suite.
+    native::scoped(Native::ON, || {
+        type B = for<'t> fn(Var<'t>, Var<'t>) -> Var<'t>;
+        let ops: &[(&str, B)] = &[
+            ("add", |a, b| a + b),
+            ("sub", |a, b| a - b),
+            ("mul", |a, b| a * b),
+            ("div", |a, b| a / b),
+            ("pow", |a, b| a.pow(b)),
+            ("max", |a, b| a.max(b)),
+            ("min", |a, b| a.min(b)),
+            ("max_mask", |a, b| a.max_mask(b) * a),
+        ];
+        for &(name, op) in ops {
+            check_three(name, function(move |x| op(x[0] * x[2], x[1] + x[2]) * x[0]));
+        }
+    })
 }
 
 #[test]
 fn powi_is_f64_powi_for_every_small_exponent() {
-    let xs = [
-        0.0,
-        -0.0,
-        1.0,
-        -1.5,
-        3.0e-160,
-        -7.3e200,
-        0.1,
-        1.0 / 3.0,
-        5e-324,
-        f64::MAX,
-        1.0000001,
-        -0.9999,
-        12.5,
-    ];
-    for n in -40..=40 {
-        let mut rec = RecordedFn::new(move |x| x[0].powi(n), &[0.5]).jit();
-        assert_eq!(rec.native_programs(), 5);
-        for &x in &xs {
-            let got = rec.value(&[x]);
-            let want = std::hint::black_box(x).powi(std::hint::black_box(n));
-            assert!(same(&[got], &[want]), "{x:e}.powi({n}): {got:e} vs {want:e}");
+    // The compiled route, whatever `HESSE_NATIVE` says for the rest of the suite.
+    native::scoped(Native::ON, || {
+        let xs = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            3.0e-160,
+            -7.3e200,
+            0.1,
+            1.0 / 3.0,
+            5e-324,
+            f64::MAX,
+            1.0000001,
+            -0.9999,
+            12.5,
+        ];
+        for n in -40..=40 {
+            let mut rec = RecordedFn::new(move |x| x[0].powi(n), &[0.5]).jit();
+            assert_eq!(rec.native_programs(), 5);
+            for &x in &xs {
+                let got = rec.value(&[x]);
+                let want = std::hint::black_box(x).powi(std::hint::black_box(n));
+                assert!(same(&[got], &[want]), "{x:e}.powi({n}): {got:e} vs {want:e}");
+            }
         }
-    }
+    })
 }
 
 #[test]
 fn workload_shapes_compile_to_the_interpreters_bits() {
-    fn net<'t>(t: &[Var<'t>]) -> Var<'t> {
-        let data = [
-            ([2.8, 0.4], 1.0),
-            ([3.1, 4.3], 1.0),
-            ([-2.7, -0.4], 0.0),
-            ([-0.1, 3.4], 0.0),
-        ];
-        let mut acc: Option<Var<'t>> = None;
-        for (x, y) in data {
-            let h0 = (t[0] * x[0] + t[1] * x[1] + t[4]).sigmoid();
-            let h1 = (t[2] * x[0] + t[3] * x[1] + t[5]).sigmoid();
-            let p = (t[6] * h0 + t[7] * h1 + t[8]).sigmoid();
-            let term = if y == 1.0 { p.ln() } else { (1.0 - p).ln() };
-            acc = Some(acc.map_or(term, |a| a + term));
+    // The compiled route, whatever `HESSE_NATIVE` says for the rest of the suite.
+    native::scoped(Native::ON, || {
+        fn net<'t>(t: &[Var<'t>]) -> Var<'t> {
+            let data = [
+                ([2.8, 0.4], 1.0),
+                ([3.1, 4.3], 1.0),
+                ([-2.7, -0.4], 0.0),
+                ([-0.1, 3.4], 0.0),
+            ];
+            let mut acc: Option<Var<'t>> = None;
+            for (x, y) in data {
+                let h0 = (t[0] * x[0] + t[1] * x[1] + t[4]).sigmoid();
+                let h1 = (t[2] * x[0] + t[3] * x[1] + t[5]).sigmoid();
+                let p = (t[6] * h0 + t[7] * h1 + t[8]).sigmoid();
+                let term = if y == 1.0 { p.ln() } else { (1.0 - p).ln() };
+                acc = Some(acc.map_or(term, |a| a + term));
+            }
+            -(acc.unwrap() / 4.0)
         }
-        -(acc.unwrap() / 4.0)
-    }
-    fn rosen<'t>(x: &[Var<'t>]) -> Var<'t> {
-        (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2)
-    }
-    fn peaks<'t>(p: &[Var<'t>]) -> Var<'t> {
-        let (x, y) = (p[0], p[1]);
-        3.0 * (1.0 - x).square() * (-x.square() - (y + 1.0).square()).exp()
-            - 10.0 * (x / 5.0 - x.powi(3) - y.powi(5)) * (-x.square() - y.square()).exp()
-            - (-(x + 1.0).square() - y.square()).exp() / 3.0
-    }
-    fn branchy<'t>(x: &[Var<'t>]) -> Var<'t> {
-        if x[0].gt(x[1]) {
-            x[0].square() * x[1]
-        } else {
-            x[1].exp() - x[0]
+        fn rosen<'t>(x: &[Var<'t>]) -> Var<'t> {
+            (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2)
         }
-    }
-    check(
-        net,
-        &[
-            1.06, -0.037, -0.056, 1.095, -0.051, -0.0689, 3.769, -3.72, -0.0148,
-        ],
-        "net",
-    );
-    check(rosen, &[-1.2, 1.0], "rosen");
-    check(peaks, &[0.0, 1.4], "peaks");
-    check(branchy, &[1.0, 0.0], "branchy");
+        fn peaks<'t>(p: &[Var<'t>]) -> Var<'t> {
+            let (x, y) = (p[0], p[1]);
+            3.0 * (1.0 - x).square() * (-x.square() - (y + 1.0).square()).exp()
+                - 10.0 * (x / 5.0 - x.powi(3) - y.powi(5)) * (-x.square() - y.square()).exp()
+                - (-(x + 1.0).square() - y.square()).exp() / 3.0
+        }
+        fn branchy<'t>(x: &[Var<'t>]) -> Var<'t> {
+            if x[0].gt(x[1]) {
+                x[0].square() * x[1]
+            } else {
+                x[1].exp() - x[0]
+            }
+        }
+        check(
+            net,
+            &[
+                1.06, -0.037, -0.056, 1.095, -0.051, -0.0689, 3.769, -3.72, -0.0148,
+            ],
+            "net",
+        );
+        check(rosen, &[-1.2, 1.0], "rosen");
+        check(peaks, &[0.0, 1.4], "peaks");
+        check(branchy, &[1.0, 0.0], "branchy");
+    })
 }
 
 #[test]
 fn compilation_waits_until_it_pays() {
-    let f = function(|x| (x[0] * x[1]).sin() + x[1].exp());
-    let mut rec = RecordedFn::new(f, &[0.1, 0.2]);
-    assert_eq!(rec.native_programs(), 0, "nothing compiled at record time");
-    let mut g = [0.0; 2];
-    rec.value_and_grad_to(&[0.3, 0.4], &mut g);
-    assert_eq!(
-        rec.native_programs(),
-        0,
-        "one replay does not pay for a compilation"
-    );
-    for _ in 0..2_000 {
+    // The compiled route, whatever `HESSE_NATIVE` says for the rest of the suite.
+    native::scoped(Native::ON, || {
+        let f = function(|x| (x[0] * x[1]).sin() + x[1].exp());
+        let mut rec = RecordedFn::new(f, &[0.1, 0.2]);
+        assert_eq!(rec.native_programs(), 0, "nothing compiled at record time");
+        let mut g = [0.0; 2];
         rec.value_and_grad_to(&[0.3, 0.4], &mut g);
-    }
-    assert_eq!(
-        rec.native_programs(),
-        1,
-        "the gradient program, replayed often, is compiled"
-    );
-    let mut never = RecordedFn::new(f, &[0.1, 0.2]).without_jit();
-    for _ in 0..2_000 {
-        never.value_and_grad_to(&[0.3, 0.4], &mut g);
-    }
-    assert_eq!(never.native_programs(), 0);
-    // Clones share the compiled code.
-    let mut c = rec.clone();
-    assert_eq!(c.native_programs(), 1);
-    assert_eq!(c.value_and_grad(&[0.5, 0.6]), value_and_grad(f, &[0.5, 0.6]));
-    // Recordings with vector nodes keep the interpreter.
-    let vrec = RecordedFn::new_vector(|w| w.tanh().sum(), &[0.1, 0.2, 0.3]).jit();
-    assert_eq!(vrec.native_programs(), 0);
+        assert_eq!(
+            rec.native_programs(),
+            0,
+            "one replay does not pay for a compilation"
+        );
+        for _ in 0..2_000 {
+            rec.value_and_grad_to(&[0.3, 0.4], &mut g);
+        }
+        assert_eq!(
+            rec.native_programs(),
+            1,
+            "the gradient program, replayed often, is compiled"
+        );
+        let mut never = RecordedFn::new(f, &[0.1, 0.2]).without_jit();
+        for _ in 0..2_000 {
+            never.value_and_grad_to(&[0.3, 0.4], &mut g);
+        }
+        assert_eq!(never.native_programs(), 0);
+        // Clones share the compiled code.
+        let mut c = rec.clone();
+        assert_eq!(c.native_programs(), 1);
+        assert_eq!(c.value_and_grad(&[0.5, 0.6]), value_and_grad(f, &[0.5, 0.6]));
+        // Recordings with vector nodes keep the interpreter.
+        let vrec = RecordedFn::new_vector(|w| w.tanh().sum(), &[0.1, 0.2, 0.3]).jit();
+        assert_eq!(vrec.native_programs(), 0);
+    })
 }
 
 proptest! {
@@ -275,29 +291,34 @@ proptest! {
         e in expr(3, 5), a in point(3), b in point(3), v in point(3)
     ) {
         let f = function(|xs| e.build(xs));
-        let mut native = RecordedFn::new(f, &a).jit();
-        let mut interp = RecordedFn::new(f, &a).without_jit();
-        // (Graphs with matrix-vector nodes keep the interpreter for the programs they touch.)
-        for x in [&a, &b] {
-            compare(&mut native, &mut interp, x, &v, &e.to_string());
-        }
+        native::scoped(Native::ON, || {
+            let mut native = RecordedFn::new(f, &a).jit();
+            let mut interp = RecordedFn::new(f, &a).without_jit();
+            // (Graphs with matrix-vector nodes keep the interpreter for the programs they touch.)
+            for x in [&a, &b] {
+                compare(&mut native, &mut interp, x, &v, &e.to_string());
+            }
+        });
     }
 }
 
 #[test]
 fn recordings_with_native_code_move_to_other_threads() {
-    fn send<T: Send>(_: &T) {}
-    let rec = RecordedFn::new(|x| x[0].exp() * x[1], &[0.0, 1.0]).jit();
-    send(&rec);
-    let copy = rec.clone();
-    let h = std::thread::spawn(move || {
-        let mut rec = rec;
-        rec.value(&[1.0, 2.0])
-    });
-    let v = h.join().unwrap();
-    assert_eq!(v.to_bits(), (1f64.exp() * 2.0).to_bits());
-    // The clone left behind still runs the shared code.
-    let mut copy = copy;
-    assert_eq!(copy.native_programs(), 5);
-    assert_eq!(copy.value(&[1.0, 2.0]).to_bits(), v.to_bits());
+    // The compiled route, whatever `HESSE_NATIVE` says for the rest of the suite.
+    native::scoped(Native::ON, || {
+        fn send<T: Send>(_: &T) {}
+        let rec = RecordedFn::new(|x| x[0].exp() * x[1], &[0.0, 1.0]).jit();
+        send(&rec);
+        let copy = rec.clone();
+        let h = std::thread::spawn(move || {
+            let mut rec = rec;
+            rec.value(&[1.0, 2.0])
+        });
+        let v = h.join().unwrap();
+        assert_eq!(v.to_bits(), (1f64.exp() * 2.0).to_bits());
+        // The clone left behind still runs the shared code.
+        let mut copy = copy;
+        assert_eq!(copy.native_programs(), 5);
+        assert_eq!(copy.value(&[1.0, 2.0]).to_bits(), v.to_bits());
+    })
 }

@@ -264,8 +264,7 @@ impl<'t> Var<'t> {
         self.same_tape(&rhs, op.name());
         let (sa, sb, scalars) = {
             let inner = self.tape.inner.borrow();
-            let na = &inner.nodes[self.id as usize];
-            let nb = &inner.nodes[rhs.id as usize];
+            let (na, nb) = (inner.node(&self), inner.node(&rhs));
             if na.shape.is_empty() && nb.shape.is_empty() {
                 let v = op.eval(inner.values[na.offset], inner.values[nb.offset]);
                 (Shape::new(), Shape::new(), Some(v))

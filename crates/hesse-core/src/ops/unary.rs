@@ -322,12 +322,13 @@ impl Unary {
 impl<'t> Var<'t> {
     /// Applies an elementwise op; scalars take a fast path without shape bookkeeping.
     pub(crate) fn unary(self, u: Unary) -> Var<'t> {
-        let (scalar, x) = {
+        let scalar = {
             let inner = self.tape.inner.borrow();
-            let node = &inner.nodes[self.id as usize];
-            (node.shape.is_empty(), inner.values[node.offset])
+            let node = inner.node(&self);
+            // Read only a scalar's value: an empty vector at the end of the arena has none.
+            node.shape.is_empty().then(|| inner.values[node.offset])
         };
-        if scalar {
+        if let Some(x) = scalar {
             return self
                 .tape
                 .push_scalar(Op::Unary(u), Inputs::from_slice(&[self.id]), u.eval(x));
