@@ -514,10 +514,33 @@ fn scatter_parts(inner: &TapeInner, a: u32, p: u32, q: u32) -> Option<[(u32, usi
 }
 
 /// Splits a replay program (node ids in order) into nodes and fused regions. `roots` are the
-/// nodes whose values the caller reads after the program has run.
-pub(crate) fn plan(inner: &TapeInner, prog: &[u32], roots: &[u32]) -> Vec<Piece> {
+/// nodes whose values the caller reads after the program has run. `constant` tells the nodes
+/// whose values no replay changes (they depend on neither the point nor the direction).
+///
+/// **Only those may be read by value.** A node a region reads but does not compute is read
+/// as one value when all its recorded values are equal (a broadcast seed: the same op on
+/// the same numbers). That holds for a node no program replays, and for no other: the
+/// Hessian's column program reads the nodes of its per-point prefix, which are not in the
+/// column program but are recomputed at every point. Judging "keeps its recorded value" by
+/// "not in this program" froze such a node at its recording (`exp(X·w)` recorded at w = 0,
+/// all ones; the 0/½/1 mask of a `max` that one branch won everywhere at record time) and
+/// gave wrong Hessians at every other point, while the HVP program, which computes these
+/// nodes itself, was right (issue 15, item 2).
+pub(crate) fn plan(
+    inner: &TapeInner,
+    prog: &[u32],
+    roots: &[u32],
+    constant: &dyn Fn(u32) -> bool,
+) -> Vec<Piece> {
     let nodes = &inner.nodes;
     let in_prog: HashSet<u32> = prog.iter().copied().collect();
+    // Nodes that keep their recorded value: read here, never replayed by any program (a
+    // node outside `prog` may still be recomputed by another one, see above), and not
+    // leaves (inputs and the HVP direction are leaves that change).
+    let fixed = |j: u32| {
+        let op = nodes[j as usize].op;
+        constant(j) && !in_prog.contains(&j) && !op.is_leaf() && op != Op::Layout(Layout::Reshape)
+    };
     let roots: HashSet<u32> = roots.iter().map(|&r| base(inner, r)).collect();
     let reads = |id: u32| -> Vec<u32> {
         nodes[id as usize]
@@ -611,12 +634,7 @@ pub(crate) fn plan(inner: &TapeInner, prog: &[u32], roots: &[u32]) -> Vec<Piece>
     // read as one value, as in `build`).
     let uniform = |j: u32| {
         let vals = inner.value(j);
-        let op = nodes[j as usize].op;
-        vals.len() == 1
-            || (!in_prog.contains(&j)
-                && !op.is_leaf()
-                && op != Op::Layout(Layout::Reshape)
-                && vals.iter().all(|v| v.to_bits() == vals[0].to_bits()))
+        vals.len() == 1 || (fixed(j) && vals.iter().all(|v| v.to_bits() == vals[0].to_bits()))
     };
     for &id in prog {
         let node = &nodes[id as usize];
@@ -751,12 +769,6 @@ pub(crate) fn plan(inner: &TapeInner, prog: &[u32], roots: &[u32]) -> Vec<Piece>
     close(&mut open, &mut groups);
 
     for (piece, members) in groups {
-        // Nodes that keep their recorded value: read here, not replayed, not leaves (inputs
-        // and the HVP direction are leaves that change).
-        let fixed = |j: u32| {
-            let op = nodes[j as usize].op;
-            !in_prog.contains(&j) && !op.is_leaf() && op != Op::Layout(Layout::Reshape)
-        };
         let region = build(inner, &members, &kinds, &deps, &readers, &roots, &fixed);
         pieces[piece] = Some(match region {
             Some(r) => Piece::Region(r),
@@ -892,9 +904,9 @@ fn build(
     let mut steps = Vec::new();
     let mut sums = 0u8;
     for (k, &id) in members.iter().enumerate() {
-        // A fixed node whose values are all the same (a broadcast constant, such as the
-        // seed of a gradient) is read as one value: the kernel computes the same op on the
-        // same numbers.
+        // A fixed node (one no replay changes, see `plan`) whose values are all the same (a
+        // broadcast constant, such as the seed of a gradient) is read as one value: the
+        // kernel computes the same op on the same numbers.
         let operand = |j: u32, at: &HashMap<u32, Operand>| -> Operand {
             at.get(&j).copied().unwrap_or_else(|| {
                 let vals = inner.value(j);
@@ -1413,7 +1425,7 @@ mod tests {
             })
             .map(|i| i as u32)
             .collect();
-        let pieces = plan(&inner, &prog, &[g.id, y.id]);
+        let pieces = plan(&inner, &prog, &[g.id, y.id], &|j| !on_x[j as usize]);
         let regions = pieces.iter().filter(|p| matches!(p, Piece::Region(_))).count();
         assert_eq!((pieces.len(), regions), (1, 1), "{pieces:?}");
     }

@@ -1186,7 +1186,10 @@ impl Programs {
                 .chain(compares.iter().map(|(c, _)| c))
                 .map(|&r| canon[r as usize])
                 .collect();
-            let mut pieces = crate::fused::plan(inner, &ids, &read);
+            // Only nodes on neither the point nor the direction keep their recorded values in
+            // every replay: the column program's inputs from the Hessian's prefix do not.
+            let constant = |j: u32| !on_x[j as usize] && !on_v[j as usize];
+            let mut pieces = crate::fused::plan(inner, &ids, &read, &constant);
             if pieces.iter().all(|p| matches!(p, Piece::Node(_))) {
                 return (fast(program(roots, keep), pinned), Bound::default());
             }
