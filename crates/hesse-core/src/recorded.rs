@@ -135,16 +135,18 @@ impl Programs {
             let starts: Vec<usize> = (0..n).step_by(w).collect();
             let parts: Vec<(usize, usize, Vec<f64>)> = starts
                 .par_iter()
-                .map(|&c0| crate::native::scoped(setting, || {
-                    let c1 = (c0 + w).min(n);
-                    let mut block = vec![0.0; n * (c1 - c0)];
-                    let mut buf = Vec::new();
-                    lanes.columns(&inner.values, n, c0..c1, &mut buf, |i, c, v| {
-                        let at = i * (c1 - c0) + (c - c0);
-                        block[at..at + v.len()].copy_from_slice(v);
-                    });
-                    (c0, c1, block)
-                }))
+                .map(|&c0| {
+                    crate::native::scoped(setting, || {
+                        let c1 = (c0 + w).min(n);
+                        let mut block = vec![0.0; n * (c1 - c0)];
+                        let mut buf = Vec::new();
+                        lanes.columns(&inner.values, n, c0..c1, &mut buf, |i, c, v| {
+                            let at = i * (c1 - c0) + (c - c0);
+                            block[at..at + v.len()].copy_from_slice(v);
+                        });
+                        (c0, c1, block)
+                    })
+                })
                 .collect();
             for (c0, c1, block) in parts {
                 for i in 0..n {
@@ -155,19 +157,21 @@ impl Programs {
             out.as_mut_slice()
                 .par_chunks_mut(w * n)
                 .enumerate()
-                .for_each(|(b, rows)| crate::native::scoped(setting, || {
-                    let mut local = inner.clone();
-                    for &s in &self.dir_slots {
-                        local.values[s] = 0.0;
-                    }
-                    for (k, row) in rows.chunks_mut(n).enumerate() {
-                        let s = self.dir_slots[b * w + k];
-                        local.values[s] = 1.0;
-                        run(&mut local, &self.hess_col, &self.regions);
-                        self.hvps.read(&local.values, row);
-                        local.values[s] = 0.0;
-                    }
-                }));
+                .for_each(|(b, rows)| {
+                    crate::native::scoped(setting, || {
+                        let mut local = inner.clone();
+                        for &s in &self.dir_slots {
+                            local.values[s] = 0.0;
+                        }
+                        for (k, row) in rows.chunks_mut(n).enumerate() {
+                            let s = self.dir_slots[b * w + k];
+                            local.values[s] = 1.0;
+                            run(&mut local, &self.hess_col, &self.regions);
+                            self.hvps.read(&local.values, row);
+                            local.values[s] = 0.0;
+                        }
+                    })
+                });
         }
     }
 }
@@ -1103,7 +1107,9 @@ impl Programs {
                 Instr::Binary { a, b, .. } => pre_out.extend([a, b]),
                 // A generic node (or a fused region made of such nodes) reads its inputs
                 // from the arena: the prefix must leave them there, not in registers.
-                Instr::Node(id) => pre_out.extend(slots(&mut inner.nodes[id as usize].inputs.iter().copied())),
+                Instr::Node(id) => {
+                    pre_out.extend(slots(&mut inner.nodes[id as usize].inputs.iter().copied()))
+                }
             }
         }
         let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
