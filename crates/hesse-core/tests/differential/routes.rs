@@ -263,47 +263,58 @@ impl Case {
     /// The case as a Rust test body.
     pub fn rust(&self) -> String {
         let vector = self.prog.family == Family::Vector;
+        let n = self.prog.n;
+        // The recording's answer as an expression, into a buffer of garbage where the
+        // fuzzer used one.
+        let call = |q: &Query, x: &str, v: &str| -> String {
+            match (q.question, q.junk) {
+                (Question::Value, _) => format!("vec![rec.value(&{x})]"),
+                (Question::Grad, false) => format!("rec.value_and_grad(&{x})"),
+                (Question::Grad, true) => format!(
+                    "{{ let mut g = vec![{JUNK:?}; {n}]; let y = rec.value_and_grad_to(&{x}, &mut g); (y, g) }}"
+                ),
+                (Question::Hvp, false) => format!("rec.hvp(&{x}, &{v})"),
+                (Question::Hvp, true) => {
+                    format!("{{ let mut o = vec![{JUNK:?}; {n}]; rec.hvp_to(&{x}, &{v}, &mut o); o }}")
+                }
+                (Question::Hessian, false) => format!("rec.hessian(&{x})"),
+                (Question::Hessian, true) => format!(
+                    "{{ let mut h = hesse_core::Matrix::new({n}, {n}, vec![{JUNK:?}; {n} * {n}]); \
+                     rec.hessian_to(&{x}, &mut h); h }}"
+                ),
+            }
+        };
         let mut s = self.prog.rust();
         s += &format!("let x0 = {};\n", lits(&self.x0));
-        let ctor = if vector { "new_vector" } else { "new" };
-        s += &format!(
-            "let mut rec = hesse_core::RecordedFn::{ctor}(&f, &x0){};\n",
-            self.route.rust()
-        );
         s += &format!(
             "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
             self.setting.isa, self.setting.jit
         );
+        let ctor = if vector { "new_vector" } else { "new" };
+        s += &format!(
+            "    let mut rec = hesse_core::RecordedFn::{ctor}(&f, &x0){};\n",
+            self.route.rust()
+        );
         let (last, prefix) = self.queries.split_last().expect("a case has a query");
         for q in prefix {
             let (x, v) = (lits(&self.points[q.point].0), lits(&self.dirs[q.dir].0));
-            s += &match q.question {
-                Question::Value => format!("    rec.value(&{x});\n"),
-                Question::Grad => format!("    rec.value_and_grad(&{x});\n"),
-                Question::Hvp => format!("    rec.hvp(&{x}, &{v});\n"),
-                Question::Hessian => format!("    rec.hessian(&{x});\n"),
-            };
+            s += &format!("    {};\n", call(q, &x, &v));
         }
-        let (x, v) = (lits(&self.points[last.point].0), lits(&self.dirs[last.dir].0));
+        s += &format!("    let x = {};\n", lits(&self.points[last.point].0));
+        s += &format!("    let v = {};\n", lits(&self.dirs[last.dir].0));
         let m = if vector {
             "hesse_core::vector::"
         } else {
             "hesse_core::"
         };
-        s += &format!("    let x = {x};\n");
-        s += &match last.question {
-            Question::Value => {
-                format!("    let (got, want) = (vec![rec.value(&x)], vec![{m}value_and_grad(&f, &x).0]);\n")
-            }
-            Question::Grad => {
-                format!("    let (got, want) = (rec.value_and_grad(&x), {m}value_and_grad(&f, &x));\n")
-            }
-            Question::Hvp => {
-                format!("    let v = {v};\n    let (got, want) = (rec.hvp(&x, &v), {m}hvp(&f, &x, &v));\n")
-            }
-            Question::Hessian => format!("    let (got, want) = (rec.hessian(&x), {m}hessian(&f, &x));\n"),
+        let want = match last.question {
+            Question::Value => format!("vec![{m}value_and_grad(&f, &x).0]"),
+            Question::Grad => format!("{m}value_and_grad(&f, &x)"),
+            Question::Hvp => format!("{m}hvp(&f, &x, &v)"),
+            Question::Hessian => format!("{m}hessian(&f, &x)"),
         };
-        s += "    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
+        s += &format!("    let (got, want) = ({}, {want});\n", call(last, "x", "v"));
+        s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
         s
     }
 }
