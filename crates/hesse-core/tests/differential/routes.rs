@@ -1,0 +1,320 @@
+//! The routes a recording can take, the questions asked of it, and the eager answers.
+//!
+//! A route is how a [`RecordedFn`] is built (interpreter only, compiled after some replays,
+//! compiled at once, Hessian columns in parallel); a [`Native`] setting caps the native code
+//! around it. The eager reference is always computed inside the same setting: products and
+//! `exp` round differently with FMA, so only answers of one setting are comparable bit for
+//! bit.
+
+use std::cell::RefCell;
+
+use hesse_core::native::{self, Isa, Native};
+use hesse_core::{Matrix, RecordedFn};
+
+use super::compare::{Mismatch, first_difference};
+use super::program::{Family, Program, lits};
+
+/// How the recording under test is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    /// `.without_jit()`: the replay interpreter, lanes and fused regions only.
+    Interpreter,
+    /// `.with_jit_after(k)`: interpreted k times per program, then compiled.
+    JitAfter(u64),
+    /// `.jit()`: every all-scalar program compiled before the first replay.
+    Jit,
+    /// `.without_jit().with_parallel_min_dim(2)` (feature `rayon`): Hessian columns on
+    /// rayon's threads.
+    Parallel,
+}
+
+impl Route {
+    /// The route's name in the statistics (one row for every `JitAfter(k)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::Interpreter => "interpreter",
+            Route::JitAfter(_) => "jit-after-k",
+            Route::Jit => "jit",
+            Route::Parallel => "parallel-hessian",
+        }
+    }
+
+    /// The builder calls of the route, as Rust.
+    pub fn rust(self) -> String {
+        match self {
+            Route::Interpreter => ".without_jit()".into(),
+            Route::JitAfter(k) => format!(".with_jit_after({k})"),
+            Route::Jit => ".jit()".into(),
+            Route::Parallel => ".without_jit().with_parallel_min_dim(2)".into(),
+        }
+    }
+
+    /// The routes every program takes (the parallel one only where this build has rayon).
+    pub fn all(jit_after: u64) -> Vec<Route> {
+        let mut r = vec![Route::Interpreter, Route::JitAfter(jit_after), Route::Jit];
+        if cfg!(feature = "rayon") {
+            r.push(Route::Parallel);
+        }
+        r
+    }
+}
+
+/// The native settings this CPU can run: everything off, then each instruction set with
+/// generated code, and the widest without generated code.
+pub fn settings() -> Vec<Native> {
+    let widest = native::available();
+    let mut s = vec![Native::OFF];
+    for isa in [Isa::Baseline, Isa::Avx2, Isa::Avx512] {
+        if isa <= widest {
+            s.push(Native { isa, jit: true });
+        }
+    }
+    s.push(Native {
+        isa: widest,
+        jit: false,
+    });
+    s
+}
+
+/// A question asked of a recording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Question {
+    Value,
+    /// The value and the gradient (one answer: the value first).
+    Grad,
+    Hvp,
+    Hessian,
+}
+
+/// One question at one of the case's points (and directions).
+#[derive(Clone, Copy, Debug)]
+pub struct Query {
+    pub question: Question,
+    pub point: usize,
+    pub dir: usize,
+    /// Whether the caller's buffer starts with garbage (`*_to`) instead of being fresh.
+    pub junk: bool,
+}
+
+/// Records `prog` at `x0` by `route`, logging the comparisons' outcomes into `log`.
+pub fn record(prog: &Program, x0: &[f64], route: Route, log: &RefCell<Vec<bool>>) -> RecordedFn {
+    let rec = match prog.family {
+        Family::Scalars => RecordedFn::new(|x| prog.eval(x, log), x0),
+        Family::Vector => RecordedFn::new_vector(|w| prog.eval(&[w], log), x0),
+    };
+    match route {
+        Route::Interpreter => rec.without_jit(),
+        Route::JitAfter(k) => rec.with_jit_after(k),
+        Route::Jit => rec.jit(),
+        #[cfg(feature = "rayon")]
+        Route::Parallel => rec.without_jit().with_parallel_min_dim(2),
+        #[cfg(not(feature = "rayon"))]
+        Route::Parallel => unreachable!("the parallel route needs the rayon feature"),
+    }
+}
+
+const JUNK: f64 = -1234.5;
+
+/// The recording's answer to `q` at `x` (direction `v`).
+pub fn ask(rec: &mut RecordedFn, q: Query, x: &[f64], v: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    match q.question {
+        Question::Value => vec![rec.value(x)],
+        Question::Grad => {
+            if q.junk {
+                let mut g = vec![JUNK; n];
+                let y = rec.value_and_grad_to(x, &mut g);
+                std::iter::once(y).chain(g).collect()
+            } else {
+                let (y, g) = rec.value_and_grad(x);
+                std::iter::once(y).chain(g).collect()
+            }
+        }
+        Question::Hvp => {
+            if q.junk {
+                let mut out = vec![JUNK; n];
+                rec.hvp_to(x, v, &mut out);
+                out
+            } else {
+                rec.hvp(x, v)
+            }
+        }
+        Question::Hessian => {
+            if q.junk {
+                let mut h = Matrix::new(n, n, vec![JUNK; n * n]);
+                rec.hessian_to(x, &mut h);
+                h.into_vec()
+            } else {
+                rec.hessian(x).into_vec()
+            }
+        }
+    }
+}
+
+/// The eager tape's answer to `question` at `x` (direction `v`), in the current native
+/// setting, with the comparisons' outcomes at `x` logged into `log`.
+pub fn reference(
+    prog: &Program,
+    question: Question,
+    x: &[f64],
+    v: &[f64],
+    log: &RefCell<Vec<bool>>,
+) -> Vec<f64> {
+    use hesse_core::vector;
+    match (prog.family, question) {
+        (Family::Scalars, Question::Value | Question::Grad) => {
+            let (y, g) = hesse_core::value_and_grad(|x| prog.eval(x, log), x);
+            if question == Question::Value {
+                vec![y]
+            } else {
+                std::iter::once(y).chain(g).collect()
+            }
+        }
+        (Family::Scalars, Question::Hvp) => hesse_core::hvp(|x| prog.eval(x, log), x, v),
+        (Family::Scalars, Question::Hessian) => hesse_core::hessian(|x| prog.eval(x, log), x).into_vec(),
+        (Family::Vector, Question::Value | Question::Grad) => {
+            let (y, g) = vector::value_and_grad(|w| prog.eval(&[w], log), x);
+            if question == Question::Value {
+                vec![y]
+            } else {
+                std::iter::once(y).chain(g).collect()
+            }
+        }
+        (Family::Vector, Question::Hvp) => vector::hvp(|w| prog.eval(&[w], log), x, v),
+        (Family::Vector, Question::Hessian) => vector::hessian(|w| prog.eval(&[w], log), x).into_vec(),
+    }
+}
+
+/// Everything needed to replay one failure: the program, the setting and route, the
+/// recording point, and the queries up to and including the failing one (the last).
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub prog: Program,
+    pub setting: Native,
+    pub route: Route,
+    pub x0: Vec<f64>,
+    pub x0_kind: &'static str,
+    pub points: Vec<(Vec<f64>, &'static str)>,
+    pub dirs: Vec<(Vec<f64>, &'static str)>,
+    pub queries: Vec<Query>,
+}
+
+/// What went wrong with a query.
+#[derive(Clone, Debug)]
+pub enum Wrong {
+    /// An answer differs from the eager tape's.
+    Bits(Mismatch),
+    /// `branch_changed()` disagrees with whether the eager run's comparisons came out as
+    /// at recording time.
+    Branch { eager_flipped: bool, reported: bool },
+}
+
+/// Checks one answer against the eager tape: `Ok(true)` if compared equal, `Ok(false)` if
+/// not compared because the replay took another branch than the eager run (and said so).
+pub fn judge(
+    rec: &RecordedFn,
+    recorded_outcomes: &[bool],
+    got: &[f64],
+    want: &[f64],
+    eager_outcomes: &[bool],
+) -> Result<bool, Wrong> {
+    let flipped = eager_outcomes != recorded_outcomes;
+    if flipped != rec.branch_changed() {
+        return Err(Wrong::Branch {
+            eager_flipped: flipped,
+            reported: rec.branch_changed(),
+        });
+    }
+    if flipped {
+        // The recording follows the branch taken at x0, the eager run the one at x: the
+        // answers are of two different functions.
+        return Ok(false);
+    }
+    match first_difference(got, want) {
+        Some(m) => Err(Wrong::Bits(m)),
+        None => Ok(true),
+    }
+}
+
+impl Case {
+    /// Replays the case from a fresh recording: the earlier queries unchecked, the last one
+    /// against the eager tape. `Some` if it still goes wrong.
+    pub fn check(&self) -> Option<Wrong> {
+        native::scoped(self.setting, || {
+            let log = RefCell::new(Vec::new());
+            let mut rec = record(&self.prog, &self.x0, self.route, &log);
+            let recorded = log.take();
+            let (last, prefix) = self.queries.split_last().expect("a case has a query");
+            for &q in prefix {
+                ask(&mut rec, q, &self.points[q.point].0, &self.dirs[q.dir].0);
+            }
+            let (x, v) = (&self.points[last.point].0, &self.dirs[last.dir].0);
+            let got = ask(&mut rec, *last, x, v);
+            let want = reference(&self.prog, last.question, x, v, &log);
+            judge(&rec, &recorded, &got, &want, &log.take()).err()
+        })
+    }
+
+    /// The failing query.
+    pub fn last(&self) -> Query {
+        *self.queries.last().expect("a case has a query")
+    }
+
+    /// The case as a Rust test body.
+    pub fn rust(&self) -> String {
+        let vector = self.prog.family == Family::Vector;
+        let n = self.prog.n;
+        // The recording's answer as an expression, into a buffer of garbage where the
+        // fuzzer used one.
+        let call = |q: &Query, x: &str, v: &str| -> String {
+            match (q.question, q.junk) {
+                (Question::Value, _) => format!("vec![rec.value(&{x})]"),
+                (Question::Grad, false) => format!("rec.value_and_grad(&{x})"),
+                (Question::Grad, true) => format!(
+                    "{{ let mut g = vec![{JUNK:?}; {n}]; let y = rec.value_and_grad_to(&{x}, &mut g); (y, g) }}"
+                ),
+                (Question::Hvp, false) => format!("rec.hvp(&{x}, &{v})"),
+                (Question::Hvp, true) => {
+                    format!("{{ let mut o = vec![{JUNK:?}; {n}]; rec.hvp_to(&{x}, &{v}, &mut o); o }}")
+                }
+                (Question::Hessian, false) => format!("rec.hessian(&{x})"),
+                (Question::Hessian, true) => format!(
+                    "{{ let mut h = hesse_core::Matrix::new({n}, {n}, vec![{JUNK:?}; {n} * {n}]); \
+                     rec.hessian_to(&{x}, &mut h); h }}"
+                ),
+            }
+        };
+        let mut s = self.prog.rust();
+        s += &format!("let x0 = {};\n", lits(&self.x0));
+        s += &format!(
+            "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
+            self.setting.isa, self.setting.jit
+        );
+        let ctor = if vector { "new_vector" } else { "new" };
+        s += &format!(
+            "    let mut rec = hesse_core::RecordedFn::{ctor}(&f, &x0){};\n",
+            self.route.rust()
+        );
+        let (last, prefix) = self.queries.split_last().expect("a case has a query");
+        for q in prefix {
+            let (x, v) = (lits(&self.points[q.point].0), lits(&self.dirs[q.dir].0));
+            s += &format!("    {};\n", call(q, &x, &v));
+        }
+        s += &format!("    let x = {};\n", lits(&self.points[last.point].0));
+        s += &format!("    let v = {};\n", lits(&self.dirs[last.dir].0));
+        let m = if vector {
+            "hesse_core::vector::"
+        } else {
+            "hesse_core::"
+        };
+        let want = match last.question {
+            Question::Value => format!("vec![{m}value_and_grad(&f, &x).0]"),
+            Question::Grad => format!("{m}value_and_grad(&f, &x)"),
+            Question::Hvp => format!("{m}hvp(&f, &x, &v)"),
+            Question::Hessian => format!("{m}hessian(&f, &x)"),
+        };
+        s += &format!("    let (got, want) = ({}, {want});\n", call(last, "x", "v"));
+        s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
+        s
+    }
+}
