@@ -64,7 +64,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use compare::kind;
+use compare::{Zeros, kind};
 use program::{Family, generate};
 use routes::{Case, Query, Question, Route, Wrong, ask, judge, record, reference};
 
@@ -265,7 +265,14 @@ fn run_program(
                     (want, log.take())
                 });
                 c.questions[q.question as usize] += 1;
-                match judge(&rec, &recorded, &got, want, eager) {
+                match judge(
+                    &rec,
+                    &recorded,
+                    &got,
+                    want,
+                    eager,
+                    Zeros::of(case.prog.family, q.question),
+                ) {
                     Ok(true) => {
                         c.numbers += want.len() as u64;
                         c.finite += want.iter().filter(|w| w.is_finite()).count() as u64;

@@ -18,14 +18,14 @@
 //!   slots hold 0);
 //! - `a + absent` and `absent + a` are `a`, `a − absent` is `a`, `absent − a` is `−a` (the
 //!   eager tape's adjoint sums contain only the contributions it visits);
-//! - `absent · y` and `absent / y` are absent, whatever y (an adjoint the eager tape never
-//!   formed multiplies nothing).
+//! - `absent · y`, `absent / y` and matrix products with an absent factor are absent,
+//!   whatever y (an adjoint the eager tape never formed multiplies nothing).
 //!
 //! Other ops with an absent operand (which the linear second pass does not produce) read its
 //! zeros. The present instructions perform the same operations in the same order as the
 //! program the fast route runs, so rows whose entries were all finite there are unchanged.
 
-use crate::ops::{Binary, Op};
+use crate::ops::{Binary, Linalg, Op};
 use crate::tape::TapeInner;
 
 use super::Instr;
@@ -125,10 +125,10 @@ impl Reach {
             | (Op::Binary(Binary::Add), [(false, ..), (true, o, l, true)]) => {
                 inner.values.copy_within(*o..*o + l, off);
             }
+            // Products with an adjoint the eager row never formed.
             (Op::Binary(Binary::Mul | Binary::Div), [(false, ..), _])
-            | (Op::Binary(Binary::Mul), [_, (false, ..)]) => {
-                return absent(inner, present, touched, off, len);
-            }
+            | (Op::Binary(Binary::Mul), [_, (false, ..)])
+            | (Op::Linalg(Linalg::MatMul { .. }), _) => return absent(inner, present, touched, off, len),
             _ if ins.iter().all(|i| !i.0) => return absent(inner, present, touched, off, len),
             // Not produced by a second reverse pass: the zeros are read.
             _ => inner.evaluate(id),

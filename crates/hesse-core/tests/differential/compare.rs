@@ -1,5 +1,30 @@
 //! Bit-for-bit comparison: equal bits, or both NaN (NaN payloads are unspecified). Signed
-//! zeros are compared by their bits too: `-0.0` and `0.0` differ.
+//! zeros are compared by their bits too — `-0.0` and `0.0` differ — except in the one place
+//! the engine documents them as free: the Hessian of a recording over scalar inputs, whose
+//! columns `H e_i` add the other coordinates' zero contributions, which the eager rows never
+//! form (`−0 + +0` is `+0`; see `recorded/reach.rs`).
+
+use super::program::Family;
+use super::routes::Question;
+
+/// Whether a zero's sign counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Zeros {
+    /// `-0.0` differs from `0.0`.
+    Signed,
+    /// `-0.0` equals `0.0`.
+    EitherSign,
+}
+
+impl Zeros {
+    /// The rule for one question of one program family (see the module docs).
+    pub fn of(family: Family, question: Question) -> Zeros {
+        match (family, question) {
+            (Family::Scalars, Question::Hessian) => Zeros::EitherSign,
+            _ => Zeros::Signed,
+        }
+    }
+}
 
 /// The first element where two answers differ.
 #[derive(Clone, Debug)]
@@ -17,7 +42,7 @@ pub fn same(a: f64, b: f64) -> bool {
 }
 
 /// The first difference between `got` and `want`, if any (a length difference counts).
-pub fn first_difference(got: &[f64], want: &[f64]) -> Option<Mismatch> {
+pub fn first_difference(got: &[f64], want: &[f64], zeros: Zeros) -> Option<Mismatch> {
     if got.len() != want.len() {
         return Some(Mismatch {
             index: got.len().min(want.len()),
@@ -26,11 +51,10 @@ pub fn first_difference(got: &[f64], want: &[f64]) -> Option<Mismatch> {
             count: 1,
         });
     }
-    let mut diff = got
-        .iter()
-        .zip(want)
-        .enumerate()
-        .filter(|(_, (a, b))| !same(**a, **b));
+    let mut diff =
+        got.iter().zip(want).enumerate().filter(|(_, (a, b))| {
+            !(same(**a, **b) || (zeros == Zeros::EitherSign && **a == 0.0 && **b == 0.0))
+        });
     let (index, (&g, &w)) = diff.next()?;
     Some(Mismatch {
         index,

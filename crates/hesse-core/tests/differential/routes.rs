@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use hesse_core::native::{self, Isa, Native};
 use hesse_core::{Matrix, RecordedFn};
 
-use super::compare::{Mismatch, first_difference};
+use super::compare::{Mismatch, Zeros, first_difference};
 use super::program::{Family, Program, lits};
 
 /// How the recording under test is built.
@@ -217,6 +217,7 @@ pub fn judge(
     got: &[f64],
     want: &[f64],
     eager_outcomes: &[bool],
+    zeros: Zeros,
 ) -> Result<bool, Wrong> {
     let flipped = eager_outcomes != recorded_outcomes;
     if flipped != rec.branch_changed() {
@@ -230,7 +231,7 @@ pub fn judge(
         // answers are of two different functions.
         return Ok(false);
     }
-    match first_difference(got, want) {
+    match first_difference(got, want, zeros) {
         Some(m) => Err(Wrong::Bits(m)),
         None => Ok(true),
     }
@@ -251,7 +252,8 @@ impl Case {
             let (x, v) = (&self.points[last.point].0, &self.dirs[last.dir].0);
             let got = ask(&mut rec, *last, x, v);
             let want = reference(&self.prog, last.question, x, v, &log);
-            judge(&rec, &recorded, &got, &want, &log.take()).err()
+            let zeros = Zeros::of(self.prog.family, last.question);
+            judge(&rec, &recorded, &got, &want, &log.take(), zeros).err()
         })
     }
 
