@@ -768,17 +768,29 @@ pub(crate) fn plan(
     }
     close(&mut open, &mut groups);
 
+    // A group that does not become a region runs its nodes one by one, with the nodes it
+    // absorbed (the elementwise operand of a gather, the pads of a store), which nothing
+    // else computes: without them the gather would read values no program writes.
+    let mut placed: Vec<Vec<Piece>> = pieces.into_iter().map(|p| p.into_iter().collect()).collect();
     for (piece, members) in groups {
-        let region = build(inner, &members, &kinds, &deps, &readers, &roots, &fixed);
-        pieces[piece] = Some(match region {
-            Some(r) => Piece::Region(r),
-            None => Piece::Node(members[0]),
-        });
+        placed[piece] = match build(inner, &members, &kinds, &deps, &readers, &roots, &fixed) {
+            Some(r) => vec![Piece::Region(r)],
+            None => {
+                let mut ids: Vec<u32> = members
+                    .iter()
+                    .flat_map(|&id| {
+                        let inputs = nodes[id as usize].inputs.iter().map(|&j| base(inner, j));
+                        inputs.filter(|j| absorbed.contains(j)).chain([id])
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids.into_iter().map(Piece::Node).collect()
+            }
+        };
     }
+    let pieces: Vec<Piece> = placed.into_iter().flatten().collect();
     pieces
-        .into_iter()
-        .map(|p| p.expect("every piece placed"))
-        .collect()
 }
 
 /// Which caller buffers a program's regions are bound to (see [`bind`]); the others are
