@@ -562,3 +562,55 @@ fn plots_are_written() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("wrote {}\n", path.display()));
 }
+
+/// A formula of some 400 instructions, compiled in several chunks after a thousand replays:
+/// the compiled code read a stale point, and the descent ended at x = 9.63, reporting a value
+/// `eval` did not give there (issue 15).
+#[test]
+fn long_formulas_minimize_to_the_points_eval_agrees_with() {
+    let sines: Vec<String> = (1..100).map(|i| format!("sin({i}*y)/{}", i * i)).collect();
+    let formula = format!("{} + (x-3)^2", sines.join("+"));
+    let o = hesse(&[
+        "minimize",
+        &formula,
+        "--from",
+        "x=0,y=0",
+        "--method",
+        "gd",
+        "--lr",
+        "0.0005",
+        "--max-iter",
+        "8000",
+        "--json",
+    ]);
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+    let m = parse_one(&stdout(&o));
+    let x = fs(&m["x"]);
+    assert!((x[0] - 3.0).abs() < 1e-2, "x = {x:?}");
+    let at = format!("x={:?},y={:?}", x[0], x[1]);
+    let e = json(&["eval", &formula, "--at", &at, "--json"]);
+    assert!(
+        close(f(&m["f"]), f(&e["value"]), 1e-12),
+        "minimize f {} vs eval {}",
+        m["f"],
+        e["value"]
+    );
+}
+
+/// Hessian entries near f64::MAX: their mean does not overflow, and the spectrum of a finite
+/// Hessian is classified even when an eigenvalue lies beyond the f64 range (issue 15).
+#[test]
+fn hessians_near_the_top_of_the_f64_range() {
+    let e = json(&["eval", "0.9e308*x*y", "--at", "x=1,y=1", "--hessian", "--json"]);
+    let h: Vec<Vec<f64>> = e["hessian"].as_array().expect("rows").iter().map(fs).collect();
+    assert_eq!(h, vec![vec![0.0, 0.9e308], vec![0.9e308, 0.0]]);
+    let c = json(&[
+        "critical",
+        "0.5e308*x^2+1.5e308*x*y+0.5e308*y^2",
+        "--at",
+        "x=0,y=0",
+        "--json",
+    ]);
+    let text = c.to_string();
+    assert!(text.contains("saddle"), "{text}");
+}

@@ -48,6 +48,16 @@
 //! Cranelift IR). Hessians of up to 16 coordinates run their columns as native code one by
 //! one; larger ones keep the all-columns lane program.
 //!
+//! # Same answers as the eager tape
+//! Every route — interpreter, native code, fused regions on each instruction set, parallel
+//! columns — returns the eager tape's bits for values, gradients and HVPs under the same
+//! native setting ([`crate::native`]), NaN payloads aside. The Hessian of a recording over
+//! scalar inputs is n HVPs `H e_i`: these add the other coordinates' `+0` contributions,
+//! which the eager row `∇(∂f/∂xᵢ)` never forms, so a zero's sign may differ from the eager
+//! one; where such a contribution is not finite (`0·∞` is NaN), the row is recomputed with
+//! the eager tape's reach (`recorded/reach.rs`), so NaN never spreads into entries the eager
+//! Hessian has finite. `tests/differential.rs` holds every route to this on random programs.
+//!
 //! # Frozen control flow
 //! As with ReverseDiff's compiled tapes, **a branch in user code on a value is frozen at
 //! record time**. Ops such as `relu`, `abs`, `max` and `min` are fine: they are kernels and

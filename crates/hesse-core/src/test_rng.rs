@@ -20,6 +20,7 @@ impl Xorshift {
     }
 
     /// The raw state after the last step (for picking among a few cases).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub(crate) fn state(&self) -> u64 {
         self.0
     }

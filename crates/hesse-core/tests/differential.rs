@@ -29,7 +29,8 @@
 //! shuffled order on one recording, half of them into caller buffers full of garbage.
 //!
 //! **Comparison** (`differential/compare.rs`): bits, with every NaN equal to every NaN;
-//! `-0.0` differs from `0.0`. A replay whose recorded comparisons come out otherwise than
+//! `-0.0` differs from `0.0`, except in the Hessians of recordings over scalar inputs, where
+//! the engine documents a zero's sign as free (`recorded/reach.rs`). A replay whose recorded comparisons come out otherwise than
 //! at recording time must say so (`branch_changed`) and is then not compared.
 //!
 //! **Running.** `cargo test -p hesse-core --test differential` runs each family for

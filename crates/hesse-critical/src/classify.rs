@@ -121,13 +121,18 @@ impl fmt::Display for Classification {
     }
 }
 
-/// The default scale-aware tolerance `10 · n · ε · max|λ|`.
+/// The default scale-aware tolerance `10 · n · ε · max|λ|`, with an eigenvalue beyond the
+/// f64 range (±inf from a finite Hessian) counted as `f64::MAX`.
 ///
 /// ```
 /// assert_eq!(hesse_critical::default_tolerance(&[0.0, 0.0]), 0.0);
 /// assert!(hesse_critical::default_tolerance(&[-1.0, 2.0]) < 1e-14);
+/// assert!(hesse_critical::default_tolerance(&[-5e307, f64::INFINITY]).is_finite());
 /// ```
 pub fn default_tolerance(eigenvalues: &[f64]) -> f64 {
-    let scale = eigenvalues.iter().fold(0.0f64, |m, l| m.max(l.abs()));
+    let scale = eigenvalues
+        .iter()
+        .fold(0.0f64, |m, l| m.max(l.abs()))
+        .min(f64::MAX);
     10.0 * eigenvalues.len() as f64 * f64::EPSILON * scale
 }

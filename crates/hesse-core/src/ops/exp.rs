@@ -75,6 +75,7 @@ fn core<const FMA: bool>(x: f64) -> f64 {
 /// Whether this CPU runs the FMA form (glibc's `__exp_fma` choice) and the run-time setting
 /// allows it (`crate::native`: AVX2 or wider).
 #[inline(always)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 fn fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     return crate::native::fma();

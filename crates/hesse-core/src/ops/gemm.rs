@@ -105,6 +105,7 @@ pub(crate) unsafe fn gemm(m: usize, k: usize, n: usize, a: Strided, b: Strided, 
 /// Whether the products add each term by a fused multiply-add: on x86-64 CPUs with AVX2 and
 /// FMA (every AVX-512 CPU among them) when the run-time setting allows AVX2
 /// (`crate::native`), see the module docs.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) fn fma() -> bool {
     crate::native::fma()
 }

@@ -18,6 +18,7 @@ use super::{Binary, Unary};
 
 // Whether the AVX2 and AVX-512F builds may run: the CPU has them and the run-time setting
 // (`crate::native`) allows them.
+#[cfg(target_arch = "x86_64")]
 use crate::native::{avx2, avx512};
 
 /// [`Unary::forward`], with AVX-512F or AVX2 if the CPU supports it.
