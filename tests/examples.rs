@@ -221,6 +221,12 @@ fn deep_sigmoid_net_stalls_at_a_flat_valley_of_hidden_biases() {
     ));
     let (net, _, _, _) = deep_mlp::problem(m).unwrap();
     let (on_biases, max_w) = deep_mlp::flat_directions_on_hidden_biases(&net, &f.w, &a);
-    assert!(on_biases > 1.0 - 1e-9, "{on_biases}");
+    // The end point depends on the products' last bits (fused multiply-adds or not, see
+    // `hesse_core::native`): with the weights at ~1e-7 rather than 0, a hidden bias couples
+    // to the weights at that order, and its curvature (~1e-13) and a weight direction's lie
+    // in one cluster below the zero tolerance, where the eigen-solver's choice of vectors is
+    // arbitrary. Measured: all 40 flat directions on the hidden biases with FMA products,
+    // 39 of 40 without (HESSE_NATIVE=off). At most one may leave them.
+    assert!(on_biases > 1.0 - 1.5 / 40.0, "{on_biases}");
     assert!(max_w < 1e-5, "{max_w}");
 }
