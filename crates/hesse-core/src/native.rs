@@ -172,19 +172,44 @@ pub fn scoped<R>(native: Native, f: impl FnOnce() -> R) -> R {
 /// Whether the kernels may use AVX2 builds now (the setting allows it and the CPU has it).
 #[inline]
 pub(crate) fn avx2() -> bool {
+    avx2_under(current())
+}
+
+#[inline]
+fn avx2_under(setting: Native) -> bool {
     #[cfg(target_arch = "x86_64")]
-    return current().isa >= Isa::Avx2 && std::arch::is_x86_feature_detected!("avx2");
+    return setting.isa >= Isa::Avx2 && std::arch::is_x86_feature_detected!("avx2");
     #[cfg(not(target_arch = "x86_64"))]
-    false
+    {
+        let _ = setting;
+        false
+    }
 }
 
 /// Whether the kernels may use fused multiply-adds (AVX2 builds on a CPU with FMA).
 #[inline]
 pub(crate) fn fma() -> bool {
+    fma_under(current())
+}
+
+#[inline]
+fn fma_under(setting: Native) -> bool {
     #[cfg(target_arch = "x86_64")]
-    return avx2() && std::arch::is_x86_feature_detected!("fma");
+    return avx2_under(setting) && std::arch::is_x86_feature_detected!("fma");
     #[cfg(not(target_arch = "x86_64"))]
-    false
+    {
+        let _ = setting;
+        false
+    }
+}
+
+/// Whether generated code compiled when [`fma`] was `compiled_fma` may run now: generated
+/// code is allowed and the kernels it calls would make the same choice (one read of the
+/// setting, on every native replay).
+#[inline]
+pub(crate) fn jit_as_compiled(compiled_fma: bool) -> bool {
+    let setting = current();
+    cfg!(feature = "jit") && setting.jit && fma_under(setting) == compiled_fma
 }
 
 /// Whether the kernels may use AVX-512F builds now (the setting, the CPU and the compiler:

@@ -435,77 +435,83 @@ mod tests {
     #[cfg(target_env = "gnu")]
     #[test]
     fn exp_is_glibcs_exp_bit_for_bit() {
-        let xs = points();
-        let mut out = vec![0.0; xs.len()];
-        exp_slice(&xs, &mut out);
-        for (&x, &y) in xs.iter().zip(&out) {
-            let want = x.exp();
-            assert!(
-                y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
-                "exp({x:e}) = {y:e}, glibc {want:e}"
-            );
-            let s = exp(x);
-            assert!(
-                s.to_bits() == y.to_bits() || (s.is_nan() && y.is_nan()),
-                "scalar exp({x:e})"
-            );
-        }
+        // About this CPU's native kernels, whatever `HESSE_NATIVE` says for the suite.
+        crate::native::scoped(crate::native::Native::ON, || {
+            let xs = points();
+            let mut out = vec![0.0; xs.len()];
+            exp_slice(&xs, &mut out);
+            for (&x, &y) in xs.iter().zip(&out) {
+                let want = x.exp();
+                assert!(
+                    y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
+                    "exp({x:e}) = {y:e}, glibc {want:e}"
+                );
+                let s = exp(x);
+                assert!(
+                    s.to_bits() == y.to_bits() || (s.is_nan() && y.is_nan()),
+                    "scalar exp({x:e})"
+                );
+            }
+        })
     }
 
     /// The AVX-512 form is [`exp`] bit for bit, lane by lane (NaNs as NaNs).
     #[cfg(all(target_arch = "x86_64", hesse_avx512))]
     #[test]
     fn the_avx512_form_is_exp_bit_for_bit() {
-        use std::arch::is_x86_feature_detected as has;
-        if !(has!("avx512f") && has!("fma") && has!("avx2")) {
-            return;
-        }
-        let mut xs = points();
-        // Around the edges of the main path and of the results: ±2⁻⁵⁴, ±512, overflow
-        // (709.78…), subnormal results (below −708.39…) and underflow (−745.13…), ±0,
-        // subnormal and ±∞ arguments, in every lane position.
-        for edge in [
-            2f64.powi(-54),
-            512.0,
-            709.782712893384,
-            708.3964185322641,
-            745.1332191019411,
-            0.0,
-        ] {
-            let mut v = edge;
-            let mut w = edge;
-            for _ in 0..20 {
-                xs.extend([v, -v, w, -w]);
-                v = f64::from_bits(v.to_bits() + 1);
-                w = f64::from_bits(w.to_bits().saturating_sub(1));
+        // About this CPU's native kernels, whatever `HESSE_NATIVE` says for the suite.
+        crate::native::scoped(crate::native::Native::ON, || {
+            use std::arch::is_x86_feature_detected as has;
+            if !(has!("avx512f") && has!("fma") && has!("avx2")) {
+                return;
             }
-        }
-        xs.extend([
-            f64::MIN_POSITIVE,
-            -f64::MIN_POSITIVE,
-            1e-320,
-            -1e-320,
-            f64::NEG_INFINITY,
-        ]);
-        for k in 0..8 {
-            let xs = &xs[k..];
-            for c in xs.chunks_exact(8) {
-                let mut out = [0.0f64; 8];
-                // SAFETY: the CPU has AVX-512F, FMA and AVX2 (checked above).
-                unsafe {
-                    use std::arch::x86_64::*;
-                    let y = exp_avx512(_mm512_loadu_pd(c.as_ptr()));
-                    _mm512_storeu_pd(out.as_mut_ptr(), y);
-                }
-                for (&x, &y) in c.iter().zip(&out) {
-                    let want = exp(x);
-                    assert!(
-                        y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
-                        "exp({x:e}) = {y:e}, want {want:e}"
-                    );
+            let mut xs = points();
+            // Around the edges of the main path and of the results: ±2⁻⁵⁴, ±512, overflow
+            // (709.78…), subnormal results (below −708.39…) and underflow (−745.13…), ±0,
+            // subnormal and ±∞ arguments, in every lane position.
+            for edge in [
+                2f64.powi(-54),
+                512.0,
+                709.782712893384,
+                708.3964185322641,
+                745.1332191019411,
+                0.0,
+            ] {
+                let mut v = edge;
+                let mut w = edge;
+                for _ in 0..20 {
+                    xs.extend([v, -v, w, -w]);
+                    v = f64::from_bits(v.to_bits() + 1);
+                    w = f64::from_bits(w.to_bits().saturating_sub(1));
                 }
             }
-        }
+            xs.extend([
+                f64::MIN_POSITIVE,
+                -f64::MIN_POSITIVE,
+                1e-320,
+                -1e-320,
+                f64::NEG_INFINITY,
+            ]);
+            for k in 0..8 {
+                let xs = &xs[k..];
+                for c in xs.chunks_exact(8) {
+                    let mut out = [0.0f64; 8];
+                    // SAFETY: the CPU has AVX-512F, FMA and AVX2 (checked above).
+                    unsafe {
+                        use std::arch::x86_64::*;
+                        let y = exp_avx512(_mm512_loadu_pd(c.as_ptr()));
+                        _mm512_storeu_pd(out.as_mut_ptr(), y);
+                    }
+                    for (&x, &y) in c.iter().zip(&out) {
+                        let want = exp(x);
+                        assert!(
+                            y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
+                            "exp({x:e}) = {y:e}, want {want:e}"
+                        );
+                    }
+                }
+            }
+        })
     }
 
     /// Everywhere: within one ulp of the platform's `exp` (both are within about half an

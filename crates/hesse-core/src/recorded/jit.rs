@@ -87,7 +87,7 @@ pub(super) struct Native {
 /// same bits when the setting changes between them.
 #[inline(always)]
 pub(super) fn usable(fma: bool) -> bool {
-    crate::native::jit() && crate::native::fma() == fma
+    crate::native::jit_as_compiled(fma)
 }
 
 impl std::fmt::Debug for Native {
