@@ -18,6 +18,13 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
         y.same_tape(x, "grad");
     }
     y.same_tape(&seed, "grad");
+    {
+        // Every handle must still name its node (not one released by a rewind).
+        let inner = tape.inner.borrow();
+        for v in wrt.iter().chain([&y, &seed]) {
+            inner.node(v);
+        }
+    }
     let hi = y.id as usize;
     let Some(lo) = wrt.iter().map(|x| x.id as usize).min().filter(|&lo| lo <= hi) else {
         return wrt.iter().map(|x| tape.zeros(&x.shape())).collect();
@@ -51,16 +58,16 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
             continue;
         }
         // The op and its inputs, without cloning the node (no allocation for ≤ 2 inputs).
-        let (op, inputs) = {
+        let (op, inputs, out) = {
             let inner = tape.inner.borrow();
             let node = &inner.nodes[i];
-            let inputs: SmallVec<[Var<'t>; 2]> = node.inputs.iter().map(|&j| Var::of_node(tape, j)).collect();
-            (node.op, inputs)
+            let var = |j: u32| Var::from_raw(tape, j, inner.nodes[j as usize].epoch);
+            let inputs: SmallVec<[Var<'t>; 2]> = node.inputs.iter().map(|&j| var(j)).collect();
+            (node.op, inputs, var(i as u32))
         };
         if op.is_leaf() {
             continue;
         }
-        let out = Var::of_node(tape, i as u32);
         for (k, x) in inputs.iter().enumerate() {
             let j = x.id as usize;
             if j < lo || !reach[j - lo] {

@@ -43,7 +43,7 @@
 
 use std::cell::Cell;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 
 /// An instruction-set level of the kernels, from narrowest to widest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -111,12 +111,55 @@ impl Native {
     }
 }
 
-/// The process-wide setting, encoded (0: not read from the environment yet).
-static GLOBAL: AtomicU8 = AtomicU8::new(0);
+/// The process-wide setting and what it allows on this CPU, encoded (0: not read from the
+/// environment yet). Every kernel dispatch reads it (or the thread's override): one load.
+static GLOBAL: AtomicU16 = AtomicU16::new(0);
 
 thread_local! {
-    /// This thread's override (0: none).
-    static LOCAL: Cell<u8> = const { Cell::new(0) };
+    /// This thread's override, encoded like [`GLOBAL`] (0: none).
+    static LOCAL: Cell<u16> = const { Cell::new(0) };
+}
+
+/// Bits of an encoded setting: what it allows on this CPU, and the setting itself.
+const AVX2: u16 = 1;
+const FMA: u16 = 2;
+const AVX512: u16 = 4;
+const JIT: u16 = 8;
+const SET: u16 = 1 << 8;
+
+/// The setting with what it allows on this CPU (and this build), for one load per check.
+fn encode(n: Native) -> u16 {
+    #[cfg(target_arch = "x86_64")]
+    let (avx2, fma, avx512) = {
+        use std::arch::is_x86_feature_detected as has;
+        let avx2 = n.isa >= Isa::Avx2 && has!("avx2");
+        (avx2, avx2 && has!("fma"), n.isa >= Isa::Avx512 && cfg!(hesse_avx512) && has!("avx512f"))
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (avx2, fma, avx512) = (false, false, false);
+    let caps = avx2 as u16 * AVX2 + fma as u16 * FMA + avx512 as u16 * AVX512 + (n.jit && cfg!(feature = "jit")) as u16 * JIT;
+    SET | (n.encode() as u16) << 4 | caps
+}
+
+/// The encoded setting in force on this thread.
+#[inline(always)]
+fn bits() -> u16 {
+    let local = LOCAL.with(Cell::get);
+    if local != 0 {
+        return local;
+    }
+    let global = GLOBAL.load(Ordering::Relaxed);
+    if global != 0 {
+        return global;
+    }
+    from_env_bits()
+}
+
+#[cold]
+fn from_env_bits() -> u16 {
+    // Another thread may have called `set` meanwhile: keep its value.
+    let _ = GLOBAL.compare_exchange(0, encode(from_env()), Ordering::Relaxed, Ordering::Relaxed);
+    GLOBAL.load(Ordering::Relaxed)
 }
 
 /// The process-wide setting from `HESSE_NATIVE`; an unknown value is reported once on
@@ -137,95 +180,59 @@ fn from_env() -> Native {
 /// The setting in force on this thread: its [`scoped`] override, else the process-wide one.
 #[inline]
 pub fn current() -> Native {
-    let local = LOCAL.with(Cell::get);
-    if local != 0 {
-        return Native::decode(local);
-    }
-    let global = GLOBAL.load(Ordering::Relaxed);
-    if global != 0 {
-        return Native::decode(global);
-    }
-    let env = from_env();
-    // Another thread may have called `set` meanwhile: keep its value.
-    let _ = GLOBAL.compare_exchange(0, env.encode(), Ordering::Relaxed, Ordering::Relaxed);
-    Native::decode(GLOBAL.load(Ordering::Relaxed))
+    Native::decode(((bits() >> 4) & 0xf) as u8)
 }
 
 /// Sets the process-wide setting (threads inside [`scoped`] keep their override).
 pub fn set(native: Native) {
-    GLOBAL.store(native.encode(), Ordering::Relaxed);
+    GLOBAL.store(encode(native), Ordering::Relaxed);
 }
 
 /// Runs `f` with `native` in force on this thread (and on the worker threads of the
 /// parallel Hessians it computes), then restores the previous setting, also on panic.
 pub fn scoped<R>(native: Native, f: impl FnOnce() -> R) -> R {
-    struct Restore(u8);
+    struct Restore(u16);
     impl Drop for Restore {
         fn drop(&mut self) {
             LOCAL.with(|l| l.set(self.0));
         }
     }
-    let _restore = Restore(LOCAL.with(|l| l.replace(native.encode())));
+    let _restore = Restore(LOCAL.with(|l| l.replace(encode(native))));
     f()
 }
 
 /// Whether the kernels may use AVX2 builds now (the setting allows it and the CPU has it).
-#[inline]
+#[inline(always)]
 pub(crate) fn avx2() -> bool {
-    avx2_under(current())
-}
-
-#[inline]
-fn avx2_under(setting: Native) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return setting.isa >= Isa::Avx2 && std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = setting;
-        false
-    }
+    bits() & AVX2 != 0
 }
 
 /// Whether the kernels may use fused multiply-adds (AVX2 builds on a CPU with FMA).
-#[inline]
+#[inline(always)]
 pub(crate) fn fma() -> bool {
-    fma_under(current())
-}
-
-#[inline]
-fn fma_under(setting: Native) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return avx2_under(setting) && std::arch::is_x86_feature_detected!("fma");
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = setting;
-        false
-    }
-}
-
-/// Whether generated code compiled when [`fma`] was `compiled_fma` may run now: generated
-/// code is allowed and the kernels it calls would make the same choice (one read of the
-/// setting, on every native replay).
-#[inline]
-pub(crate) fn jit_as_compiled(compiled_fma: bool) -> bool {
-    let setting = current();
-    cfg!(feature = "jit") && setting.jit && fma_under(setting) == compiled_fma
+    bits() & FMA != 0
 }
 
 /// Whether the kernels may use AVX-512F builds now (the setting, the CPU and the compiler:
 /// `hesse_avx512`, see `build.rs`).
-#[inline]
+#[inline(always)]
 pub(crate) fn avx512() -> bool {
-    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
-    return current().isa >= Isa::Avx512 && std::arch::is_x86_feature_detected!("avx512f");
-    #[cfg(not(all(target_arch = "x86_64", hesse_avx512)))]
-    false
+    bits() & AVX512 != 0
 }
 
 /// Whether generated machine code may run now.
-#[inline]
+#[inline(always)]
 pub(crate) fn jit() -> bool {
-    cfg!(feature = "jit") && current().jit
+    bits() & JIT != 0
+}
+
+/// Whether generated code compiled when [`fma`] was `compiled_fma` may run now: generated
+/// code is allowed and the kernels it calls would make the same choice (one load of the
+/// setting, on every native replay).
+#[inline(always)]
+pub(crate) fn jit_as_compiled(compiled_fma: bool) -> bool {
+    let b = bits();
+    b & JIT != 0 && (b & FMA != 0) == compiled_fma
 }
 
 /// The widest instruction set this CPU (and this build) offers the kernels, whatever the

@@ -33,12 +33,6 @@ impl<'t> Var<'t> {
         Var { tape, id, epoch }
     }
 
-    /// The `Var` of a live node `id` of `tape`.
-    pub(crate) fn of_node(tape: &'t Tape, id: u32) -> Self {
-        let epoch = tape.inner.borrow().nodes[id as usize].epoch;
-        Var { tape, id, epoch }
-    }
-
     /// The tape this `Var` lives on.
     pub fn tape(&self) -> &'t Tape {
         self.tape
@@ -131,9 +125,6 @@ impl<'t> Var<'t> {
             std::ptr::eq(self.tape, other.tape),
             "{op}: operands live on different tapes"
         );
-        let inner = self.tape.inner.borrow();
-        inner.node(self);
-        inner.node(other);
     }
 }
 
