@@ -688,6 +688,22 @@ pub(crate) fn plan(
             readers.entry(j).or_default().push(id);
         }
     }
+    // A node of a kind run as a plain node after all (outside any region): with the nodes
+    // it absorbed (the elementwise operand of a gather, the pads of a store), which nothing
+    // else computes, in program order. Without them its kernel reads values no program
+    // writes.
+    let alone = |id: u32| -> Vec<u32> {
+        let mut ids: Vec<u32> = nodes[id as usize]
+            .inputs
+            .iter()
+            .map(|&j| base(inner, j))
+            .filter(|j| absorbed.contains(j))
+            .chain([id])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
 
     // Form regions greedily in program order.
     struct Open {
@@ -732,13 +748,17 @@ pub(crate) fn plan(
         let d = deps(id);
         // Another length, independent of the open region: a plain node before the region,
         // which keeps the region open (a store must stay a region: its pads are absorbed).
+        // A gather through an elementwise node runs that node first (`alone`): placed here
+        // alone, it read values no program wrote.
         if let Some(o) = open.as_mut() {
             let apart = d
                 .iter()
                 .all(|j| !o.after.contains(j) && !o.member_set.contains(j));
             if o.m != m && apart && !matches!(kind, Kind::Scatter { .. }) {
-                pieces.insert(o.piece, Some(Piece::Node(id)));
-                o.piece += 1;
+                for k in alone(id) {
+                    pieces.insert(o.piece, Some(Piece::Node(k)));
+                    o.piece += 1;
+                }
                 continue;
             }
         }
@@ -768,21 +788,14 @@ pub(crate) fn plan(
     }
     close(&mut open, &mut groups);
 
-    // A group that does not become a region runs its nodes one by one, with the nodes it
-    // absorbed (the elementwise operand of a gather, the pads of a store), which nothing
-    // else computes: without them the gather would read values no program writes.
+    // A group that does not become a region runs its nodes one by one, with the nodes they
+    // absorbed (`alone`).
     let mut placed: Vec<Vec<Piece>> = pieces.into_iter().map(|p| p.into_iter().collect()).collect();
     for (piece, members) in groups {
         placed[piece] = match build(inner, &members, &kinds, &deps, &readers, &roots, &fixed) {
             Some(r) => vec![Piece::Region(r)],
             None => {
-                let mut ids: Vec<u32> = members
-                    .iter()
-                    .flat_map(|&id| {
-                        let inputs = nodes[id as usize].inputs.iter().map(|&j| base(inner, j));
-                        inputs.filter(|j| absorbed.contains(j)).chain([id])
-                    })
-                    .collect();
+                let mut ids: Vec<u32> = members.iter().flat_map(|&id| alone(id)).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 ids.into_iter().map(Piece::Node).collect()
