@@ -526,11 +526,15 @@ fn scatter_parts(inner: &TapeInner, a: u32, p: u32, q: u32) -> Option<[(u32, usi
 /// all ones; the 0/½/1 mask of a `max` that one branch won everywhere at record time) and
 /// gave wrong Hessians at every other point, while the HVP program, which computes these
 /// nodes itself, was right (issue 15, item 2).
+///
+/// `canon` maps a node to the node a replay reads in its place (the programs' common
+/// subexpression elimination of scalar nodes): a plain node depends on what it reads.
 pub(crate) fn plan(
     inner: &TapeInner,
     prog: &[u32],
     roots: &[u32],
     constant: &dyn Fn(u32) -> bool,
+    canon: &dyn Fn(u32) -> u32,
 ) -> Vec<Piece> {
     let nodes = &inner.nodes;
     let in_prog: HashSet<u32> = prog.iter().copied().collect();
@@ -542,11 +546,16 @@ pub(crate) fn plan(
         constant(j) && !in_prog.contains(&j) && !op.is_leaf() && op != Op::Layout(Layout::Reshape)
     };
     let roots: HashSet<u32> = roots.iter().map(|&r| base(inner, r)).collect();
+    // What a node reads, through the scalar CSE: a scalar instruction reads the slot of the
+    // canonical node of its input, and the input itself is in no program. Taken as it was
+    // recorded, the input was "not after the open region", and an instruction reading a
+    // value the region's sum feeds (`1 − tanh²` of a loss, CSE'd with the value's square)
+    // was moved before the region, reading the previous replay's value.
     let reads = |id: u32| -> Vec<u32> {
         nodes[id as usize]
             .inputs
             .iter()
-            .map(|&j| base(inner, j))
+            .map(|&j| base(inner, canon(j)))
             .collect()
     };
     let mut readers: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -1450,7 +1459,7 @@ mod tests {
             })
             .map(|i| i as u32)
             .collect();
-        let pieces = plan(&inner, &prog, &[g.id, y.id], &|j| !on_x[j as usize]);
+        let pieces = plan(&inner, &prog, &[g.id, y.id], &|j| !on_x[j as usize], &|j| j);
         let regions = pieces.iter().filter(|p| matches!(p, Piece::Region(_))).count();
         assert_eq!((pieces.len(), regions), (1, 1), "{pieces:?}");
     }
