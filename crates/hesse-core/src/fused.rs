@@ -526,11 +526,15 @@ fn scatter_parts(inner: &TapeInner, a: u32, p: u32, q: u32) -> Option<[(u32, usi
 /// all ones; the 0/½/1 mask of a `max` that one branch won everywhere at record time) and
 /// gave wrong Hessians at every other point, while the HVP program, which computes these
 /// nodes itself, was right (issue 15, item 2).
+///
+/// `canon` maps a node to the node a replay reads in its place (the programs' common
+/// subexpression elimination of scalar nodes): a plain node depends on what it reads.
 pub(crate) fn plan(
     inner: &TapeInner,
     prog: &[u32],
     roots: &[u32],
     constant: &dyn Fn(u32) -> bool,
+    canon: &dyn Fn(u32) -> u32,
 ) -> Vec<Piece> {
     let nodes = &inner.nodes;
     let in_prog: HashSet<u32> = prog.iter().copied().collect();
@@ -542,11 +546,16 @@ pub(crate) fn plan(
         constant(j) && !in_prog.contains(&j) && !op.is_leaf() && op != Op::Layout(Layout::Reshape)
     };
     let roots: HashSet<u32> = roots.iter().map(|&r| base(inner, r)).collect();
+    // What a node reads, through the scalar CSE: a scalar instruction reads the slot of the
+    // canonical node of its input, and the input itself is in no program. Taken as it was
+    // recorded, the input was "not after the open region", and an instruction reading a
+    // value the region's sum feeds (`1 − tanh²` of a loss, CSE'd with the value's square)
+    // was moved before the region, reading the previous replay's value.
     let reads = |id: u32| -> Vec<u32> {
         nodes[id as usize]
             .inputs
             .iter()
-            .map(|&j| base(inner, j))
+            .map(|&j| base(inner, canon(j)))
             .collect()
     };
     let mut readers: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -688,6 +697,22 @@ pub(crate) fn plan(
             readers.entry(j).or_default().push(id);
         }
     }
+    // A node of a kind run as a plain node after all (outside any region): with the nodes
+    // it absorbed (the elementwise operand of a gather, the pads of a store), which nothing
+    // else computes, in program order. Without them its kernel reads values no program
+    // writes.
+    let alone = |id: u32| -> Vec<u32> {
+        let mut ids: Vec<u32> = nodes[id as usize]
+            .inputs
+            .iter()
+            .map(|&j| base(inner, j))
+            .filter(|j| absorbed.contains(j))
+            .chain([id])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
 
     // Form regions greedily in program order.
     struct Open {
@@ -732,13 +757,17 @@ pub(crate) fn plan(
         let d = deps(id);
         // Another length, independent of the open region: a plain node before the region,
         // which keeps the region open (a store must stay a region: its pads are absorbed).
+        // A gather through an elementwise node runs that node first (`alone`): placed here
+        // alone, it read values no program wrote.
         if let Some(o) = open.as_mut() {
             let apart = d
                 .iter()
                 .all(|j| !o.after.contains(j) && !o.member_set.contains(j));
             if o.m != m && apart && !matches!(kind, Kind::Scatter { .. }) {
-                pieces.insert(o.piece, Some(Piece::Node(id)));
-                o.piece += 1;
+                for k in alone(id) {
+                    pieces.insert(o.piece, Some(Piece::Node(k)));
+                    o.piece += 1;
+                }
                 continue;
             }
         }
@@ -768,21 +797,14 @@ pub(crate) fn plan(
     }
     close(&mut open, &mut groups);
 
-    // A group that does not become a region runs its nodes one by one, with the nodes it
-    // absorbed (the elementwise operand of a gather, the pads of a store), which nothing
-    // else computes: without them the gather would read values no program writes.
+    // A group that does not become a region runs its nodes one by one, with the nodes they
+    // absorbed (`alone`).
     let mut placed: Vec<Vec<Piece>> = pieces.into_iter().map(|p| p.into_iter().collect()).collect();
     for (piece, members) in groups {
         placed[piece] = match build(inner, &members, &kinds, &deps, &readers, &roots, &fixed) {
             Some(r) => vec![Piece::Region(r)],
             None => {
-                let mut ids: Vec<u32> = members
-                    .iter()
-                    .flat_map(|&id| {
-                        let inputs = nodes[id as usize].inputs.iter().map(|&j| base(inner, j));
-                        inputs.filter(|j| absorbed.contains(j)).chain([id])
-                    })
-                    .collect();
+                let mut ids: Vec<u32> = members.iter().flat_map(|&id| alone(id)).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 ids.into_iter().map(Piece::Node).collect()
@@ -1437,7 +1459,7 @@ mod tests {
             })
             .map(|i| i as u32)
             .collect();
-        let pieces = plan(&inner, &prog, &[g.id, y.id], &|j| !on_x[j as usize]);
+        let pieces = plan(&inner, &prog, &[g.id, y.id], &|j| !on_x[j as usize], &|j| j);
         let regions = pieces.iter().filter(|p| matches!(p, Piece::Region(_))).count();
         assert_eq!((pieces.len(), regions), (1, 1), "{pieces:?}");
     }

@@ -1199,7 +1199,7 @@ impl Programs {
             // Only nodes on neither the point nor the direction keep their recorded values in
             // every replay: the column program's inputs from the Hessian's prefix do not.
             let constant = |j: u32| !on_x[j as usize] && !on_v[j as usize];
-            let mut pieces = crate::fused::plan(inner, &ids, &read, &constant);
+            let mut pieces = crate::fused::plan(inner, &ids, &read, &constant, &|j| canon[j as usize]);
             if pieces.iter().all(|p| matches!(p, Piece::Node(_))) {
                 return (fast(program(roots, keep), pinned), Bound::default());
             }

@@ -9,6 +9,17 @@
 //! 4. Symmetrising overflowed: `0.5·(a + b)` of two entries near `f64::MAX`.
 //! 5. A `Var` used after [`Tape::rewind`] read the node that took its slot; elementwise ops
 //!    on an empty vector at the end of the tape indexed past the arena.
+//!
+//! Recordings over one rank-1 `Var` (the vector family of the differential fuzzer), against
+//! `hesse_core::vector::*` bit for bit:
+//!
+//! 6. A gather through an elementwise node (a slice of `exp(w)`, which only slices read),
+//!    placed as a plain node before an open fused region of another length, ran without the
+//!    elementwise node: it read the values of the recording.
+//! 7. Fused planning took a scalar instruction's inputs as recorded, not through the
+//!    programs' CSE: `1 − tanh²` of the gradient reads the value's `tanh²`, a node the
+//!    region's sum feeds, through a merged copy that no program runs, so it was moved before
+//!    the region and read the previous replay's value.
 
 use hesse_core::native::{self, Native};
 use hesse_core::{Matrix, RecordedFn, Tape, Var};
@@ -269,4 +280,79 @@ fn ops_on_an_empty_vector_at_the_end_of_the_tape() {
     let tape = Tape::new();
     let w = tape.vector(&[]);
     assert!(w.tanh().sigmoid().to_vec().is_empty());
+}
+
+/// Value, gradient, HVP and (up to 40 coordinates) Hessian of a recording over one vector
+/// against the eager tape at `x`, bit for bit (every NaN one value). Before each question,
+/// every program replays at another point, so that a replay reading a value it did not
+/// compute reads a wrong one.
+fn check_vector<F>(what: &str, rec: &mut RecordedFn, f: F, x: &[f64])
+where
+    F: for<'t> Fn(Var<'t>) -> Var<'t> + Copy,
+{
+    let v: Vec<f64> = (0..x.len()).map(|i| 1.0 - 0.03 * i as f64).collect();
+    let elsewhere: Vec<f64> = x.iter().map(|a| 0.5 * a - 0.3).collect();
+    let pollute = |rec: &mut RecordedFn| {
+        rec.value(&elsewhere);
+        rec.value_and_grad(&elsewhere);
+        rec.hvp(&elsewhere, &v);
+    };
+    let (ev, eg) = hesse_core::vector::value_and_grad(f, x);
+    pollute(rec);
+    assert_same(&format!("{what}: value at {x:?}"), &[rec.value(x)], &[ev]);
+    pollute(rec);
+    let (rv, rg) = rec.value_and_grad(x);
+    assert_same(&format!("{what}: value (with gradient) at {x:?}"), &[rv], &[ev]);
+    assert_same(&format!("{what}: gradient at {x:?}"), &rg, &eg);
+    pollute(rec);
+    assert_same(
+        &format!("{what}: HVP at {x:?}"),
+        &rec.hvp(x, &v),
+        &hesse_core::vector::hvp(f, x, &v),
+    );
+    if x.len() <= 40 {
+        pollute(rec);
+        let (rh, eh) = (rec.hessian(x), hesse_core::vector::hessian(f, x));
+        assert_same(&format!("{what}: Hessian at {x:?}"), rh.as_slice(), eh.as_slice());
+    }
+}
+
+/// Points of n coordinates: generic ones and a few repeated values.
+fn vector_points(n: usize) -> Vec<Vec<f64>> {
+    vec![
+        (0..n).map(|i| ((i * 7 % 13) as f64 - 6.0) / 5.0).collect(),
+        (0..n).map(|i| (i as f64 * 0.37).sin()).collect(),
+        vec![0.5; n],
+    ]
+}
+
+#[test]
+fn a_gather_through_an_elementwise_node_before_a_region_computes_that_node() {
+    // `sin → cos → sum` over 96 values is a region, open when the slice of 40 values of
+    // `exp(w)` comes: another length, independent of it, so the slice runs as a plain node
+    // before the region. `exp(w)` is read only by that slice, so the plan had absorbed it
+    // into the slice (computed on the gathered elements): as a plain node, the slice read
+    // `exp` of the recorded point.
+    let f = hesse_core::vector::function(|w| {
+        let a = w.sin().cos().sum();
+        let s = w.exp().slice(0, 10, 40);
+        a + s.dot(s)
+    });
+    let x0 = vec![0.25; 96];
+    for x in vector_points(96) {
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        check_vector("slice of exp beside a region", &mut rec, f, &x);
+    }
+}
+
+#[test]
+fn scalar_instructions_wait_for_the_region_their_cse_inputs_depend_on() {
+    // The gradient of `tanh(s)²` (s the sum of a region) is `2·tanh(s)·(1 − tanh(s)²)`, whose
+    // `tanh(s)²` is recorded twice and merged into the value's.
+    let f = hesse_core::vector::function(|w| w.sin().sum().tanh().square());
+    let x0 = vec![0.01; 64];
+    for x in vector_points(64) {
+        let mut rec = RecordedFn::new_vector(f, &x0);
+        check_vector("tanh² of a fused sum", &mut rec, f, &x);
+    }
 }

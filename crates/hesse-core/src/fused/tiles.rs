@@ -993,7 +993,7 @@ mod tests {
             })
             .map(|i| i as u32)
             .collect();
-        let pieces = super::super::plan(&inner, &prog, &roots, &|j| !on_x[j as usize]);
+        let pieces = super::super::plan(&inner, &prog, &roots, &|j| !on_x[j as usize], &|j| j);
         let mut tiled = 0;
         for p in &pieces {
             let super::super::Piece::Region(r) = p else {
