@@ -133,11 +133,18 @@ fn encode(n: Native) -> u16 {
     let (avx2, fma, avx512) = {
         use std::arch::is_x86_feature_detected as has;
         let avx2 = n.isa >= Isa::Avx2 && has!("avx2");
-        (avx2, avx2 && has!("fma"), n.isa >= Isa::Avx512 && cfg!(hesse_avx512) && has!("avx512f"))
+        (
+            avx2,
+            avx2 && has!("fma"),
+            n.isa >= Isa::Avx512 && cfg!(hesse_avx512) && has!("avx512f"),
+        )
     };
     #[cfg(not(target_arch = "x86_64"))]
     let (avx2, fma, avx512) = (false, false, false);
-    let caps = avx2 as u16 * AVX2 + fma as u16 * FMA + avx512 as u16 * AVX512 + (n.jit && cfg!(feature = "jit")) as u16 * JIT;
+    let caps = avx2 as u16 * AVX2
+        + fma as u16 * FMA
+        + avx512 as u16 * AVX512
+        + (n.jit && cfg!(feature = "jit")) as u16 * JIT;
     SET | (n.encode() as u16) << 4 | caps
 }
 
