@@ -648,6 +648,9 @@ pub struct Gen<'r> {
     n: usize,
     /// Only scalar ops (the programs the Cranelift route compiles).
     all_scalar: bool,
+    /// Only the tile executor's ops on long vectors (the programs whose fused regions run as
+    /// AVX2/AVX-512 tiles and AVX-512 machine code).
+    tiles: bool,
     steps: Vec<Step>,
     shapes: Vec<Vec<usize>>,
     used: Vec<bool>,
@@ -661,16 +664,21 @@ pub fn generate(rng: &mut StdRng, family: Family, n: usize, len: usize) -> Progr
         Family::Vector => vec![vec![n]],
     };
     let used = vec![false; shapes.len()];
+    // Regions need vectors of at least 32 elements (`fused::MIN_LEN`).
+    let tiles = family == Family::Vector && n >= 64 && rng.random_bool(0.3);
     let mut g = Gen {
         rng,
         family,
         n,
         all_scalar,
+        tiles,
         steps: Vec::new(),
         shapes,
         used,
     };
-    if family == Family::Vector && g.rng.random_bool(0.3) {
+    if g.tiles {
+        g.halves();
+    } else if family == Family::Vector && g.rng.random_bool(0.3) {
         g.model_prefix();
     }
     while g.steps.len() < len {
@@ -1155,7 +1163,89 @@ impl Gen<'_> {
         }
     }
 
+    /// The two column halves of the input (`reshape([n/2, 2])`, two column slices: strided
+    /// gathers) and its contiguous halves, as tile programs read them.
+    fn halves(&mut self) {
+        let m = self.n / 2;
+        let r = self.push(Step::Slice {
+            x: 0,
+            axis: 0,
+            start: 0,
+            len: 2 * m,
+        });
+        let cols = self.push(Step::Reshape(r, vec![m, 2]));
+        for j in 0..2 {
+            let c = self.push(Step::Slice {
+                x: cols,
+                axis: 1,
+                start: j,
+                len: 1,
+            });
+            self.push(Step::Flatten(c));
+        }
+        for j in 0..2 {
+            self.push(Step::Slice {
+                x: 0,
+                axis: 0,
+                start: j * m,
+                len: m,
+            });
+        }
+    }
+
+    /// One step of a tile-shaped program: a cheap unary op, `exp`, or `+ − · /` between two
+    /// long vectors of one length or with a scalar (see `fused/tiles.rs`).
+    fn tile_step(&mut self) {
+        let long = |s: &[usize]| s.len() == 1 && s[0] >= 32;
+        let Some(a) = self.pick_where(long) else {
+            let x = self.pick();
+            self.unary_on(x);
+            return;
+        };
+        let c = self.number();
+        if self.rng.random_bool(0.45) {
+            let u = match self.rng.random_range(0..12) {
+                0 => Unary::Neg,
+                1 => Unary::Abs,
+                2 | 3 => Unary::Square,
+                4 => Unary::Recip,
+                5 => Unary::AddScalar(c),
+                6 => Unary::RSubScalar(c),
+                7 => Unary::MulScalar(c),
+                8 => Unary::DivScalar(if c == 0.0 { 3.0 } else { c }),
+                9 => Unary::RDivScalar(c),
+                10 => Unary::Powi(self.rng.random_range(-2..=4)),
+                _ => {
+                    // `exp` inside tiles (scaled down, so that chains of it stay finite).
+                    let t = self.push(Step::Unary(Unary::MulScalar(0.25), a));
+                    self.push(Step::Unary(Unary::Exp, t));
+                    return;
+                }
+            };
+            self.push(Step::Unary(u, a));
+            return;
+        }
+        let sa = self.shapes[a].clone();
+        let b = if self.rng.random_bool(0.2) {
+            self.pick_where(|s| s.is_empty()).unwrap_or(a)
+        } else {
+            self.pick_where(|s| s == sa.as_slice()).unwrap_or(a)
+        };
+        let op = [Bin::Add, Bin::Sub, Bin::Mul, Bin::Div][self.rng.random_range(0..4)];
+        let (a, b) = if self.rng.random_bool(0.5) { (a, b) } else { (b, a) };
+        self.push(Step::Binary(op, a, b));
+    }
+
     fn step(&mut self) {
+        if self.tiles {
+            // Mostly tile steps; now and then a sum read back into the chain.
+            if self.rng.random_range(0..10) == 0 {
+                self.reduce();
+            } else {
+                self.tile_step();
+            }
+            return;
+        }
         let scalar_only = self.family == Family::Scalars && self.all_scalar;
         let k = self.rng.random_range(0..100);
         if scalar_only || (self.family == Family::Scalars && k < 60) {
