@@ -1,4 +1,4 @@
-//! W1 of shared/WORKLOADS.md: the 2-2-1 sigmoid network (9 parameters) — loss, loss+grad,
+//! W1 of docs/WORKLOADS.md: the 2-2-1 sigmoid network (9 parameters) — loss, loss+grad,
 //! 9×9 Hessian and one HVP, hesse eager and recorded beside a hand-written baseline.
 
 mod common;

@@ -1,4 +1,4 @@
-//! W2 of shared/WORKLOADS.md: Rosenbrock 2-D gradient and Hessian at (−1.2, 1), and the
+//! W2 of docs/WORKLOADS.md: Rosenbrock 2-D gradient and Hessian at (−1.2, 1), and the
 //! paired extended Rosenbrock (n = 100, 10000) value+gradient and one HVP at x0 — hesse
 //! eager and recorded beside a hand-written baseline. `scalar_vars` is the extended function
 //! written with one `Var` per coordinate (the eager per-op cost).

@@ -1,4 +1,4 @@
-//! W3 of shared/WORKLOADS.md: value + gradient and one HVP of the 2-50-50-1 tanh MLP on the
+//! W3 of docs/WORKLOADS.md: value + gradient and one HVP of the 2-50-50-1 tanh MLP on the
 //! 1,000 W3 points (P = 2751), and the full Hessian of the 2-10-10-1 net on the first 300
 //! points (P = 151) — hesse eager and recorded beside a hand-written backprop on the same
 //! GEMM (`matrixmultiply`), whose HVP is Pearlmutter's R-pass written by hand.

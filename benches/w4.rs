@@ -1,4 +1,4 @@
-//! W4 of shared/WORKLOADS.md: the whole fit of sklearn's `MLPClassifier(hidden_layer_sizes=
+//! W4 of docs/WORKLOADS.md: the whole fit of sklearn's `MLPClassifier(hidden_layer_sizes=
 //! (10, 10), activation="tanh", solver="lbfgs", random_state=0)` on the W3 data, from
 //! sklearn's own starting vector, by hesse-optim's L-BFGS (m = 10, gtol 1e-4 on ‖g‖∞,
 //! ftol 2.22e-9) — on a hand-written gradient, on hesse eager and on a recorded loss.

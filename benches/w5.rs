@@ -1,4 +1,4 @@
-//! W5 of shared/WORKLOADS.md: gradient descent on MATLAB's peaks, lr = 0.01 — one start
+//! W5 of docs/WORKLOADS.md: gradient descent on MATLAB's peaks, lr = 0.01 — one start
 //! (0, 1.4) for 1000 steps, and the 25×25 grid of starts for 100 steps each — hesse eager
 //! and recorded beside a hand-written gradient.
 

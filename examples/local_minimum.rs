@@ -2,7 +2,7 @@
 //! minimum that is not global**, shown by its exact 9×9 Hessian.
 //!
 //! 1. Gradient descent exactly as the seed: lr 0.05 from the seed's start θ₀, stopping after
-//!    the first step whose loss change is below 1e-8 (shared/WORKLOADS.md W1: one step).
+//!    the first step whose loss change is below 1e-8 (docs/WORKLOADS.md W1: one step).
 //! 2. Refinement onto the critical point: Newton steps on the exact Hessian until ‖∇L‖ ≤ 1e-12.
 //! 3. The full Hessian there (not per block, as the seed did), its 9 eigenvalues, the verdict.
 //! 4. L-BFGS from seeded random starts finds a far lower loss: the minimum is not global.
@@ -28,7 +28,7 @@ use hesse_plot::{Render, Scale, SlicePlot, Spectrum};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-/// The 10 points of seed 000 (shared/seeds/000_*.txt, Ex1.csv).
+/// The 10 points of seed 000 (docs/SEEDS.md; the notebook's Ex1.csv).
 pub const X: [[f64; 2]; 10] = [
     [2.8, 0.4],
     [3.1, 4.3],

@@ -1,4 +1,4 @@
-//! Runs every workload of `shared/WORKLOADS.md` three ways — hesse eager (`hesse`), hesse
+//! Runs every workload of `docs/WORKLOADS.md` three ways — hesse eager (`hesse`), hesse
 //! recorded and replayed (`hesse_recorded`) and a hand-written Rust baseline of the same math
 //! (`hand`) — checks that the routes agree with each other (1e-10, relative to the largest
 //! entry) and with the reference numbers of WORKLOADS.md, and prints the timings.

@@ -1,4 +1,4 @@
-//! Seed 000 end to end (shared/seeds/README.md, shared/WORKLOADS.md W1): the numbers printed by
+//! Seed 000 end to end (docs/SEEDS.md, docs/WORKLOADS.md W1): the numbers printed by
 //! `examples/local_minimum.rs`, asserted by running the example's own code.
 
 #[path = "../examples/local_minimum.rs"]

@@ -1,8 +1,8 @@
-//! The workloads of `shared/WORKLOADS.md`, written three ways: as hesse losses over `Var`s
+//! The workloads of `docs/WORKLOADS.md`, written three ways: as hesse losses over `Var`s
 //! (run eagerly or recorded and replayed) and as hand-written Rust baselines of the same math.
 //!
 //! Shared by `examples/workloads.rs` and the criterion benches in `benches/`. The data files
-//! in `benches/data/` are copies of `shared/workloads/` (see `benches/data/README.md`).
+//! in `benches/data/` are copies of the reference run's data files (see `benches/data/README.md`).
 
 #![allow(dead_code)]
 

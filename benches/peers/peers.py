@@ -1,4 +1,4 @@
-"""Python peers of hesse on shared/WORKLOADS.md: NumPy by hand, JAX (jit, CPU, x64), PyTorch
+"""Python peers of hesse on the workloads of docs/WORKLOADS.md: NumPy by hand, JAX (jit, CPU, x64), PyTorch
 (eager autograd and torch.func, CPU, float64), scikit-learn for W4. Not run by CI.
 
     python benches/peers/peers.py [--quick] [--only W1] > peers.json

@@ -1,5 +1,5 @@
-//! Golden values from published sources: shared/WORKLOADS.md (NumPy references), the seed
-//! notebooks (shared/seeds/), and textbook Rosenbrock. Each test names its source.
+//! Golden values from published sources: docs/WORKLOADS.md (NumPy references), the seed
+//! notebooks (docs/SEEDS.md), and textbook Rosenbrock. Each test names its source.
 
 use hesse_core::{Tape, Var, grad, hessian, loss, value_and_grad, vector};
 
@@ -35,7 +35,7 @@ fn rosenbrock_hessian_at_the_minimum_is_exact() {
     );
 }
 
-// ---- seed 000: the 2-2-1 sigmoid network on 10 points (shared/seeds/000_*.txt) ----
+// ---- seed 000: the 2-2-1 sigmoid network on 10 points (docs/SEEDS.md) ----
 
 const X: [[f64; 2]; 10] = [
     [2.8, 0.4],
@@ -132,7 +132,7 @@ fn seed000_loss_and_gradient_at_the_start() {
 }
 
 /// Source: seed 002, "class probabilities associated with the forward pass of each sample"
-/// (shared/seeds/README.md): samples are the rows of xᵀ, V is used as its transpose.
+/// (docs/SEEDS.md): samples are the rows of xᵀ, V is used as its transpose.
 #[test]
 fn seed002_relu_softmax_probabilities() {
     let tape = Tape::new();

@@ -74,7 +74,7 @@ fn peaks<'t>(v: &[Var<'t>]) -> Var<'t> {
         - (-(x + 1.0).powi(2) - y.powi(2)).exp() / 3.0
 }
 
-/// Source for the minima: shared/WORKLOADS.md W5 (global (0.2283, -1.6255), f = -6.551;
+/// Source for the minima: docs/WORKLOADS.md W5 (global (0.2283, -1.6255), f = -6.551;
 /// (-1.3474, 0.2045), f = -3.050; (0.2964, 0.3202), f = -0.0649). Every other critical point is
 /// found by refinement from a grid and classified; the classification is checked against the
 /// signs of a finite-difference Hessian's eigenvalues, never against the engine itself.

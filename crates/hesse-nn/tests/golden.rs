@@ -1,5 +1,5 @@
-//! Golden values from published sources, each named: the seeds (shared/seeds/README.md) and
-//! the workloads (shared/WORKLOADS.md, data copied to tests/data/).
+//! Golden values from published sources, each named: the seeds (docs/SEEDS.md) and
+//! the workloads (docs/WORKLOADS.md, data copied to tests/data/).
 
 mod common;
 
