@@ -811,8 +811,7 @@ pub(crate) fn plan(
             }
         };
     }
-    let pieces: Vec<Piece> = placed.into_iter().flatten().collect();
-    pieces
+    placed.into_iter().flatten().collect()
 }
 
 /// Which caller buffers a program's regions are bound to (see [`bind`]); the others are
