@@ -61,9 +61,11 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
         let (op, inputs, out) = {
             let inner = tape.inner.borrow();
             let node = &inner.nodes[i];
-            let var = |j: u32| Var::from_raw(tape, j, inner.nodes[j as usize].epoch);
-            let inputs: SmallVec<[Var<'t>; 2]> = node.inputs.iter().map(|&j| var(j)).collect();
-            (node.op, inputs, var(i as u32))
+            let mut inputs: SmallVec<[Var<'t>; 2]> = SmallVec::new();
+            for &j in &node.inputs {
+                inputs.push(Var::from_raw(tape, j, inner.nodes[j as usize].epoch));
+            }
+            (node.op, inputs, Var::from_raw(tape, i as u32, node.epoch))
         };
         if op.is_leaf() {
             continue;
