@@ -25,8 +25,8 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
             inner.node(v);
         }
     }
-    let hi = y.id as usize;
-    let Some(lo) = wrt.iter().map(|x| x.id as usize).min().filter(|&lo| lo <= hi) else {
+    let hi = y.idx() as usize;
+    let Some(lo) = wrt.iter().map(|x| x.idx() as usize).min().filter(|&lo| lo <= hi) else {
         return wrt.iter().map(|x| tape.zeros(&x.shape())).collect();
     };
     let span = hi - lo + 1;
@@ -34,8 +34,8 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
     // Which nodes in lo..=hi depend on some input in `wrt`.
     let mut reach = vec![false; span];
     for x in wrt {
-        if (x.id as usize) <= hi {
-            reach[x.id as usize - lo] = true;
+        if (x.idx() as usize) <= hi {
+            reach[x.idx() as usize - lo] = true;
         }
     }
     {
@@ -71,7 +71,7 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
             continue;
         }
         for (k, x) in inputs.iter().enumerate() {
-            let j = x.id as usize;
+            let j = x.idx() as usize;
             if j < lo || !reach[j - lo] {
                 continue;
             }
@@ -85,7 +85,7 @@ pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>
     }
     wrt.iter()
         .map(|x| {
-            match (x.id as usize)
+            match (x.idx() as usize)
                 .checked_sub(lo)
                 .and_then(|k| adj.get(k).copied().flatten())
             {

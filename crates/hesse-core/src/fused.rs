@@ -1449,7 +1449,7 @@ mod tests {
         let inner = tape.inner.borrow();
         // The nodes a replay runs: those depending on x, but reshapes (aliases) and leaves.
         let mut on_x = vec![false; inner.nodes.len()];
-        on_x[x.id as usize] = true;
+        on_x[x.idx() as usize] = true;
         let prog: Vec<u32> = (0..inner.nodes.len())
             .filter(|&i| {
                 let node = &inner.nodes[i];
@@ -1458,7 +1458,7 @@ mod tests {
             })
             .map(|i| i as u32)
             .collect();
-        let pieces = plan(&inner, &prog, &[g.id, y.id], &|j| !on_x[j as usize], &|j| j);
+        let pieces = plan(&inner, &prog, &[g.idx(), y.idx()], &|j| !on_x[j as usize], &|j| j);
         let regions = pieces.iter().filter(|p| matches!(p, Piece::Region(_))).count();
         assert_eq!((pieces.len(), regions), (1, 1), "{pieces:?}");
     }

@@ -404,7 +404,7 @@ impl RecordedFn {
             let dot = g.iter().zip(&vs).map(|(&gi, &vi)| gi * vi).reduce(|a, b| a + b);
             let dot = dot.unwrap_or_else(|| tape.scalar(0.0));
             let h = tape.grad(dot, &xs);
-            (ids(&xs), y.id, ids(&g), ids(&vs), ids(&h))
+            (ids(&xs), y.idx(), ids(&g), ids(&vs), ids(&h))
         };
         Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp)
     }
@@ -429,7 +429,7 @@ impl RecordedFn {
             let v = tape.constant(&vec![0.0; x0.len()], &[x0.len()]);
             let dot = (g[0] * v).sum();
             let h = tape.grad(dot, &[w]);
-            (vec![w.id], y.id, ids(&g), vec![v.id], ids(&h))
+            (vec![w.idx()], y.idx(), ids(&g), vec![v.idx()], ids(&h))
         };
         Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp)
     }
@@ -921,7 +921,7 @@ fn flipped(compares: &[(usize, f64)], values: &[f64]) -> bool {
 }
 
 fn ids(vars: &[Var<'_>]) -> Vec<u32> {
-    vars.iter().map(|v| v.id).collect()
+    vars.iter().map(|v| v.idx()).collect()
 }
 
 /// Points every reshape node at its input's values. A reshape's values are its input's values

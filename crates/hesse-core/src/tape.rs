@@ -67,9 +67,9 @@ impl TapeInner {
     #[track_caller]
     #[inline]
     pub fn node(&self, v: &Var<'_>) -> &Node {
-        match self.nodes.get(v.id as usize) {
-            Some(n) if n.epoch == v.epoch => n,
-            _ => stale(v.id),
+        match self.nodes.get(v.idx() as usize) {
+            Some(n) if n.epoch == v.epoch() => n,
+            _ => stale(v.idx()),
         }
     }
 

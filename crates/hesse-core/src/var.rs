@@ -23,14 +23,32 @@ use crate::tape::{NodeId, Tape};
 #[derive(Clone, Copy)]
 pub struct Var<'t> {
     pub(crate) tape: &'t Tape,
-    pub(crate) id: u32,
-    /// The generation of the node (see `tape::Node::epoch`): a `Var` of a released node panics.
-    pub(crate) epoch: u32,
+    /// The node id (low 32 bits) and the node's generation (high 32 bits, see
+    /// `tape::Node::epoch`: a `Var` of a released node panics). One word, not two `u32`s:
+    /// a pointer and one integer are passed in two registers as they are, while a third
+    /// field makes every `Var` argument a packed aggregate (measured: the eager tape 20 %
+    /// slower).
+    key: u64,
 }
 
 impl<'t> Var<'t> {
     pub(crate) fn from_raw(tape: &'t Tape, id: u32, epoch: u32) -> Self {
-        Var { tape, id, epoch }
+        Var {
+            tape,
+            key: id as u64 | (epoch as u64) << 32,
+        }
+    }
+
+    /// The node's index on its tape.
+    #[inline(always)]
+    pub(crate) fn idx(&self) -> u32 {
+        self.key as u32
+    }
+
+    /// The node's generation when this `Var` was made.
+    #[inline(always)]
+    pub(crate) fn epoch(&self) -> u32 {
+        (self.key >> 32) as u32
     }
 
     /// The tape this `Var` lives on.
@@ -40,7 +58,7 @@ impl<'t> Var<'t> {
 
     /// The node id on the tape.
     pub fn id(&self) -> NodeId {
-        NodeId(self.id)
+        NodeId(self.idx())
     }
 
     /// The value of a scalar (or single-element) `Var`.
@@ -56,7 +74,7 @@ impl<'t> Var<'t> {
     pub fn value(&self) -> f64 {
         let inner = self.tape.inner.borrow();
         inner.node(self);
-        let v = inner.value(self.id);
+        let v = inner.value(self.idx());
         assert!(
             v.len() == 1,
             "value: Var of shape {:?} is not a scalar; use to_vec()",
@@ -75,7 +93,7 @@ impl<'t> Var<'t> {
     pub fn to_vec(&self) -> Vec<f64> {
         let inner = self.tape.inner.borrow();
         inner.node(self);
-        inner.value(self.id).to_vec()
+        inner.value(self.idx()).to_vec()
     }
 
     /// Copies the values into `out`.
@@ -86,7 +104,7 @@ impl<'t> Var<'t> {
     pub fn copy_to(&self, out: &mut [f64]) {
         let inner = self.tape.inner.borrow();
         inner.node(self);
-        out.copy_from_slice(inner.value(self.id));
+        out.copy_from_slice(inner.value(self.idx()));
     }
 
     /// The shape (empty for a scalar).
@@ -133,18 +151,18 @@ impl fmt::Debug for Var<'_> {
         let inner = self.tape.inner.borrow();
         let Some(node) = inner
             .nodes
-            .get(self.id as usize)
-            .filter(|n| n.epoch == self.epoch)
+            .get(self.idx() as usize)
+            .filter(|n| n.epoch == self.epoch())
         else {
-            return write!(f, "Var#{} (released by Tape::rewind)", self.id);
+            return write!(f, "Var#{} (released by Tape::rewind)", self.idx());
         };
         write!(
             f,
             "Var#{} {}{:?} = {:?}",
-            self.id,
+            self.idx(),
             node.op.name(),
             node.shape.as_slice(),
-            inner.value(self.id)
+            inner.value(self.idx())
         )
     }
 }

@@ -977,13 +977,13 @@ mod tests {
         let x = tape.vector(&x0);
         let c = x.reshape(&[m, 2]);
         let y = f(c.slice(1, 0, 1), c.slice(1, 1, 1));
-        let mut roots = vec![y.id];
+        let mut roots = vec![y.idx()];
         if grad {
-            roots.push(tape.grad(y, &[x])[0].id);
+            roots.push(tape.grad(y, &[x])[0].idx());
         }
         let inner = tape.inner.borrow();
         let mut on_x = vec![false; inner.nodes.len()];
-        on_x[x.id as usize] = true;
+        on_x[x.idx() as usize] = true;
         let reshape = crate::ops::Op::Layout(crate::ops::Layout::Reshape);
         let prog: Vec<u32> = (0..inner.nodes.len())
             .filter(|&i| {

@@ -273,8 +273,8 @@ impl<'t> Var<'t> {
             }
         };
         let mut inputs = Inputs::new();
-        inputs.push(self.id);
-        inputs.push(rhs.id);
+        inputs.push(self.idx());
+        inputs.push(rhs.idx());
         if let Some(v) = scalars {
             return self.tape.push_scalar(Op::Binary(op), inputs, v);
         }

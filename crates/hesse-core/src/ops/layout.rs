@@ -147,7 +147,7 @@ impl<'t> Var<'t> {
         );
         self.tape.push(
             Op::Layout(Layout::Reshape),
-            Inputs::from_slice(&[self.id]),
+            Inputs::from_slice(&[self.idx()]),
             Shape::from_slice(shape),
         )
     }
@@ -178,7 +178,7 @@ impl<'t> Var<'t> {
         shape[axis] = len;
         self.tape.push(
             Op::Layout(Layout::Slice { axis, start }),
-            Inputs::from_slice(&[self.id]),
+            Inputs::from_slice(&[self.idx()]),
             shape,
         )
     }
@@ -209,7 +209,7 @@ impl<'t> Var<'t> {
         shape[axis] = total;
         self.tape.push(
             Op::Layout(Layout::Pad { axis, start }),
-            Inputs::from_slice(&[self.id]),
+            Inputs::from_slice(&[self.idx()]),
             shape,
         )
     }
@@ -268,7 +268,7 @@ impl<'t> Var<'t> {
             );
             shape[axis] += s[axis];
         }
-        let inputs: Inputs = vars.iter().map(|v| v.id).collect();
+        let inputs: Inputs = vars.iter().map(|v| v.idx()).collect();
         vars[0]
             .tape
             .push(Op::Layout(Layout::Concat { axis }), inputs, shape)

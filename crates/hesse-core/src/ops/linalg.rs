@@ -162,7 +162,7 @@ impl<'t> Var<'t> {
         let shape = Shape::from_slice(&[dims(&sa, ta).0, dims(&sb, tb).1]);
         self.tape.push(
             Op::Linalg(Linalg::MatMul { ta, tb }),
-            Inputs::from_slice(&[self.id, rhs.id]),
+            Inputs::from_slice(&[self.idx(), rhs.idx()]),
             shape,
         )
     }
@@ -216,7 +216,7 @@ impl<'t> Var<'t> {
             0 | 1 => self,
             2 => self.tape.push(
                 Op::Linalg(Linalg::Transpose),
-                Inputs::from_slice(&[self.id]),
+                Inputs::from_slice(&[self.idx()]),
                 Shape::from_slice(&[s[1], s[0]]),
             ),
             _ => panic!("transpose: needs rank ≤ 2, got shape {}", fmt_shape(&s)),

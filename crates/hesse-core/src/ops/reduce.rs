@@ -230,7 +230,7 @@ impl<'t> Var<'t> {
         );
         self.tape.push(
             Op::Reduce(Reduce::SumTo),
-            Inputs::from_slice(&[self.id]),
+            Inputs::from_slice(&[self.idx()]),
             Shape::from_slice(shape),
         )
     }
@@ -260,7 +260,7 @@ impl<'t> Var<'t> {
         );
         self.tape.push(
             Op::Reduce(Reduce::BroadcastTo),
-            Inputs::from_slice(&[self.id]),
+            Inputs::from_slice(&[self.idx()]),
             Shape::from_slice(shape),
         )
     }
@@ -353,7 +353,7 @@ impl<'t> Var<'t> {
         check_axis("logsumexp", &s, axis);
         self.tape.push(
             Op::Reduce(Reduce::LogSumExp { axis }),
-            Inputs::from_slice(&[self.id]),
+            Inputs::from_slice(&[self.idx()]),
             keepdim(&s, axis),
         )
     }

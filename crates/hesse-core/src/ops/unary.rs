@@ -331,11 +331,11 @@ impl<'t> Var<'t> {
         if let Some(x) = scalar {
             return self
                 .tape
-                .push_scalar(Op::Unary(u), Inputs::from_slice(&[self.id]), u.eval(x));
+                .push_scalar(Op::Unary(u), Inputs::from_slice(&[self.idx()]), u.eval(x));
         }
         let shape = self.shape_small();
         let mut inputs = Inputs::new();
-        inputs.push(self.id);
+        inputs.push(self.idx());
         self.tape.push(Op::Unary(u), inputs, shape)
     }
 
