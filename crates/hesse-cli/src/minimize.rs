@@ -20,6 +20,9 @@ pub fn run(args: &MinimizeArgs) -> Result<u8, CliError> {
     let point = &args.from;
     let (expr, f) = prepare(&args.expr, &point.names)?;
     check_options(args.method, &args.optim)?;
+    if let Some(path) = &args.plot {
+        crate::plot::check_svg_path(path, "--plot")?;
+    }
     if args.plot.is_some() && point.names.len() != 2 {
         return Err(CliError::Usage(format!(
             "--plot draws two-variable formulas, but --from has {} variable{} ({}); give exactly two",

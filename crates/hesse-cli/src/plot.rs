@@ -17,6 +17,7 @@ use crate::{emit, prepare};
 
 /// Runs `hesse plot`; returns the exit code.
 pub fn run(args: &PlotArgs) -> Result<u8, CliError> {
+    check_svg_path(&args.output, "-o")?;
     let expr = Expr::parse(&args.expr)?;
     let names: Vec<String> = match &args.from {
         Some(p) if p.names.len() != 2 => {
@@ -101,4 +102,21 @@ pub fn draw(
         path: out.to_path_buf(),
         source,
     })
+}
+
+/// Pictures are SVG: a file name with another extension (`x.png`) is refused before any work
+/// is done, rather than written as SVG under a name that says otherwise.
+pub fn check_svg_path(path: &Path, option: &str) -> Result<(), CliError> {
+    let svg = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if svg {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!(
+            "{option} {}: pictures are written as SVG; give a file name ending in .svg",
+            path.display()
+        )))
+    }
 }

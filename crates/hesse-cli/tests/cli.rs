@@ -614,3 +614,35 @@ fn hessians_near_the_top_of_the_f64_range() {
     let text = c.to_string();
     assert!(text.contains("saddle"), "{text}");
 }
+
+/// Pictures are SVG: another extension is a usage error before any work, not SVG written
+/// under a `.png` name (issue 20).
+#[test]
+fn picture_names_must_say_svg() {
+    for args in [
+        vec!["plot", ROSENBROCK, "--x", "-2:2", "--y", "-1:3", "-o"],
+        vec!["minimize", ROSENBROCK, "--from", "x=-1.2,y=1", "--plot"],
+    ] {
+        let path = temp("picture.png");
+        let path_str = path.to_str().expect("utf-8 path");
+        let mut full = args.clone();
+        full.push(path_str);
+        let o = hesse(&full);
+        assert_eq!(code(&o), 2, "{full:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(".svg"), "{}", stderr(&o));
+        assert!(!path.exists(), "{} was written", path.display());
+    }
+    let ok = temp("picture.SVG");
+    let o = hesse(&[
+        "plot",
+        ROSENBROCK,
+        "--x",
+        "-2:2",
+        "--y",
+        "-1:3",
+        "-o",
+        ok.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(ok.exists());
+}
