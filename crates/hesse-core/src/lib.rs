@@ -62,7 +62,7 @@ pub mod check;
 #[cfg(feature = "jit")]
 mod code_memory;
 mod error;
-mod fused;
+mod exec;
 pub mod loss;
 mod matrix;
 pub mod native;

@@ -23,7 +23,7 @@
 //!
 //! Scalar unary and binary nodes — the bulk of a loss written one `Var` per coordinate — become
 //! direct instructions on arena slots; every other node runs through its op's kernel.
-//! Elementwise vector nodes form fused regions (`crate::fused`), which read the point and the
+//! Elementwise vector nodes form fused regions (`crate::exec::fused`), which read the point and the
 //! direction from the caller's buffers and write the gradient or HVP into the caller's
 //! buffer when nothing outside them needs these in the arena.
 //! A program made only of scalar instructions then goes through a peephole pass
@@ -66,14 +66,9 @@
 //! [`RecordedFn::branch_changed`] (CppAD's `compare_change`), so a silently wrong answer
 //! can be detected: re-record at the new point when it is set.
 
-mod fast;
 #[cfg(feature = "jit")]
-mod jit;
-mod lanes;
-mod pages;
-mod reach;
-mod reuse;
-mod share;
+use crate::exec::jit;
+use crate::exec::{fast, lanes, pages, reach, reuse, share};
 
 use std::collections::{HashMap, HashSet};
 
@@ -81,7 +76,7 @@ use fast::{Fast, run, run_io};
 use lanes::Lanes;
 use reach::Reach;
 
-use crate::fused::{Bound, Io, Piece, Region};
+use crate::exec::fused::{Bound, Io, Piece, Region};
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Layout, Op, Unary};
 use crate::tape::{Tape, TapeInner};
@@ -101,7 +96,7 @@ use crate::var::Var;
 /// ```
 #[derive(Clone)]
 pub struct RecordedFn {
-    tape: Tape,
+    pub(crate) tape: Tape,
     n: usize,
     /// Input leaves: n scalars, or one vector.
     inputs: Vec<u32>,
@@ -119,7 +114,7 @@ pub struct RecordedFn {
     #[cfg(feature = "rayon")]
     parallel_min_dim: usize,
     /// Replay programs (see the module docs).
-    progs: Programs,
+    pub(crate) progs: Programs,
 }
 
 /// With the `rayon` feature, Hessians of at least this many coordinates are computed with
@@ -228,7 +223,7 @@ impl Ranges {
 
 /// One replay instruction over the tape's arena, as compiled (executed as [`Fast`]).
 #[derive(Clone, Copy, Debug)]
-enum Instr {
+pub(crate) enum Instr {
     /// A scalar elementwise op on arena slots: `values[out] = op(values[x])`.
     Unary { op: Unary, x: u32, out: u32 },
     /// A scalar binary op on arena slots: `values[out] = op(values[a], values[b])`.
@@ -239,50 +234,50 @@ enum Instr {
 
 /// The compiled replay programs of a recording.
 #[derive(Clone, Debug, Default)]
-struct Programs {
-    value: Vec<Fast>,
-    grad: Vec<Fast>,
-    hvp: Vec<Fast>,
+pub(crate) struct Programs {
+    pub(crate) value: Vec<Fast>,
+    pub(crate) grad: Vec<Fast>,
+    pub(crate) hvp: Vec<Fast>,
     /// The part of `hvp` independent of the direction (once per Hessian).
-    hess_pre: Vec<Fast>,
+    pub(crate) hess_pre: Vec<Fast>,
     /// The direction-dependent part of `hvp` (once per Hessian column).
-    hess_col: Vec<Fast>,
+    pub(crate) hess_col: Vec<Fast>,
     /// Where each node's value is read from after CSE (the canonical equal node).
-    canon: Vec<u32>,
+    pub(crate) canon: Vec<u32>,
     /// Arena slots of the direction, in coordinate order.
-    dir_slots: Vec<usize>,
+    pub(crate) dir_slots: Vec<usize>,
     /// Where the point, the direction, the gradient and the HVP live in the arena.
-    inputs: Ranges,
-    directions: Ranges,
-    grads: Ranges,
-    hvps: Ranges,
+    pub(crate) inputs: Ranges,
+    pub(crate) directions: Ranges,
+    pub(crate) grads: Ranges,
+    pub(crate) hvps: Ranges,
     /// Arena slot of the value.
-    output: usize,
+    pub(crate) output: usize,
     /// Arena slots of the recorded comparisons and their recorded outcomes.
-    compares: Vec<(usize, f64)>,
+    pub(crate) compares: Vec<(usize, f64)>,
     /// `hess_col` for all n columns at once, when it is all scalar ops (see [`Lanes`]).
-    lanes: Option<Lanes>,
+    pub(crate) lanes: Option<Lanes>,
     /// `hess_col` with structural zeros, for Hessian rows with non-finite entries of a
     /// recording over scalar inputs (see [`Reach`]).
-    reach: Option<Reach>,
-    /// Fused elementwise regions of `value`, `grad` and `hvp` (see [`crate::fused`]).
-    regions: Vec<Region>,
+    pub(crate) reach: Option<Reach>,
+    /// Fused elementwise regions of `value`, `grad` and `hvp` (see [`crate::exec::fused`]).
+    pub(crate) regions: Vec<Region>,
     /// The all-scalar programs as instructions, with the slots read after each, for native
     /// compilation: value, gradient, HVP, Hessian prefix, Hessian column.
     #[cfg(feature = "jit")]
-    scalar: [Option<(Vec<Instr>, Vec<u32>)>; 5],
+    pub(crate) scalar: [Option<(Vec<Instr>, Vec<u32>)>; 5],
     /// Scalar slots whose values never change after recording (nodes on neither the point
     /// nor the direction): compiled code embeds them as constants.
     #[cfg(feature = "jit")]
-    fixed: HashMap<u32, f64>,
+    pub(crate) fixed: HashMap<u32, f64>,
     /// Their native code, compiled when it pays (see `recorded/jit.rs`).
     #[cfg(feature = "jit")]
-    native: Natives,
+    pub(crate) native: Natives,
     /// Which caller buffers the regions of `value`, `grad` and `hvp` read and write in place
-    /// of the arena (see [`crate::fused::bind`]).
-    value_io: Bound,
-    grad_io: Bound,
-    hvp_io: Bound,
+    /// of the arena (see [`crate::exec::fused::bind`]).
+    pub(crate) value_io: Bound,
+    pub(crate) grad_io: Bound,
+    pub(crate) hvp_io: Bound,
 }
 
 /// Native replay state of each program (feature `jit`).
@@ -928,7 +923,7 @@ fn ids(vars: &[Var<'_>]) -> Vec<u32> {
 /// in the same order, so a replay never runs it: its readers read the input's slots, which
 /// hold the same numbers whenever the input is up to date. (Inputs sit before their readers in
 /// the arena, so kernels that split the arena at their output still see them.)
-fn alias_reshapes(inner: &mut TapeInner) {
+pub(crate) fn alias_reshapes(inner: &mut TapeInner) {
     for i in 0..inner.nodes.len() {
         if inner.nodes[i].op == Op::Layout(Layout::Reshape) {
             let x = inner.nodes[i].inputs[0] as usize;
@@ -1175,7 +1170,7 @@ impl Programs {
         }
         let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
         // Programs whose caller reads only `roots` (and the comparisons) afterwards: runs of
-        // elementwise vector nodes become fused regions (`crate::fused`); a program without
+        // elementwise vector nodes become fused regions (`crate::exec::fused`); a program without
         // any region is all scalar or unfusable and gets the scalar fusions instead.
         // Their regions may also read the point (`x`) and the direction (`v`) from the caller's
         // buffers and write the vector result (`out`) into the caller's buffer.
@@ -1199,11 +1194,11 @@ impl Programs {
             // Only nodes on neither the point nor the direction keep their recorded values in
             // every replay: the column program's inputs from the Hessian's prefix do not.
             let constant = |j: u32| !on_x[j as usize] && !on_v[j as usize];
-            let mut pieces = crate::fused::plan(inner, &ids, &read, &constant, &|j| canon[j as usize]);
+            let mut pieces = crate::exec::fused::plan(inner, &ids, &read, &constant, &|j| canon[j as usize]);
             if pieces.iter().all(|p| matches!(p, Piece::Node(_))) {
                 return (fast(program(roots, keep), pinned), Bound::default());
             }
-            let bound = crate::fused::bind(inner, &mut pieces, x, v, out);
+            let bound = crate::exec::fused::bind(inner, &mut pieces, x, v, out);
             let prog = pieces
                 .into_iter()
                 .map(|p| match p {

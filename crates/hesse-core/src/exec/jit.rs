@@ -31,18 +31,18 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use crate::code_memory::CodeMemory;
 
-use super::Instr;
 use crate::ops::{Binary, Unary};
+use crate::recorded::Instr;
 
 /// A compiled program: `f(values, x, out)` reads the point from `x`, runs the program on the
 /// arena `values` (writing its pinned slots), writes its outputs to `out` and returns the
 /// value of its `ret` slot (0 without one), saving the caller a reload from the arena.
-pub(super) type Entry = unsafe extern "C" fn(*mut f64, *const f64, *mut f64) -> f64;
+pub(crate) type Entry = unsafe extern "C" fn(*mut f64, *const f64, *mut f64) -> f64;
 
 /// What a program is compiled from: its instructions, the slots read after it has run (which
 /// it must write to the arena), where the point goes, and what it hands back.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Source {
+pub(crate) struct Source {
     pub prog: Vec<Instr>,
     /// Slots read after the program has run: stored to the arena.
     pub pinned: Vec<u32>,
@@ -62,7 +62,7 @@ pub(super) struct Source {
 }
 
 /// Native code of one program; the code lives as long as the module.
-pub(super) struct Native {
+pub(crate) struct Native {
     /// The program's functions, run in order.
     entries: Vec<Entry>,
     /// The one function of a short program with a short point (the common case, called
@@ -86,7 +86,7 @@ pub(super) struct Native {
 /// where the setting allows FMA), so that native and interpreted replays keep giving the
 /// same bits when the setting changes between them.
 #[inline(always)]
-pub(super) fn usable(fma: bool) -> bool {
+pub(crate) fn usable(fma: bool) -> bool {
     crate::native::jit_as_compiled(fma)
 }
 
@@ -136,7 +136,7 @@ impl Native {
 
 /// When a recording compiles its programs to native code.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Policy {
+pub(crate) struct Policy {
     /// Compile a program once it has run this many times (`u64::MAX`: never).
     pub after_runs: u64,
 }
@@ -146,12 +146,12 @@ pub(super) struct Policy {
 /// short programs), interpreting one about 1–3 ns, so a program has paid for its
 /// compilation after roughly a thousand runs of the interpreter. Compiling then is the
 /// ski-rental rule: never more than about twice the time of the better choice in hindsight.
-pub(super) const DEFAULT_AFTER_RUNS: u64 = 1000;
+pub(crate) const DEFAULT_AFTER_RUNS: u64 = 1000;
 
 /// A program's native state: not yet compiled (with the calls so far), compiled, or not
 /// compilable (an op the compiler does not handle, or no native backend for this machine).
 #[derive(Clone, Debug, Default)]
-pub(super) enum State {
+pub(crate) enum State {
     #[default]
     None,
     Waiting {
@@ -394,7 +394,7 @@ fn compile(src: &Source) -> Option<Native> {
 }
 
 /// Slots an instruction reads.
-pub(super) fn reads(ins: &Instr) -> impl Iterator<Item = u32> {
+pub(crate) fn reads(ins: &Instr) -> impl Iterator<Item = u32> {
     let (a, b) = match *ins {
         Instr::Unary { x, .. } => (Some(x), None),
         Instr::Binary { a, b, .. } => (Some(a), Some(b)),

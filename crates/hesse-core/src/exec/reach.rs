@@ -28,11 +28,11 @@
 use crate::ops::{Binary, Linalg, Op};
 use crate::tape::TapeInner;
 
-use super::Instr;
+use crate::recorded::Instr;
 
 /// The column program of a recording over scalar inputs, instruction by instruction.
 #[derive(Clone, Debug)]
-pub(super) struct Reach {
+pub(crate) struct Reach {
     /// The Hessian's column program, unfused, in order.
     pub prog: Vec<Instr>,
     /// Arena slots of the direction, in coordinate order.

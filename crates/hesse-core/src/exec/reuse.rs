@@ -24,7 +24,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::fast::Fast;
-use crate::fused::Region;
+use crate::exec::fused::Region;
 use crate::ops::{Layout, Op};
 use crate::tape::TapeInner;
 
@@ -80,7 +80,7 @@ fn trace(
 /// `progs` (each with the nodes read after it has run). Returns the moves made, as
 /// `(node, old offset, new offset)`; the nodes' offsets (and their reshapes') are updated,
 /// the regions are not (the caller relocates them).
-pub(super) fn reuse(
+pub(crate) fn reuse(
     inner: &mut TapeInner,
     progs: &[(&[Fast], &HashSet<u32>)],
     regions: &[Region],
@@ -202,7 +202,7 @@ pub(super) fn reuse(
     for &(id, _, to) in &moves {
         inner.nodes[id as usize].offset = to;
     }
-    super::alias_reshapes(inner);
+    crate::recorded::alias_reshapes(inner);
     moves
 }
 

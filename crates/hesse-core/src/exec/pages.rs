@@ -20,7 +20,7 @@ const MIN_BYTES: usize = 4 << 20;
 /// Moves `values` into memory advised to be backed by transparent huge pages, when it is at
 /// least [`MIN_BYTES`] long and the platform supports the advice (Linux); otherwise leaves
 /// it alone. The values are unchanged.
-pub(super) fn to_huge_pages(values: &mut Vec<f64>) {
+pub(crate) fn to_huge_pages(values: &mut Vec<f64>) {
     let bytes = std::mem::size_of_val(values.as_slice());
     if bytes < MIN_BYTES {
         return;

@@ -24,9 +24,9 @@
 
 use std::collections::HashMap;
 
-use super::Instr;
-use crate::fused::{Io, Region};
+use crate::exec::fused::{Io, Region};
 use crate::ops::{Binary, Unary};
+use crate::recorded::Instr;
 use crate::tape::TapeInner;
 
 /// Generates [`Fast`], the executed form of an [`Instr`]: the common scalar ops get a variant
@@ -36,7 +36,7 @@ macro_rules! fast_instructions {
     (unary: [$($u:ident),*], unary_c: [$($uc:ident),*], binary: [$($b:ident),*]) => {
         /// A replay instruction in executed form (see the module docs).
         #[derive(Clone, Copy, Debug)]
-        pub(super) enum Fast {
+        pub(crate) enum Fast {
             $($u { x: u32, out: u32 },)*
             $($uc { c: f64, x: u32, out: u32 },)*
             $($b { a: u32, b: u32, out: u32 },)*
@@ -44,7 +44,7 @@ macro_rules! fast_instructions {
             Binary { op: Binary, a: u32, b: u32, out: u32 },
             Node(u32),
             /// A fused elementwise region (an index into the program's regions, see
-            /// [`crate::fused`]).
+            /// [`crate::exec::fused`]).
             Fused(u32),
             /// `x·x`, which is what `x.powi(2)` computes (see the test `powi2_is_a_square`).
             Powi2 { x: u32, out: u32 },
@@ -144,7 +144,7 @@ macro_rules! fast_instructions {
 
         /// Runs a replay program on the arena; `regions` are the fused regions it refers to,
         /// which read and write the caller's buffers `io` where they are bound to them
-        /// ([`crate::fused::bind`]) if `IO`; else `io` is not used (the build that scalar
+        /// ([`crate::exec::fused::bind`]) if `IO`; else `io` is not used (the build that scalar
         /// programs run: their loop as before the caller's buffers, which measured faster in
         /// W5's descent than one build for both).
         fn run_with<const IO: bool>(inner: &mut TapeInner, prog: &[Fast], regions: &[Region], io: &mut Io<'_>) {
@@ -236,13 +236,13 @@ macro_rules! fast_instructions {
 }
 
 /// Runs a replay program on the arena alone (its regions bound to no caller buffer).
-pub(super) fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
+pub(crate) fn run(inner: &mut TapeInner, prog: &[Fast], regions: &[Region]) {
     run_with::<false>(inner, prog, regions, &mut Io::none());
 }
 
 /// Runs a replay program whose regions read and write the caller's buffers `io` where they
-/// are bound to them ([`crate::fused::bind`]).
-pub(super) fn run_io(inner: &mut TapeInner, prog: &[Fast], regions: &[Region], io: &mut Io<'_>) {
+/// are bound to them ([`crate::exec::fused::bind`]).
+pub(crate) fn run_io(inner: &mut TapeInner, prog: &[Fast], regions: &[Region], io: &mut Io<'_>) {
     run_with::<true>(inner, prog, regions, io);
 }
 
@@ -256,7 +256,7 @@ fast_instructions!(
 /// Compiles a replay program to its executed form, fusing scalar instructions where a value
 /// is used once (see the module docs). `pinned` slots are read after the program has run (its
 /// outputs, the recorded comparisons, values a later program reads): they are always written.
-pub(super) fn compile(prog: &[Instr], pinned: &dyn Fn(u32) -> bool) -> Vec<Fast> {
+pub(crate) fn compile(prog: &[Instr], pinned: &dyn Fn(u32) -> bool) -> Vec<Fast> {
     if prog.iter().any(|i| matches!(i, Instr::Node(_))) {
         return prog.iter().map(|&i| Fast::from(i)).collect();
     }
@@ -676,7 +676,7 @@ mod tests {
     use std::collections::BTreeSet;
     use std::hint::black_box;
 
-    use super::super::RecordedFn;
+    use crate::RecordedFn;
     use crate::Var;
     use crate::ops::Unary;
 

@@ -20,7 +20,7 @@ use crate::tape::TapeInner;
 
 /// Rewrites the inputs of every node to the first node of its kind and returns, for each
 /// node, the node that now stands for it (itself when it is the first).
-pub(super) fn share_repeated(inner: &mut TapeInner) -> Vec<u32> {
+pub(crate) fn share_repeated(inner: &mut TapeInner) -> Vec<u32> {
     let len = inner.nodes.len();
     let mut canon: Vec<u32> = (0..len as u32).collect();
     let mut seen: HashMap<(String, Vec<u32>, Vec<usize>), u32> = HashMap::new();

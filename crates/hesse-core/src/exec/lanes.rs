@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::Instr;
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Unary};
+use crate::recorded::Instr;
 use crate::tape::TapeInner;
 
 /// The Hessian's column program run on n lanes at once: every direction-dependent scalar node
@@ -12,7 +12,7 @@ use crate::tape::TapeInner;
 /// its op's kernel over the row. One dispatch per node instead of n; the values are
 /// bit-for-bit those of n separate column replays (the same kernel on the same inputs).
 #[derive(Clone, Debug)]
-pub(super) struct Lanes {
+pub(crate) struct Lanes {
     prog: Vec<LaneInstr>,
     /// Per HVP output: its lane row, or the arena slot of a direction-independent value.
     outputs: Vec<Src>,
@@ -66,7 +66,7 @@ const MAX_LANE_VALUES: usize = 1 << 22;
 
 impl Lanes {
     /// Builds the lane program from the column program, if it is all scalar instructions.
-    pub(super) fn compile(
+    pub(crate) fn compile(
         inner: &TapeInner,
         col: &[Instr],
         dir_slots: &[usize],
@@ -147,7 +147,7 @@ impl Lanes {
     }
 
     /// Fills `out` (n×n, row i = ∂gᵢ/∂x) from the arena after the Hessian prefix has run.
-    pub(super) fn run(&mut self, values: &[f64], n: usize, out: &mut Matrix) {
+    pub(crate) fn run(&mut self, values: &[f64], n: usize, out: &mut Matrix) {
         let mut buf = std::mem::take(&mut self.buf);
         self.columns(values, n, 0..n, &mut buf, |i, c, v| {
             out.row_mut(i)[c..c + v.len()].copy_from_slice(v)
@@ -157,7 +157,7 @@ impl Lanes {
 
     /// Runs the lane program for the columns `cols` (directions e_c, c ∈ cols) with `buf` as
     /// the lane rows, and hands each output row's values to `put(row, first_col, values)`.
-    pub(super) fn columns(
+    pub(crate) fn columns(
         &self,
         values: &[f64],
         n: usize,

@@ -1,0 +1,21 @@
+//! The replay machinery behind [`RecordedFn`](crate::RecordedFn): everything that runs a
+//! recorded program rather than defines what it computes. An op's meaning lives in
+//! [`crate::ops`]; the back-ends here consume it.
+//!
+//! - [`fast`]: the executed form of a replay program, its interpreter and the peephole
+//!   fusion of scalar instructions;
+//! - [`lanes`]: Hessian columns run as lanes of one program;
+//! - [`reach`]: structural zeros of Hessian rows (non-finite rows recomputed);
+//! - [`reuse`], [`pages`], [`share`]: arena ranges, memory pages, shared scalar nodes;
+//! - [`jit`]: the Cranelift compiler of scalar programs;
+//! - [`fused`]: elementwise vector regions, their tile executor and AVX-512 assembler.
+
+pub(crate) mod fast;
+pub(crate) mod fused;
+#[cfg(feature = "jit")]
+pub(crate) mod jit;
+pub(crate) mod lanes;
+pub(crate) mod pages;
+pub(crate) mod reach;
+pub(crate) mod reuse;
+pub(crate) mod share;
