@@ -185,7 +185,7 @@ impl Programs {
 
 /// Arena ranges `(offset, len)` of a list of nodes, read and written as one concatenation.
 #[derive(Clone, Debug, Default)]
-struct Ranges(Vec<(usize, usize)>);
+pub(crate) struct Ranges(Vec<(usize, usize)>);
 
 impl Ranges {
     fn of(inner: &TapeInner, ids: &[u32]) -> Ranges {
@@ -283,7 +283,7 @@ pub(crate) struct Programs {
 /// Native replay state of each program (feature `jit`).
 #[cfg(feature = "jit")]
 #[derive(Clone, Debug)]
-struct Natives {
+pub(crate) struct Natives {
     /// The entry points of the compiled value and gradient programs when each is one
     /// function (the common case): called directly, without going through the state. Valid
     /// while `value` / `grad` hold their code, which they do once compiled.
