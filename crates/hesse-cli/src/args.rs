@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Exact derivatives, critical points and minima of formulas",
     long_about = "Exact derivatives, critical points and minima of formulas, computed by \
                   hesse's reverse-mode engine: no finite differences, no symbolic algebra.",
-    after_long_help = FORMULA_HELP
+    after_long_help = formula_help()
 )]
 pub struct Cli {
     /// What to do.
@@ -22,12 +22,36 @@ pub struct Cli {
     pub command: Command,
 }
 
-const FORMULA_HELP: &str = "\
+/// The long help's appendix; the list of functions comes from the formula language (and so
+/// from hesse-core's registry of ops).
+fn formula_help() -> String {
+    let mut one = String::new();
+    let mut two = Vec::new();
+    for (name, arity) in hesse_expr::functions() {
+        if arity == 1 {
+            if one.len() - one.rfind('\n').map_or(0, |i| i + 1) > 76 {
+                one += "\n ";
+            }
+            one += " ";
+            one += name;
+        } else {
+            two.push(format!("{name}(a, b)"));
+        }
+    }
+    format!(
+        "\
 FORMULAS:
   numbers 2 0.5 1e-3 .5; variables x y x1 w_0; constants pi e
   + - * / ^   (^ is right-associative and binds tighter than a sign: -x^2 = -(x^2))
-  exp log ln sqrt sin cos tan tanh sigmoid softplus relu abs   (log = ln = natural log)
-  max(a, b) min(a, b)
+ {one}
+  (log = ln = natural log)
+  {}
+  {FORMULA_HELP}",
+        two.join(" ")
+    )
+}
+
+const FORMULA_HELP: &str = "\
   Quote formulas for the shell: hesse eval \"(1-x)^2 + 100*(y-x^2)^2\" --at x=-1.2,y=1
   A formula starting with '-' can follow `--`: hesse eval --at x=2 -- -x^2
 

@@ -87,7 +87,7 @@ impl Expr {
                     Domain::AboveMinusOne => a.square() - 0.5,
                     Domain::HalfPeriod => a.tanh(),
                 };
-                a.unary(*u)
+                a.apply(*u)
             }
             Expr::Binary(b, l, r) => {
                 let (l, r) = (l.build_tracking(xs, kink), r.build_tracking(xs, kink));
@@ -181,7 +181,7 @@ pub fn expr(n_vars: usize, depth: u32) -> BoxedStrategy<Expr> {
     let terms = prop::collection::vec(inner.clone(), 2..4);
     let dot_inner = inner.clone();
     let node = prop_oneof![
-        6 => (prop::sample::select(Unary::ALL), inner.clone()).prop_map(|(u, a)| Expr::Unary(u, Box::new(a))),
+        6 => (prop::sample::select(Unary::all()), inner.clone()).prop_map(|(u, a)| Expr::Unary(u, Box::new(a))),
         6 => (prop::sample::select(Binary::ALL), inner.clone(), inner.clone())
             .prop_map(|(b, l, r)| Expr::Binary(b, Box::new(l), Box::new(r))),
         1 => terms.clone().prop_map(Expr::LogSumExp),

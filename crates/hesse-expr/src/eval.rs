@@ -23,7 +23,7 @@
 use hesse_core::ops::{Binary, Unary};
 use hesse_core::{Tape, Var};
 
-use crate::func::{Func1, Func2};
+use crate::func::Func2;
 use crate::parser::Instr;
 
 /// Integer exponents up to this magnitude use `powi`; larger ones `powf` (powi's derivative
@@ -66,37 +66,6 @@ pub(crate) trait Backend: Copy {
     fn lift(self, c: f64, like: Self::V) -> Self::V;
 }
 
-/// Applies a unary op to a `Var` through its public method: the same op the tape records.
-fn var_unary(u: Unary, a: Var<'_>) -> Var<'_> {
-    match u {
-        Unary::Neg => -a,
-        Unary::Exp => a.exp(),
-        Unary::Ln => a.ln(),
-        Unary::Ln1p => a.ln_1p(),
-        Unary::Sqrt => a.sqrt(),
-        Unary::Sin => a.sin(),
-        Unary::Cos => a.cos(),
-        Unary::Tan => a.tan(),
-        Unary::Tanh => a.tanh(),
-        Unary::Sigmoid => a.sigmoid(),
-        Unary::Softplus => a.softplus(),
-        Unary::LogSigmoid => a.log_sigmoid(),
-        Unary::Relu => a.relu(),
-        Unary::Abs => a.abs(),
-        Unary::Square => a.square(),
-        Unary::Recip => a.recip(),
-        Unary::Step => a.step(),
-        Unary::Sign => a.sign(),
-        Unary::Powi(n) => a.powi(n),
-        Unary::Powf(c) => a.powf(c),
-        Unary::AddScalar(c) => a + c,
-        Unary::RSubScalar(c) => c - a,
-        Unary::MulScalar(c) => a * c,
-        Unary::DivScalar(c) => a / c,
-        Unary::RDivScalar(c) => c / a,
-    }
-}
-
 fn var_binary<'t>(b: Bin, a: Var<'t>, c: Var<'t>) -> Var<'t> {
     match b {
         Bin::Add => a + c,
@@ -122,7 +91,7 @@ impl<'t> Tapes<'t> {
 impl<'t> Backend for Tapes<'t> {
     type V = Var<'t>;
     fn unary(self, u: Unary, a: Var<'t>) -> Var<'t> {
-        var_unary(u, a)
+        a.apply(u)
     }
     fn binary(self, b: Bin, a: Var<'t>, c: Var<'t>) -> Var<'t> {
         var_binary(b, a, c)
@@ -173,7 +142,7 @@ pub(crate) fn run<B: Backend>(
             Instr::Num(c) => Operand::Const(c),
             Instr::Var(i) => vars[slots[i]],
             Instr::Neg => m.unary(Unary::Neg, pop(&mut stack)),
-            Instr::F1(f) => m.unary(unary_op(f), pop(&mut stack)),
+            Instr::F1(u) => m.unary(u, pop(&mut stack)),
             Instr::Add | Instr::Sub | Instr::Mul | Instr::Div | Instr::Pow | Instr::F2(_) => {
                 let b = pop(&mut stack);
                 let a = pop(&mut stack);
@@ -256,21 +225,5 @@ fn const_power(c: f64) -> Unary {
         Unary::Powi(c as i32)
     } else {
         Unary::Powf(c)
-    }
-}
-
-fn unary_op(f: Func1) -> Unary {
-    match f {
-        Func1::Exp => Unary::Exp,
-        Func1::Ln => Unary::Ln,
-        Func1::Sqrt => Unary::Sqrt,
-        Func1::Sin => Unary::Sin,
-        Func1::Cos => Unary::Cos,
-        Func1::Tan => Unary::Tan,
-        Func1::Tanh => Unary::Tanh,
-        Func1::Sigmoid => Unary::Sigmoid,
-        Func1::Softplus => Unary::Softplus,
-        Func1::Relu => Unary::Relu,
-        Func1::Abs => Unary::Abs,
     }
 }

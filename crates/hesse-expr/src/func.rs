@@ -1,20 +1,6 @@
 //! The functions and constants a formula may use, and "did you mean" suggestions.
 
-/// A function of one argument.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Func1 {
-    Exp,
-    Ln,
-    Sqrt,
-    Sin,
-    Cos,
-    Tan,
-    Tanh,
-    Sigmoid,
-    Softplus,
-    Relu,
-    Abs,
-}
+use hesse_core::ops::Unary;
 
 /// A function of two arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,38 +9,37 @@ pub(crate) enum Func2 {
     Min,
 }
 
-/// What a reserved name means.
+/// What a reserved name means: a function of one argument is a registered hesse-core op
+/// without a parameter (`Unary::functions`), under its own name.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Builtin {
-    F1(Func1),
+    F1(Unary),
     F2(Func2),
     Const(f64),
 }
 
-/// Every reserved name: the functions (`log` and `ln` are both the natural logarithm) and the
-/// constants. None of them can be a variable.
-pub(crate) const BUILTINS: &[(&str, Builtin)] = &[
-    ("exp", Builtin::F1(Func1::Exp)),
-    ("log", Builtin::F1(Func1::Ln)),
-    ("ln", Builtin::F1(Func1::Ln)),
-    ("sqrt", Builtin::F1(Func1::Sqrt)),
-    ("sin", Builtin::F1(Func1::Sin)),
-    ("cos", Builtin::F1(Func1::Cos)),
-    ("tan", Builtin::F1(Func1::Tan)),
-    ("tanh", Builtin::F1(Func1::Tanh)),
-    ("sigmoid", Builtin::F1(Func1::Sigmoid)),
-    ("softplus", Builtin::F1(Func1::Softplus)),
-    ("relu", Builtin::F1(Func1::Relu)),
-    ("abs", Builtin::F1(Func1::Abs)),
+/// Names of one-argument functions that are not an op's own: `log` is `ln`.
+const ALIASES: &[(&str, Unary)] = &[("log", Unary::Ln)];
+
+/// The functions of two arguments and the constants.
+const OTHERS: &[(&str, Builtin)] = &[
     ("max", Builtin::F2(Func2::Max)),
     ("min", Builtin::F2(Func2::Min)),
     ("pi", Builtin::Const(std::f64::consts::PI)),
     ("e", Builtin::Const(std::f64::consts::E)),
 ];
 
+/// Every reserved name: the functions and the constants. None of them can be a variable.
+pub(crate) fn builtins() -> impl Iterator<Item = (&'static str, Builtin)> {
+    Unary::functions()
+        .map(|u| (u.name(), Builtin::F1(u)))
+        .chain(ALIASES.iter().map(|&(n, u)| (n, Builtin::F1(u))))
+        .chain(OTHERS.iter().copied())
+}
+
 /// The builtin called `name`, if any (case-sensitive, like variables).
 pub(crate) fn builtin(name: &str) -> Option<(&'static str, Builtin)> {
-    BUILTINS.iter().find(|(n, _)| *n == name).copied()
+    builtins().find(|(n, _)| *n == name)
 }
 
 /// The closest of `candidates` to `name`: a case-insensitive match, or one within edit
@@ -82,10 +67,9 @@ pub(crate) fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a s
 
 /// The names of the builtin functions (not the constants).
 pub(crate) fn function_names() -> impl Iterator<Item = &'static str> {
-    BUILTINS
-        .iter()
+    builtins()
         .filter(|(_, b)| !matches!(b, Builtin::Const(_)))
-        .map(|(n, _)| *n)
+        .map(|(n, _)| n)
 }
 
 /// Levenshtein distance, in characters. Names longer than 64 characters are never close.
@@ -123,6 +107,8 @@ mod tests {
         assert_eq!(suggest("Ln", function_names()), Some("ln"));
         assert_eq!(suggest("z", ["x", "y"]), None);
         assert_eq!(suggest("X", ["x", "y"]), Some("x"));
+        // Every registered op is a function, so `atan` is not "did you mean `tan`?".
+        assert!(builtin("atan").is_some() && builtin("erf").is_some() && builtin("asinh").is_some());
     }
 
     #[test]

@@ -38,7 +38,7 @@
 //! | `a + b`, `a - b`, `a * b`, `a / b` | left-associative; `*` `/` bind tighter than `+` `-` |
 //! | `a ^ b` | power: right-associative (`x^y^z = x^(y^z)`), tighter than a sign (`-x^2 = -(x^2)`); the exponent may carry a sign (`2^-1 = 0.5`) |
 //! | `-a`, `+a` | signs |
-//! | `exp log ln sqrt sin cos tan tanh sigmoid softplus relu abs` | functions of one argument; `log` and `ln` are both the natural logarithm |
+//! | `exp(a)`, `erf(a)`, … | functions of one argument: every elementwise op of hesse-core without a parameter, by its name ([`functions`] lists them: `exp log ln ln_1p sqrt sin cos tan tanh atan asinh erf sigmoid softplus log_sigmoid relu abs square recip step sign neg`); `log` and `ln` are both the natural logarithm |
 //! | `max(a, b)`, `min(a, b)` | functions of two arguments |
 //!
 //! Spaces, tabs and newlines are ignored. Function names and constants are reserved: they
@@ -87,7 +87,7 @@ use hesse_core::{Tape, Var};
 pub use error::{BindError, Expected, ParseError, ParseErrorKind};
 
 use eval::{Operand, Tapes, Values, run};
-use func::{BUILTINS, suggest};
+use func::suggest;
 use parser::Instr;
 
 /// How deeply parentheses, function calls, signs and powers may nest.
@@ -418,5 +418,21 @@ pub fn is_variable_name(name: &str) -> bool {
 
 /// The reserved names: every function and constant.
 pub fn reserved_names() -> impl Iterator<Item = &'static str> {
-    BUILTINS.iter().map(|(n, _)| *n)
+    func::builtins().map(|(n, _)| n)
+}
+
+/// The functions a formula may call, with their number of arguments: every elementwise op of
+/// hesse-core without a parameter (its registry, `hesse_core::ops::Unary::functions`), `log`
+/// (= `ln`), `max` and `min`.
+///
+/// ```
+/// let f: Vec<_> = hesse_expr::functions().collect();
+/// assert!(f.contains(&("erf", 1)) && f.contains(&("log", 1)) && f.contains(&("max", 2)));
+/// ```
+pub fn functions() -> impl Iterator<Item = (&'static str, usize)> {
+    func::builtins().filter_map(|(n, b)| match b {
+        func::Builtin::F1(_) => Some((n, 1)),
+        func::Builtin::F2(_) => Some((n, 2)),
+        func::Builtin::Const(_) => None,
+    })
 }

@@ -22,8 +22,9 @@ use std::ops::Range;
 
 use crate::MAX_DEPTH;
 use crate::error::{Expected, ParseError, ParseErrorKind};
-use crate::func::{Builtin, Func1, Func2, builtin, function_names, suggest};
+use crate::func::{Builtin, Func2, builtin, function_names, suggest};
 use crate::lexer::{Tok, Token, lex};
+use hesse_core::ops::Unary;
 
 /// One instruction of the postfix program.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,7 +39,7 @@ pub(crate) enum Instr {
     Mul,
     Div,
     Pow,
-    F1(Func1),
+    F1(Unary),
     F2(Func2),
 }
 

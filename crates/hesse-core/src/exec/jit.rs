@@ -23,6 +23,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{AbiParam, InstBuilder, MemFlags, Signature, UserFuncName, Value, types};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -31,6 +32,7 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use crate::code_memory::CodeMemory;
 
+use crate::ops::unary::{Cmp, Lower};
 use crate::ops::{Binary, Unary};
 use crate::recorded::Instr;
 
@@ -215,29 +217,6 @@ impl State {
     }
 }
 
-/// Generates the scalar calls: one `extern "C"` wrapper per unary op that has no native
-/// instruction, so each call runs `Unary::eval` with the op known.
-macro_rules! unary_wrappers {
-    ($($op:ident => $f:ident),* $(,)?) => {
-        $(extern "C" fn $f(x: f64) -> f64 { Unary::$op.eval(x) })*
-        /// The address of the C-ABI `fn(f64) -> f64` of a parameterless unary op, if it has
-        /// one (`exp`'s is chosen for this CPU once, see `ops::exp`).
-        fn unary_fn(op: Unary) -> Option<*const ()> {
-            match op {
-                Unary::Exp => Some(crate::ops::exp::exp_extern()),
-                $(Unary::$op => Some($f as *const ()),)*
-                _ => None,
-            }
-        }
-    };
-}
-
-unary_wrappers!(
-    Ln => u_ln, Ln1p => u_ln1p, Sin => u_sin, Cos => u_cos, Tan => u_tan,
-    Tanh => u_tanh, Softplus => u_softplus, LogSigmoid => u_log_sigmoid, Relu => u_relu,
-    Step => u_step, Sign => u_sign,
-);
-
 /// Any unary op, through a pointer to it (ops with a parameter the code does not inline).
 extern "C" fn unary_eval(op: *const Unary, x: f64) -> f64 {
     // SAFETY: `op` points into `Native::_unary`, alive as long as the code.
@@ -283,7 +262,7 @@ fn compile(src: &Source) -> Option<Native> {
         .prog
         .iter()
         .filter_map(|i| match *i {
-            Instr::Unary { op, .. } if needs_unary_eval(op) => Some(op),
+            Instr::Unary { op, .. } if by_pointer(op) => Some(op),
             _ => None,
         })
         .collect();
@@ -498,16 +477,19 @@ fn build(
         let (res, slot) = match *ins {
             Instr::Unary { op, x: a, out: o } => {
                 let a = get(&mut b, &mut reg, a)?;
-                let r = if needs_unary_eval(op) {
-                    let p = b.ins().iconst(ptr, &ops.unary[*ops.ui] as *const Unary as i64);
+                let at = by_pointer(op).then(|| {
                     *ops.ui += 1;
-                    let f = b.ins().iconst(ptr, unary_eval as *const () as usize as i64);
-                    let call = b.ins().call_indirect(ptr_f64_sig, f, &[p, a]);
-                    b.inst_results(call)[0]
-                } else {
-                    unary_native(&mut b, op, a, f64_sig, ptr)
+                    &ops.unary[*ops.ui - 1] as *const Unary
+                });
+                let mut clif = Clif {
+                    b: &mut b,
+                    op,
+                    at,
+                    ptr,
+                    f64_sig,
+                    ptr_f64_sig,
                 };
-                (r, o)
+                (op.lower(&mut clif, a), o)
             }
             Instr::Binary { op, a, b: c, out: o } => {
                 let (a, c) = (get(&mut b, &mut reg, a)?, get(&mut b, &mut reg, c)?);
@@ -551,109 +533,88 @@ fn native_binary(op: Binary) -> bool {
     matches!(op, Binary::Add | Binary::Sub | Binary::Mul | Binary::Div)
 }
 
-/// Unary ops with neither an inline translation nor a wrapper of their own.
-fn needs_unary_eval(op: Unary) -> bool {
-    !matches!(
-        op,
-        Unary::Neg
-            | Unary::Sqrt
-            | Unary::Abs
-            | Unary::Square
-            | Unary::Recip
-            | Unary::Sigmoid
-            | Unary::Powi(_)
-            | Unary::AddScalar(_)
-            | Unary::RSubScalar(_)
-            | Unary::MulScalar(_)
-            | Unary::DivScalar(_)
-            | Unary::RDivScalar(_)
-    ) && unary_fn(op).is_none()
+/// Unary ops whose lowering calls out to a function with a parameter: called through
+/// `unary_eval` with a pointer to the op.
+fn by_pointer(op: Unary) -> bool {
+    op.extern_fn().is_none() && op.calls_out()
 }
 
-/// The translation of a unary op that needs no pointer to itself: inline IEEE operations,
-/// or a call to the op's own wrapper.
-fn unary_native(
-    b: &mut FunctionBuilder,
+/// The primitives as Cranelift instructions: every op is translated from its own lowering
+/// (`ops::unary::lower`), so the compiled code performs the scalar kernel's IEEE operations.
+struct Clif<'a, 'b> {
+    b: &'a mut FunctionBuilder<'b>,
     op: Unary,
-    x: Value,
-    f64_sig: cranelift_codegen::ir::SigRef,
+    /// The op, for a call-out through `unary_eval` (see [`by_pointer`]).
+    at: Option<*const Unary>,
     ptr: types::Type,
-) -> Value {
-    let call = |b: &mut FunctionBuilder, f: *const (), a: Value| {
-        let f = b.ins().iconst(ptr, f as usize as i64);
-        let c = b.ins().call_indirect(f64_sig, f, &[a]);
-        b.inst_results(c)[0]
-    };
-    match op {
-        Unary::Neg => b.ins().fneg(x),
-        Unary::Sqrt => b.ins().sqrt(x),
-        Unary::Abs => b.ins().fabs(x),
-        Unary::Square => b.ins().fmul(x, x),
-        Unary::Recip => {
-            let one = b.ins().f64const(1.0);
-            b.ins().fdiv(one, x)
-        }
-        // 1 / (1 + e^−x), as `Unary::eval` writes it.
-        Unary::Sigmoid => {
-            let n = b.ins().fneg(x);
-            let e = call(b, crate::ops::exp::exp_extern(), n);
-            let one = b.ins().f64const(1.0);
-            let d = b.ins().fadd(one, e);
-            b.ins().fdiv(one, d)
-        }
-        Unary::Powi(n) => powi(b, x, n),
-        Unary::AddScalar(c) => {
-            let c = b.ins().f64const(c);
-            b.ins().fadd(x, c)
-        }
-        Unary::RSubScalar(c) => {
-            let c = b.ins().f64const(c);
-            b.ins().fsub(c, x)
-        }
-        Unary::MulScalar(c) => {
-            let c = b.ins().f64const(c);
-            b.ins().fmul(x, c)
-        }
-        Unary::DivScalar(c) => {
-            let c = b.ins().f64const(c);
-            b.ins().fdiv(x, c)
-        }
-        Unary::RDivScalar(c) => {
-            let c = b.ins().f64const(c);
-            b.ins().fdiv(c, x)
-        }
-        _ => {
-            let f = unary_fn(op).expect("native replay: unary op without a wrapper");
-            call(b, f, x)
-        }
+    f64_sig: cranelift_codegen::ir::SigRef,
+    ptr_f64_sig: cranelift_codegen::ir::SigRef,
+}
+
+impl Clif<'_, '_> {
+    fn call1(&mut self, f: *const (), x: Value) -> Value {
+        let f = self.b.ins().iconst(self.ptr, f as usize as i64);
+        let c = self.b.ins().call_indirect(self.f64_sig, f, &[x]);
+        self.b.inst_results(c)[0]
     }
 }
 
-/// `x.powi(n)` unrolled: compiler-rt's `__powidf2`, which `f64::powi` calls,
-/// `r = 1; loop { if n odd { r *= a }; n /= 2; if n == 0 break; a *= a }; n < 0 ? 1/r : r`,
-/// with the first `1·a` omitted (it is `a` bit for bit; see the module docs of `fast`).
-fn powi(b: &mut FunctionBuilder, x: Value, n: i32) -> Value {
-    let mut bits = n.unsigned_abs();
-    let mut a = x;
-    let mut r: Option<Value> = None;
-    loop {
-        if bits & 1 == 1 {
-            r = Some(match r {
-                None => a,
-                Some(r) => b.ins().fmul(r, a),
-            });
-        }
-        bits >>= 1;
-        if bits == 0 {
-            break;
-        }
-        a = b.ins().fmul(a, a);
+impl Lower for Clif<'_, '_> {
+    type V = Value;
+    fn konst(&mut self, c: f64) -> Value {
+        self.b.ins().f64const(c)
     }
-    let r = r.unwrap_or_else(|| b.ins().f64const(1.0));
-    if n < 0 {
-        let one = b.ins().f64const(1.0);
-        b.ins().fdiv(one, r)
-    } else {
-        r
+    fn add(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fadd(a, b)
+    }
+    fn sub(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fsub(a, b)
+    }
+    fn mul(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fmul(a, b)
+    }
+    fn div(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fdiv(a, b)
+    }
+    fn fma(&mut self, a: Value, b: Value, c: Value) -> Value {
+        self.b.ins().fma(a, b, c)
+    }
+    fn neg(&mut self, a: Value) -> Value {
+        self.b.ins().fneg(a)
+    }
+    fn abs(&mut self, a: Value) -> Value {
+        self.b.ins().fabs(a)
+    }
+    fn sqrt(&mut self, a: Value) -> Value {
+        self.b.ins().sqrt(a)
+    }
+    fn exp(&mut self, a: Value) -> Value {
+        // `exp`'s build for this CPU, chosen once (see `ops::exp`).
+        self.call1(crate::ops::exp::exp_extern(), a)
+    }
+    fn select(&mut self, cmp: Cmp, a: Value, b: Value, t: Value, e: Value) -> Value {
+        // Ordered comparisons: false when either operand is NaN, as `Cmp` says.
+        let cc = match cmp {
+            Cmp::Gt => FloatCC::GreaterThan,
+            Cmp::Lt => FloatCC::LessThan,
+            Cmp::Le => FloatCC::LessThanOrEqual,
+        };
+        let c = self.b.ins().fcmp(cc, a, b);
+        self.b.ins().select(c, t, e)
+    }
+    fn call(&mut self, x: Value, _: impl Fn(f64) -> f64) -> Value {
+        match (self.op.extern_fn(), self.at) {
+            (Some(f), _) => self.call1(f as *const (), x),
+            (None, Some(at)) => {
+                let p = self.b.ins().iconst(self.ptr, at as i64);
+                let f = self
+                    .b
+                    .ins()
+                    .iconst(self.ptr, unary_eval as *const () as usize as i64);
+                let c = self.b.ins().call_indirect(self.ptr_f64_sig, f, &[p, x]);
+                self.b.inst_results(c)[0]
+            }
+            (None, None) => unreachable!("{:?}: a call-out without a pointer (`by_pointer`)", self.op),
+        }
     }
 }

@@ -206,7 +206,7 @@ mod tests {
         let x = values();
         let y: Vec<f64> = x.iter().rev().copied().collect();
         let n = x.len();
-        for op in Unary::ALL {
+        for op in &Unary::all() {
             let mut base = vec![0.0; n];
             op.forward(&x, &mut base);
             if avx2() {

@@ -37,10 +37,11 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 use iced_x86::IcedError;
 use iced_x86::code_asm::*;
 
+mod unary;
+
 use super::tiles::{Program, Slot, TOp};
 use super::{BUFS, MAX_SUMS, ptr};
 use crate::code_memory::CodeMemory;
-use crate::ops::Unary;
 use crate::ops::exp;
 use crate::ops::reduce::SUM_LANES;
 
@@ -187,7 +188,7 @@ fn supported(prog: &Program) -> bool {
     };
     let mem = |s: u16, scale: u8| matches!(prog.slots[s as usize], Slot::Mem(_, k) if k == scale);
     prog.ops.iter().all(|op| match *op {
-        TOp::Kernel(u) => u == Unary::Exp,
+        TOp::Unary(u) => unary::plan(u).is_some(),
         TOp::Gather2(s) => mem(s, 2),
         TOp::Scatter2 { a, b, at } => a.is_none_or(|s| is(s, 1)) && b.is_none_or(|s| is(s, 1)) && mem(at, 2),
         TOp::Pad1 { x, at } => x.is_none_or(|s| is(s, 1)) && mem(at, 1),
@@ -604,63 +605,7 @@ impl Gen<'_> {
                 self.a.vmovupd(scr, zmmword_ptr(rsi + o))?;
                 self.a.vpermt2pd(acc, scr, e0)?;
             }
-            TOp::Neg => {
-                let m = qword_bcst(rsi + self.k(0x8000_0000_0000_0000));
-                self.a.vpxorq(acc, acc, m)?;
-            }
-            TOp::Abs => {
-                let m = qword_bcst(rsi + self.k(0x7fff_ffff_ffff_ffff));
-                self.a.vpandq(acc, acc, m)?;
-            }
-            TOp::Square => self.a.vmulpd(acc, acc, acc)?,
-            TOp::Recip => {
-                self.splat(scr, 1.0)?;
-                self.a.vdivpd(acc, scr, acc)?;
-            }
-            TOp::Powi(n) => {
-                // `ops::unary::powi_slice`'s loop: p = 1, then square and multiply.
-                let (a, p) = (self.e(0), self.e(1));
-                self.a.vmovapd(a, acc)?;
-                self.splat(p, 1.0)?;
-                let mut b = n;
-                loop {
-                    if b & 1 != 0 {
-                        self.a.vmulpd(p, p, a)?;
-                    }
-                    b /= 2;
-                    if b == 0 {
-                        break;
-                    }
-                    self.a.vmulpd(a, a, a)?;
-                }
-                if n < 0 {
-                    self.splat(acc, 1.0)?;
-                    self.a.vdivpd(acc, acc, p)?;
-                } else {
-                    self.a.vmovapd(acc, p)?;
-                }
-            }
-            TOp::Kernel(_) => self.exp(acc, scr, last, bail)?,
-            TOp::AddC(k) => {
-                let m = self.bcst(k);
-                self.a.vaddpd(acc, acc, m)?;
-            }
-            TOp::RSubC(k) => {
-                self.splat(scr, k)?;
-                self.a.vsubpd(acc, scr, acc)?;
-            }
-            TOp::MulC(k) => {
-                let m = self.bcst(k);
-                self.a.vmulpd(acc, acc, m)?;
-            }
-            TOp::DivC(k) => {
-                let m = self.bcst(k);
-                self.a.vdivpd(acc, acc, m)?;
-            }
-            TOp::RDivC(k) => {
-                self.splat(scr, k)?;
-                self.a.vdivpd(acc, scr, acc)?;
-            }
+            TOp::Unary(op) => self.unary(op, u, last, bail)?,
             TOp::AddL(s) => {
                 let b = self.src(s, u, last)?;
                 op3!(self.a, vaddpd, acc, acc, b)?;

@@ -71,21 +71,9 @@ pub(super) enum TOp {
     Store(u16),
     /// `acc[j] = slot[2j]`
     Gather2(u16),
-    Neg,
-    Abs,
-    Square,
-    Recip,
-    /// acc = acc.powi(n), as `powi_slice` computes it (square and multiply from 1).
-    Powi(i32),
-    /// acc = op(acc) by the op's own slice kernel (`Unary::forward`: `exp`, `tanh`, `powi`, …)
-    /// on the tile, through a buffer on the stack; `exp` by the executor's own (`avx2::exp`,
-    /// `avx512::exp`).
-    Kernel(Unary),
-    AddC(f64),
-    RSubC(f64),
-    MulC(f64),
-    DivC(f64),
-    RDivC(f64),
+    /// acc = op(acc), by the op's lowering on tiles of registers (`ops::unary::lower`); a
+    /// call-out runs the op's slice kernel on the tile through a buffer on the stack.
+    Unary(Unary),
     /// acc = acc + slot, …
     AddL(u16),
     SubL(u16),
@@ -225,23 +213,6 @@ fn padded(ops: &[TOp], slots: &[Slot], len: usize) -> Option<Vec<Padded>> {
     (tile as usize <= PAD_TILES && !overlap).then_some(mem)
 }
 
-/// The instruction of a cheap unary op.
-fn cheap(op: Unary) -> Option<TOp> {
-    Some(match op {
-        Unary::Neg => TOp::Neg,
-        Unary::Abs => TOp::Abs,
-        Unary::Square => TOp::Square,
-        Unary::Recip => TOp::Recip,
-        Unary::AddScalar(c) => TOp::AddC(c),
-        Unary::RSubScalar(c) => TOp::RSubC(c),
-        Unary::MulScalar(c) => TOp::MulC(c),
-        Unary::DivScalar(c) => TOp::DivC(c),
-        Unary::RDivScalar(c) => TOp::RDivC(c),
-        Unary::Powi(n) => TOp::Powi(n),
-        _ => return None,
-    })
-}
-
 /// The instruction of a binary op with the accumulator on the left (`left`) or the right.
 fn arith(op: Binary, left: bool, s: u16) -> Option<TOp> {
     Some(match (op, left) {
@@ -294,7 +265,7 @@ pub(super) fn compile(steps: &[Step], len: usize) -> Option<Program> {
         let is_acc = |o: Operand| holds == Some(o) && !matches!(o, Operand::Scalar(_));
         let out = match *step {
             Step::Unary { op, x, out } => {
-                let op = cheap(op).unwrap_or(TOp::Kernel(op));
+                let op = TOp::Unary(op);
                 if !is_acc(x) {
                     ops.push(TOp::Load(slot(of(x))));
                 }
@@ -405,18 +376,6 @@ macro_rules! tile {
         let mut o = [$zero; R];
         for $r in 0..R {
             o[$r] = $e;
-        }
-        o
-    }};
-}
-
-/// `a.map(|x| e)`, as a loop (see [`tile!`]).
-macro_rules! each {
-    ($a:expr, $x:ident => $e:expr) => {{
-        let mut o = $a;
-        for v in o.iter_mut() {
-            let $x = *v;
-            *v = $e;
         }
         o
     }};
@@ -551,50 +510,7 @@ macro_rules! executor {
                                     *x = $m::gather2(q.add(2 * L * r));
                                 }
                             }
-                            TOp::Neg => acc = each!(acc, x => $m::neg(x)),
-                            TOp::Abs => acc = each!(acc, x => $m::abs(x)),
-                            TOp::Square => acc = each!(acc, x => $m::mul(x, x)),
-                            TOp::Recip => acc = each!(acc, x => $m::div($m::set1(1.0), x)),
-                            TOp::Powi(n) => {
-                                // The loop of `ops::unary::powi_slice`: the same products in
-                                // the same order, so the same bits.
-                                let (mut a, mut p) = (acc, [$m::set1(1.0); R]);
-                                let mut b = n;
-                                loop {
-                                    if b & 1 != 0 {
-                                        p = tile!(zero, r => $m::mul(p[r], a[r]));
-                                    }
-                                    b /= 2;
-                                    if b == 0 {
-                                        break;
-                                    }
-                                    a = each!(a, x => $m::mul(x, x));
-                                }
-                                acc = if n < 0 { each!(p, x => $m::div($m::set1(1.0), x)) } else { p };
-                            }
-                            TOp::Kernel(Unary::Exp) => acc = $m::exp(acc),
-                            TOp::Kernel(u) => {
-                                // The kernel every route runs (eager, block executor), on the
-                                // tile's W values: elementwise, so the same bits.
-                                let mut buf = [0.0f64; W];
-                                for (r, x) in acc.iter().enumerate() {
-                                    $m::store(buf.as_mut_ptr().add(L * r), *x);
-                                }
-                                let mut res = [0.0f64; W];
-                                match u {
-                                    // `Unary::Tanh`'s kernel, built for this instruction set
-                                    // (the dispatch below costs more than 64 values' work).
-                                    Unary::Tanh => crate::ops::tanh::tanh_slice(&buf, &mut res),
-                                    // Out of line (the op's dispatch picks its own SIMD build).
-                                    _ => crate::ops::forward(&crate::ops::Op::Unary(u), &[(&buf[..], &[W][..])], &mut res, &[W]),
-                                }
-                                acc = tile!(zero, r => $m::load(res.as_ptr().add(L * r)));
-                            }
-                            TOp::AddC(k) => acc = each!(acc, x => $m::add(x, $m::set1(k))),
-                            TOp::RSubC(k) => acc = each!(acc, x => $m::sub($m::set1(k), x)),
-                            TOp::MulC(k) => acc = each!(acc, x => $m::mul(x, $m::set1(k))),
-                            TOp::DivC(k) => acc = each!(acc, x => $m::div(x, $m::set1(k))),
-                            TOp::RDivC(k) => acc = each!(acc, x => $m::div($m::set1(k), x)),
+                            TOp::Unary(u) => acc = u.lower(&mut $m::Prims(u), acc),
                             TOp::AddL(s) => {
                                 let b = get!(s, c0);
                                 acc = tile!(zero, r => $m::add(acc[r], b[r]));
@@ -676,6 +592,122 @@ macro_rules! executor {
     };
 }
 
+/// `[e; R]` for r in 0..R, each `e` an unsafe call of an instruction set's helper (see
+/// `tile!`; the helpers' safety: see `Prims`).
+macro_rules! lanes {
+    ($r:ident => $e:expr) => {{
+        // SAFETY: see `Prims`.
+        let mut o = [unsafe { zero() }; R];
+        for $r in 0..R {
+            o[$r] = unsafe { $e };
+        }
+        o
+    }};
+}
+
+/// The primitives of an op's lowering (`ops::unary::lower`) on tiles of `R` registers of
+/// `$l` values: each primitive is the module's own instruction on every register; `exp` is
+/// the module's `exp` (the same bits as every route's); a call-out runs the op's slice
+/// kernel on the tile through a buffer on the stack (elementwise, so the same bits).
+/// Invoked in each instruction set's module, whose helpers it calls.
+macro_rules! tile_prims {
+    ($v:ty, $l:expr) => {
+        /// The lowering back-end on tiles; built only by the executor of this instruction set,
+        /// which runs only where the CPU has it (so the helpers' instructions are there).
+        pub(super) struct Prims(pub(super) crate::ops::Unary);
+
+        impl Prims {
+            /// The tile's values through a buffer: `f(values, out)`.
+            #[inline(always)]
+            fn through(x: [$v; R], f: impl FnOnce(&[f64], &mut [f64])) -> [$v; R] {
+                let (mut buf, mut res) = ([0.0f64; R * $l], [0.0f64; R * $l]);
+                for (r, x) in x.iter().enumerate() {
+                    // SAFETY: the buffer holds R registers; see `Prims`.
+                    unsafe { store(buf.as_mut_ptr().add($l * r), *x) };
+                }
+                f(&buf, &mut res);
+                lanes!(r => load(res.as_ptr().add($l * r)))
+            }
+        }
+
+        impl crate::ops::unary::Lower for Prims {
+            type V = [$v; R];
+            #[inline(always)]
+            fn konst(&mut self, c: f64) -> [$v; R] {
+                lanes!(_r => set1(c))
+            }
+            #[inline(always)]
+            fn add(&mut self, a: [$v; R], b: [$v; R]) -> [$v; R] {
+                lanes!(r => add(a[r], b[r]))
+            }
+            #[inline(always)]
+            fn sub(&mut self, a: [$v; R], b: [$v; R]) -> [$v; R] {
+                lanes!(r => sub(a[r], b[r]))
+            }
+            #[inline(always)]
+            fn mul(&mut self, a: [$v; R], b: [$v; R]) -> [$v; R] {
+                lanes!(r => mul(a[r], b[r]))
+            }
+            #[inline(always)]
+            fn div(&mut self, a: [$v; R], b: [$v; R]) -> [$v; R] {
+                lanes!(r => div(a[r], b[r]))
+            }
+            #[inline(always)]
+            fn fma(&mut self, a: [$v; R], b: [$v; R], c: [$v; R]) -> [$v; R] {
+                // Rounded once, element by element (no op lowers to it in a hot path yet).
+                let (b, c) = (Prims::through(b, |_, _| {}), c);
+                let mut bs = [0.0f64; R * $l];
+                let mut cs = [0.0f64; R * $l];
+                for r in 0..R {
+                    // SAFETY: the buffers hold R registers; see `Prims`.
+                    unsafe {
+                        store(bs.as_mut_ptr().add($l * r), b[r]);
+                        store(cs.as_mut_ptr().add($l * r), c[r]);
+                    }
+                }
+                Prims::through(a, |a, o| {
+                    for (k, o) in o.iter_mut().enumerate() {
+                        *o = a[k].mul_add(bs[k], cs[k]);
+                    }
+                })
+            }
+            #[inline(always)]
+            fn neg(&mut self, a: [$v; R]) -> [$v; R] {
+                lanes!(r => neg(a[r]))
+            }
+            #[inline(always)]
+            fn abs(&mut self, a: [$v; R]) -> [$v; R] {
+                lanes!(r => abs(a[r]))
+            }
+            #[inline(always)]
+            fn sqrt(&mut self, a: [$v; R]) -> [$v; R] {
+                lanes!(r => sqrt(a[r]))
+            }
+            #[inline(always)]
+            fn exp(&mut self, a: [$v; R]) -> [$v; R] {
+                // SAFETY: see `Prims`.
+                unsafe { exp(a) }
+            }
+            #[inline(always)]
+            fn select(
+                &mut self,
+                c: crate::ops::unary::Cmp,
+                a: [$v; R],
+                b: [$v; R],
+                t: [$v; R],
+                e: [$v; R],
+            ) -> [$v; R] {
+                lanes!(r => select(c, a[r], b[r], t[r], e[r]))
+            }
+            #[inline(always)]
+            fn call(&mut self, x: [$v; R], _: impl Fn(f64) -> f64) -> [$v; R] {
+                let op = self.0;
+                Prims::through(x, |x, o| op.forward(x, o))
+            }
+        }
+    };
+}
+
 /// AVX2 helpers: four values per register.
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
@@ -685,7 +717,10 @@ mod avx2 {
     #![allow(unused_unsafe)]
 
     use super::R;
+    use crate::ops::unary::Cmp;
     use std::arch::x86_64::*;
+
+    tile_prims!(__m256d, 4);
 
     #[inline]
     #[target_feature(enable = "avx2")]
@@ -742,6 +777,24 @@ mod avx2 {
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn abs(x: __m256d) -> __m256d {
         unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), x) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn sqrt(x: __m256d) -> __m256d {
+        unsafe { _mm256_sqrt_pd(x) }
+    }
+    /// `a <c> b ? t : e`, ordered (false for NaN).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn select(c: Cmp, a: __m256d, b: __m256d, t: __m256d, e: __m256d) -> __m256d {
+        unsafe {
+            let m = match c {
+                Cmp::Gt => _mm256_cmp_pd(a, b, _CMP_GT_OQ),
+                Cmp::Lt => _mm256_cmp_pd(a, b, _CMP_LT_OQ),
+                Cmp::Le => _mm256_cmp_pd(a, b, _CMP_LE_OQ),
+            };
+            _mm256_blendv_pd(e, t, m)
+        }
     }
     /// `[p[0], p[2], p[4], p[6]]`.
     ///
@@ -814,7 +867,10 @@ mod avx512 {
     #![allow(clippy::incompatible_msrv, unused_unsafe)]
 
     use super::R;
+    use crate::ops::unary::Cmp;
     use std::arch::x86_64::*;
+
+    tile_prims!(__m512d, 8);
 
     #[inline]
     #[target_feature(enable = "avx512f")]
@@ -876,6 +932,24 @@ mod avx512 {
         unsafe {
             let sign = _mm512_set1_epi64(i64::MIN);
             _mm512_castsi512_pd(_mm512_andnot_si512(sign, _mm512_castpd_si512(x)))
+        }
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn sqrt(x: __m512d) -> __m512d {
+        unsafe { _mm512_sqrt_pd(x) }
+    }
+    /// `a <c> b ? t : e`, ordered (false for NaN).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn select(c: Cmp, a: __m512d, b: __m512d, t: __m512d, e: __m512d) -> __m512d {
+        unsafe {
+            let k = match c {
+                Cmp::Gt => _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ),
+                Cmp::Lt => _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ),
+                Cmp::Le => _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ),
+            };
+            _mm512_mask_blend_pd(k, e, t)
         }
     }
     /// `[p[0], p[2], …, p[14]]`.
