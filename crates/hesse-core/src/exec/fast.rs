@@ -25,8 +25,8 @@
 use std::collections::HashMap;
 
 use crate::exec::fused::{Io, Region};
+use crate::exec::program::Instr;
 use crate::ops::{Binary, Unary};
-use crate::recorded::Instr;
 use crate::tape::TapeInner;
 
 /// Generates [`Fast`], the executed form of an [`Instr`]: the common scalar ops get a variant

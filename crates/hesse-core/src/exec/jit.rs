@@ -32,9 +32,9 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use crate::code_memory::CodeMemory;
 
+use crate::exec::program::Instr;
 use crate::ops::unary::{Cmp, Lower};
 use crate::ops::{Binary, Unary};
-use crate::recorded::Instr;
 
 /// A compiled program: `f(values, x, out)` reads the point from `x`, runs the program on the
 /// arena `values` (writing its pinned slots), writes its outputs to `out` and returns the

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
+use crate::exec::program::Instr;
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Unary};
-use crate::recorded::Instr;
 use crate::tape::TapeInner;
 
 /// The Hessian's column program run on n lanes at once: every direction-dependent scalar node

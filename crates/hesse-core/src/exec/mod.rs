@@ -2,12 +2,15 @@
 //! recorded program rather than defines what it computes. An op's meaning lives in
 //! [`crate::ops`]; the back-ends here consume it.
 //!
+//! - [`program`]: the replay instructions and programs of a recording, and their replay;
+//! - [`passes`]: the compile passes that make the programs (dead nodes, constants, CSE);
 //! - [`fast`]: the executed form of a replay program, its interpreter and the peephole
 //!   fusion of scalar instructions;
 //! - [`lanes`]: Hessian columns run as lanes of one program;
 //! - [`reach`]: structural zeros of Hessian rows (non-finite rows recomputed);
 //! - [`reuse`], [`pages`], [`share`]: arena ranges, memory pages, shared scalar nodes;
-//! - [`jit`]: the Cranelift compiler of scalar programs;
+//! - [`jit`]: the Cranelift compiler of scalar programs; [`natives`]: each program's native
+//!   code state and when it is compiled;
 //! - [`fused`]: elementwise vector regions, their tile executor and AVX-512 assembler.
 
 pub(crate) mod fast;
@@ -15,7 +18,11 @@ pub(crate) mod fused;
 #[cfg(feature = "jit")]
 pub(crate) mod jit;
 pub(crate) mod lanes;
+#[cfg(feature = "jit")]
+pub(crate) mod natives;
 pub(crate) mod pages;
+pub(crate) mod passes;
+pub(crate) mod program;
 pub(crate) mod reach;
 pub(crate) mod reuse;
 pub(crate) mod share;

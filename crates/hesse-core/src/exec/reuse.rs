@@ -202,7 +202,7 @@ pub(crate) fn reuse(
     for &(id, _, to) in &moves {
         inner.nodes[id as usize].offset = to;
     }
-    crate::recorded::alias_reshapes(inner);
+    crate::exec::passes::alias_reshapes(inner);
     moves
 }
 
