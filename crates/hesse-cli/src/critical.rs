@@ -6,11 +6,11 @@ use serde_json::{Map, Value};
 
 use crate::args::CriticalArgs;
 use crate::error::CliError;
+use crate::formula::prepare;
 use crate::output::{
-    assignments, json_matrix, json_names, json_num, json_vec, labelled_matrix, num, num_sig, print_json,
-    signed,
+    assignments, emit, json_matrix, json_names, json_num, json_vec, labelled_matrix, num, num_sig,
+    print_json, signed,
 };
-use crate::{emit, prepare};
 
 /// Runs `hesse critical`; returns the exit code.
 pub fn run(args: &CriticalArgs) -> Result<u8, CliError> {

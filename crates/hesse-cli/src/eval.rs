@@ -4,11 +4,11 @@ use serde_json::Map;
 
 use crate::args::EvalArgs;
 use crate::error::CliError;
+use crate::formula::prepare;
 use crate::output::{
-    assignments, json_matrix, json_names, json_num, json_vec, labelled_column, labelled_matrix, num,
+    assignments, emit, json_matrix, json_names, json_num, json_vec, labelled_column, labelled_matrix, num,
     print_json,
 };
-use crate::{emit, prepare};
 
 /// Runs `hesse eval`; returns the exit code.
 pub fn run(args: &EvalArgs) -> Result<u8, CliError> {

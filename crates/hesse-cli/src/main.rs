@@ -44,8 +44,10 @@ mod args;
 mod critical;
 mod error;
 mod eval;
+mod formula;
 mod minimize;
 mod output;
+mod picture;
 mod plot;
 
 use std::io::Write;
@@ -54,7 +56,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{Cli, Command};
-use crate::error::CliError;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
@@ -78,20 +79,4 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
-}
-
-/// Writes `text` and a new line to stdout. A closed pipe is not an error worth a panic.
-pub(crate) fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
-}
-
-/// Parses the formula and binds it to the point's names.
-pub(crate) fn prepare(
-    formula: &str,
-    names: &[String],
-) -> Result<(hesse_expr::Expr, hesse_expr::Bound), CliError> {
-    let expr = hesse_expr::Expr::parse(formula)?;
-    let bound = expr.bind(names).map_err(|e| CliError::bind(&expr, e))?;
-    Ok((expr, bound))
 }

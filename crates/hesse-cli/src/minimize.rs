@@ -11,9 +11,9 @@ use serde_json::{Map, Value};
 
 use crate::args::{Method, MinimizeArgs, OptimArgs, Range};
 use crate::error::CliError;
-use crate::output::{assignments, json_names, json_num, json_vec, num, print_json};
-use crate::plot::draw;
-use crate::{emit, prepare};
+use crate::formula::prepare;
+use crate::output::{assignments, emit, json_names, json_num, json_vec, num, print_json};
+use crate::picture::{check_svg_path, draw};
 
 /// Runs `hesse minimize`; returns the exit code.
 pub fn run(args: &MinimizeArgs) -> Result<u8, CliError> {
@@ -21,7 +21,7 @@ pub fn run(args: &MinimizeArgs) -> Result<u8, CliError> {
     let (expr, f) = prepare(&args.expr, &point.names)?;
     check_options(args.method, &args.optim)?;
     if let Some(path) = &args.plot {
-        crate::plot::check_svg_path(path, "--plot")?;
+        check_svg_path(path, "--plot")?;
     }
     if args.plot.is_some() && point.names.len() != 2 {
         return Err(CliError::Usage(format!(

@@ -1,6 +1,8 @@
 //! Numbers, vectors and matrices for people (aligned, 10 significant digits) and for JSON
 //! (full precision; non-finite numbers as the strings "NaN", "inf", "-inf").
 
+use std::io::Write;
+
 use serde_json::{Map, Value};
 
 /// Significant digits in human output. JSON keeps all 17.
@@ -133,7 +135,13 @@ pub fn json_names(names: &[String]) -> Value {
 
 /// Prints one JSON object on one line.
 pub fn print_json(obj: Map<String, Value>) {
-    crate::emit(&Value::Object(obj).to_string());
+    emit(&Value::Object(obj).to_string());
+}
+
+/// Writes `text` and a new line to stdout. A closed pipe is not an error worth a panic.
+pub(crate) fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }
 
 #[cfg(test)]

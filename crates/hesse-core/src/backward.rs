@@ -1,4 +1,6 @@
-//! The reverse sweep. No op-specific code lives here: rules come from [`crate::ops::vjp`].
+//! The reverse sweep, and the tape's gradients ([`Tape::grad`], [`Tape::vjp`]) that run it.
+//! No op-specific code lives here: rules come from [`crate::ops::vjp`]. The sweep uses the
+//! tape; the tape does not use it.
 //!
 //! The sweep visits only nodes on a path from some `wrt` input to the output, seeds the output
 //! with the given cotangent, walks nodes in reverse order and accumulates each contribution
@@ -11,9 +13,60 @@ use crate::ops;
 use crate::tape::Tape;
 use crate::var::Var;
 
+impl Tape {
+    /// Tape-level gradient: the derivatives of the scalar `y` with respect to each of `wrt`,
+    /// as nodes on this tape, so they can be differentiated again.
+    ///
+    /// # Panics
+    /// If `y` is not a scalar, or a `Var` belongs to another tape.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let x = tape.var(2.0);
+    /// let y = x.powi(3);
+    /// let dy = tape.grad(y, &[x])[0];
+    /// let d2y = tape.grad(dy, &[x])[0];
+    /// assert_eq!((dy.value(), d2y.value()), (12.0, 12.0));
+    /// ```
+    #[track_caller]
+    pub fn grad<'t>(&'t self, y: Var<'t>, wrt: &[Var<'t>]) -> Vec<Var<'t>> {
+        assert!(
+            y.shape().is_empty() || y.len() == 1,
+            "grad: output must be a scalar, got shape {:?}",
+            y.shape()
+        );
+        let seed = self.constant(&[1.0], &y.shape());
+        sweep(self, y, wrt, seed)
+    }
+
+    /// Tape-level vector-Jacobian product: `seedᵀ · ∂y/∂x` for each `x` in `wrt`.
+    ///
+    /// # Panics
+    /// If `seed`'s shape differs from `y`'s.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// let x = tape.vector(&[1.0, 2.0]);
+    /// let y = x * x;
+    /// let seed = tape.constant(&[1.0, 10.0], &[2]);
+    /// assert_eq!(tape.vjp(y, &[x], seed)[0].to_vec(), vec![2.0, 40.0]);
+    /// ```
+    #[track_caller]
+    pub fn vjp<'t>(&'t self, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<Var<'t>> {
+        assert_eq!(
+            y.shape(),
+            seed.shape(),
+            "vjp: seed shape {:?} differs from output shape {:?}",
+            seed.shape(),
+            y.shape()
+        );
+        sweep(self, y, wrt, seed)
+    }
+}
+
 /// Cotangents of `wrt` for output `y` seeded with `seed` (same shape as `y`). Inputs that `y`
 /// does not depend on get a zero constant of their shape.
-pub(crate) fn vjp<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<Var<'t>> {
+fn sweep<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<Var<'t>> {
     for x in wrt {
         y.same_tape(x, "grad");
     }

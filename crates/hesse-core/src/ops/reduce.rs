@@ -94,42 +94,6 @@ impl Reduce {
     }
 }
 
-/// Column sums of a row-major matrix with `out.len()` columns into `out` (zeroed): each
-/// column summed over the rows in order, `((0 + x₀ⱼ) + x₁ⱼ) + …`, the order of adding the
-/// rows one after another. Blocks of 32, 8, 4, 2 and 1 columns stay in registers while the
-/// rows stream by (instead of a load and a store of every output per row), so the additions
-/// of different columns overlap; the order of each column's additions is unchanged.
-#[inline(always)]
-pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
-    let mut j = 0;
-    j = sum_cols::<32>(x, out, j);
-    j = sum_cols::<8>(x, out, j);
-    j = sum_cols::<4>(x, out, j);
-    j = sum_cols::<2>(x, out, j);
-    sum_cols::<1>(x, out, j);
-}
-
-/// [`sum_rows`] for the blocks of `W` columns from column `j` on; returns the first column
-/// left over.
-#[inline(always)]
-fn sum_cols<const W: usize>(x: &[f64], out: &mut [f64], mut j: usize) -> usize {
-    let n = out.len();
-    while j + W <= n {
-        let mut acc = [0.0f64; W];
-        for row in x.chunks_exact(n) {
-            let row: &[f64; W] = row[j..j + W].try_into().expect("W columns");
-            for (a, &v) in acc.iter_mut().zip(row) {
-                *a += v;
-            }
-        }
-        for (o, a) in out[j..j + W].iter_mut().zip(acc) {
-            *o += a;
-        }
-        j += W;
-    }
-    j
-}
-
 /// Accumulator lanes of [`sum`].
 pub(crate) const SUM_LANES: usize = 8;
 

@@ -57,7 +57,7 @@ pub(crate) fn binary(
     op.forward(a, b, out, shape)
 }
 
-/// [`super::reduce::sum_rows`], with AVX-512F or AVX2 if the CPU supports it.
+/// [`sum_rows_kernel`], with AVX-512F or AVX2 if the CPU supports it.
 pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
     #[cfg(all(target_arch = "x86_64", hesse_avx512))]
     if avx512() {
@@ -69,7 +69,43 @@ pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
         // SAFETY: the CPU supports AVX2 (checked just above).
         return unsafe { sum_rows_avx2(x, out) };
     }
-    super::reduce::sum_rows(x, out)
+    sum_rows_kernel(x, out)
+}
+
+/// Column sums of a row-major matrix with `out.len()` columns into `out` (zeroed): each
+/// column summed over the rows in order, `((0 + x₀ⱼ) + x₁ⱼ) + …`, the order of adding the
+/// rows one after another. Blocks of 32, 8, 4, 2 and 1 columns stay in registers while the
+/// rows stream by (instead of a load and a store of every output per row), so the additions
+/// of different columns overlap; the order of each column's additions is unchanged.
+#[inline(always)]
+fn sum_rows_kernel(x: &[f64], out: &mut [f64]) {
+    let mut j = 0;
+    j = sum_cols::<32>(x, out, j);
+    j = sum_cols::<8>(x, out, j);
+    j = sum_cols::<4>(x, out, j);
+    j = sum_cols::<2>(x, out, j);
+    sum_cols::<1>(x, out, j);
+}
+
+/// [`sum_rows_kernel`] for the blocks of `W` columns from column `j` on; returns the first column
+/// left over.
+#[inline(always)]
+fn sum_cols<const W: usize>(x: &[f64], out: &mut [f64], mut j: usize) -> usize {
+    let n = out.len();
+    while j + W <= n {
+        let mut acc = [0.0f64; W];
+        for row in x.chunks_exact(n) {
+            let row: &[f64; W] = row[j..j + W].try_into().expect("W columns");
+            for (a, &v) in acc.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
+        for (o, a) in out[j..j + W].iter_mut().zip(acc) {
+            *o += a;
+        }
+        j += W;
+    }
+    j
 }
 
 /// # Safety
@@ -77,7 +113,7 @@ pub(crate) fn sum_rows(x: &[f64], out: &mut [f64]) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn sum_rows_avx2(x: &[f64], out: &mut [f64]) {
-    super::reduce::sum_rows(x, out)
+    sum_rows_kernel(x, out)
 }
 
 /// # Safety
@@ -85,7 +121,7 @@ unsafe fn sum_rows_avx2(x: &[f64], out: &mut [f64]) {
 #[cfg(all(target_arch = "x86_64", hesse_avx512))]
 #[target_feature(enable = "avx512f")]
 unsafe fn sum_rows_avx512(x: &[f64], out: &mut [f64]) {
-    super::reduce::sum_rows(x, out)
+    sum_rows_kernel(x, out)
 }
 
 /// # Safety
@@ -193,7 +229,7 @@ mod tests {
             sum_rows(x, &mut got);
             assert!(same(&want, &got), "{n} columns");
             let mut base = vec![0.0; n];
-            super::super::reduce::sum_rows(x, &mut base);
+            super::sum_rows_kernel(x, &mut base);
             assert!(same(&want, &base), "{n} columns, baseline build");
         }
     }
