@@ -1,5 +1,5 @@
 //! The reverse sweep, and the tape's gradients ([`Tape::grad`], [`Tape::vjp`]) that run it.
-//! No op-specific code lives here: rules come from [`crate::ops::vjp`]. The sweep uses the
+//! No op-specific code lives here: rules come from each op's own (dispatched by [`vjp`]). The sweep uses the
 //! tape; the tape does not use it.
 //!
 //! The sweep visits only nodes on a path from some `wrt` input to the output, seeds the output
@@ -9,7 +9,7 @@
 
 use smallvec::SmallVec;
 
-use crate::ops;
+use crate::ops::Op;
 use crate::tape::Tape;
 use crate::var::Var;
 
@@ -128,7 +128,7 @@ fn sweep<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<
             if j < lo || !reach[j - lo] {
                 continue;
             }
-            if let Some(c) = ops::vjp(&op, k, g, &inputs, out) {
+            if let Some(c) = vjp(&op, k, g, &inputs, out) {
                 adj[j - lo] = Some(match adj[j - lo] {
                     Some(prev) => prev + c,
                     None => c,
@@ -147,4 +147,16 @@ fn sweep<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<
             }
         })
         .collect()
+}
+
+/// The contribution of the output cotangent `g` to input `k`, or `None` when it is zero.
+fn vjp<'t>(op: &Op, k: usize, g: Var<'t>, inputs: &[Var<'t>], y: Var<'t>) -> Option<Var<'t>> {
+    match op {
+        Op::Input | Op::Constant => None,
+        Op::Unary(u) => u.vjp(g, inputs[0], y),
+        Op::Binary(b) => b.vjp(k, g, inputs[0], inputs[1], y),
+        Op::Reduce(r) => r.vjp(g, inputs[0], y),
+        Op::Linalg(l) => l.vjp(k, g, inputs),
+        Op::Layout(l) => l.vjp(k, g, inputs),
+    }
 }

@@ -67,6 +67,7 @@ pub mod loss;
 mod matrix;
 pub mod native;
 pub mod ops;
+mod record;
 pub mod recorded;
 pub mod shape;
 #[cfg(feature = "proptest")]

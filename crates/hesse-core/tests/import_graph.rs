@@ -13,59 +13,6 @@ use graph::{Graph, Known};
 /// Knots of cycles left for now, each with all of its edges and its issue. The list only
 /// shrinks: an entry whose knot has changed or gone fails the test too.
 const KNOWN: &[Known] = &[
-    // issue 16: ops layering. `Op` (ops/mod.rs) holds the family enums, whose files also hold
-    // the `Var` methods and rules (so they use `Op`, `Var` and `tape::Inputs`); the tape
-    // stores `Op`s and runs `ops::forward`; `Var` and `Tape` name each other; the unary
-    // registry (ops/unary/mod.rs) and its op blocks name each other.
-    Known {
-        edges: &[
-            ("ops/binary.rs", "ops/mod.rs"),                // Op
-            ("ops/binary.rs", "tape.rs"),                   // Inputs
-            ("ops/binary.rs", "var.rs"),                    // Var
-            ("ops/layout.rs", "ops/mod.rs"),                // Op
-            ("ops/layout.rs", "ops/reduce.rs"),             // split_axis
-            ("ops/layout.rs", "tape.rs"),                   // Inputs
-            ("ops/layout.rs", "var.rs"),                    // Var
-            ("ops/linalg.rs", "ops/mod.rs"),                // Op
-            ("ops/linalg.rs", "tape.rs"),                   // Inputs
-            ("ops/linalg.rs", "var.rs"),                    // Var
-            ("ops/mod.rs", "ops/binary.rs"),                // Binary, Compare
-            ("ops/mod.rs", "ops/layout.rs"),                // Layout
-            ("ops/mod.rs", "ops/linalg.rs"),                // Linalg
-            ("ops/mod.rs", "ops/reduce.rs"),                // Reduce
-            ("ops/mod.rs", "ops/simd.rs"),                  // binary, unary
-            ("ops/mod.rs", "ops/unary/mod.rs"),             // Domain, Unary
-            ("ops/mod.rs", "var.rs"),                       // Var
-            ("ops/reduce.rs", "ops/mod.rs"),                // Op
-            ("ops/reduce.rs", "ops/simd.rs"),               // sum_rows
-            ("ops/reduce.rs", "tape.rs"),                   // Inputs
-            ("ops/reduce.rs", "var.rs"),                    // Var
-            ("ops/simd.rs", "ops/binary.rs"),               // Binary
-            ("ops/simd.rs", "ops/unary/mod.rs"),            // Unary
-            ("ops/unary/arith.rs", "ops/unary/mod.rs"),     // Domain, Unary, UnaryOp
-            ("ops/unary/arith.rs", "var.rs"),               // Var
-            ("ops/unary/exp_log.rs", "ops/unary/mod.rs"),   // Domain, Unary, UnaryOp
-            ("ops/unary/exp_log.rs", "var.rs"),             // Var
-            ("ops/unary/mod.rs", "ops/mod.rs"),             // Op
-            ("ops/unary/mod.rs", "ops/unary/arith.rs"),     // *
-            ("ops/unary/mod.rs", "ops/unary/exp_log.rs"),   // *
-            ("ops/unary/mod.rs", "ops/unary/piecewise.rs"), // *
-            ("ops/unary/mod.rs", "ops/unary/special.rs"),   // *
-            ("ops/unary/mod.rs", "ops/unary/trig.rs"),      // *
-            ("ops/unary/mod.rs", "tape.rs"),                // Inputs
-            ("ops/unary/mod.rs", "var.rs"),                 // Var
-            ("ops/unary/piecewise.rs", "ops/unary/mod.rs"), // Unary, UnaryOp
-            ("ops/unary/piecewise.rs", "var.rs"),           // Var
-            ("ops/unary/special.rs", "ops/unary/mod.rs"),   // Unary, UnaryOp
-            ("ops/unary/special.rs", "var.rs"),             // Var
-            ("ops/unary/trig.rs", "ops/unary/mod.rs"),      // Domain, Unary, UnaryOp
-            ("ops/unary/trig.rs", "var.rs"),                // Var
-            ("tape.rs", "ops/mod.rs"),                      // Op, forward
-            ("tape.rs", "var.rs"),                          // Var
-            ("var.rs", "tape.rs"),                          // NodeId, Tape
-        ],
-        reason: "issue 16: ops layering",
-    },
     // issue 16: the replay program (`Instr`, exec/program.rs) and its back-ends name each
     // other.
     Known {

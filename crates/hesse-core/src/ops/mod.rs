@@ -1,4 +1,5 @@
-//! The op table: the only list of ops, and dispatch to their kernels and rules.
+//! The op table: the only list of ops, and dispatch to their kernels. (The dispatch to their
+//! rules is the reverse sweep's, `backward.rs`: this layer knows nothing of `Var`.)
 //!
 //! Every op has exactly two pieces, both in its family file:
 //! - a **forward kernel** on `f64` slices, and
@@ -28,8 +29,6 @@ pub use layout::Layout;
 pub use linalg::Linalg;
 pub use reduce::Reduce;
 pub use unary::{Domain, Unary};
-
-use crate::var::Var;
 
 /// An operation recorded on the tape.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -80,17 +79,5 @@ pub(crate) fn forward(op: &Op, ins: &[(&[f64], &[usize])], out: &mut [f64], out_
         Op::Reduce(r) => r.forward(ins[0], out, out_shape),
         Op::Linalg(l) => l.forward(ins, out, out_shape),
         Op::Layout(l) => l.forward(ins, out, out_shape),
-    }
-}
-
-/// The contribution of the output cotangent `g` to input `k`, or `None` when it is zero.
-pub(crate) fn vjp<'t>(op: &Op, k: usize, g: Var<'t>, inputs: &[Var<'t>], y: Var<'t>) -> Option<Var<'t>> {
-    match op {
-        Op::Input | Op::Constant => None,
-        Op::Unary(u) => u.vjp(g, inputs[0], y),
-        Op::Binary(b) => b.vjp(k, g, inputs[0], inputs[1], y),
-        Op::Reduce(r) => r.vjp(g, inputs[0], y),
-        Op::Linalg(l) => l.vjp(k, g, inputs),
-        Op::Layout(l) => l.vjp(k, g, inputs),
     }
 }

@@ -1,7 +1,9 @@
 //! Arithmetic ops of one input: negation, square, reciprocal, powers, and the ops with a
 //! constant operand (`x + c`, `c − x`, `x · c`, `x / c`, `c / x`) that `Var ⊕ f64` records.
 
-use super::{Domain, Lower, Unary, UnaryOp};
+use super::kind::{Domain, Unary};
+use super::lower::Lower;
+use super::op::UnaryOp;
 use crate::var::Var;
 
 /// `−x`. d/dx (−x) = −1. Flips the sign bit (NaN stays NaN).

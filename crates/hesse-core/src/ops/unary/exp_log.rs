@@ -1,6 +1,8 @@
 //! Exponentials and logarithms, and the logistic family built from them.
 
-use super::{Domain, Lower, Unary, UnaryOp};
+use super::kind::{Domain, Unary};
+use super::lower::Lower;
+use super::op::UnaryOp;
 use crate::ops::exp;
 use crate::var::Var;
 

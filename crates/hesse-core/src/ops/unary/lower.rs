@@ -7,7 +7,7 @@
 //! - [`Scalar`]: `f64`, the kernel of the eager tape and of the replay interpreter;
 //! - the Cranelift JIT: an IR value;
 //! - the tile executor of fused regions: a tile of SIMD registers;
-//! - the AVX-512 assembler: a vector register, through [`Ir`] (a recorded straight-line
+//! - the AVX-512 assembler: a vector register, through `Ir` (a recorded straight-line
 //!   program with the last use of every value, for register allocation).
 //!
 //! Each primitive is one IEEE 754 operation (or, for [`Lower::exp`], hesse's own `exp`, the

@@ -1,7 +1,9 @@
 //! Piecewise ops: their kinks follow PyTorch's written conventions, and their rules multiply
 //! by a mask ([`Step`], [`Sign`]) whose own derivative is zero, so they differentiate twice.
 
-use super::{Cmp, Lower, Unary, UnaryOp};
+use super::kind::Unary;
+use super::lower::{Cmp, Lower};
+use super::op::UnaryOp;
 use crate::var::Var;
 
 /// Rectified linear unit max(x, 0). d/dx = 1 for x > 0 and 0 for x ≤ 0: **relu'(0) = 0**

@@ -1,6 +1,7 @@
 //! Special functions.
 
-use super::{Unary, UnaryOp};
+use super::kind::Unary;
+use super::op::UnaryOp;
 use crate::var::Var;
 
 /// The error function erf x = 2/√π ∫₀ˣ e^(−t²) dt, by the `libm` crate (a port of musl's,

@@ -1,6 +1,7 @@
 //! Trigonometric and hyperbolic functions and their inverses.
 
-use super::{Domain, Unary, UnaryOp};
+use super::kind::{Domain, Unary};
+use super::op::UnaryOp;
 use crate::var::Var;
 
 /// Sine. d/dx sin x = cos x.
