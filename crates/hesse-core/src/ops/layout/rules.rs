@@ -2,7 +2,7 @@
 //! (so they differentiate again). The ops' data and kernels are in the parent module, which
 //! knows nothing of `Var`.
 
-use super::*;
+use super::Layout;
 use crate::ops::Op;
 use crate::shape::{Shape, fmt_shape, numel};
 use crate::tape::Inputs;

@@ -2,7 +2,7 @@
 //! (so they differentiate again). The ops' data and kernels are in the parent module, which
 //! knows nothing of `Var`.
 
-use super::*;
+use super::{Reduce, check_axis, keepdim, removed};
 use crate::ops::Op;
 use crate::shape::{Shape, broadcasts_to, fmt_shape};
 use crate::tape::Inputs;
