@@ -162,8 +162,10 @@ impl UnaryOp for Sigmoid {
             os.iter_mut().for_each(|o| *o = 1.0 / (1.0 + *o));
         }
     }
-    /// `g·(y·(1 − y))`: the replay's peephole pass fuses this shape (`exec::fast`'s
-    /// `SigGrad`; a test there pins that a sigmoid network's rule still produces it).
+    /// `g·(y·(1 − y))`: an arithmetic shape the replay's peephole pass fuses (`exec::fast`'s
+    /// `SigGrad`, which matches multiplications and `1 − y`, not this op); its test
+    /// `fused_replays_are_the_eager_results_bit_for_bit` fails if a sigmoid network's rule
+    /// stops producing the shape.
     fn vjp<'t>(&self, g: Var<'t>, _x: Var<'t>, y: Var<'t>) -> Option<Var<'t>> {
         Some(g * (y * (1.0 - y)))
     }
