@@ -33,6 +33,10 @@ use rand::seq::SliceRandom;
 use crate::data::{check_features, check_labels, one_hot, take_rows};
 use crate::{Activation, L2, Mlp, MlpLoss, NetObjective, NnError, Output};
 
+mod training;
+
+use training::{MiniBatches, Tracker, stochastic_options};
+
 /// The optimizer of [`MlpClassifier`] (sklearn's `solver`; see the [module docs](self)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -487,135 +491,5 @@ fn targets(y: &[usize], k: usize) -> Result<Matrix, NnError> {
         Ok(Matrix::new(y.len(), 1, y.iter().map(|&c| c as f64).collect()))
     } else {
         one_hot(y, k)
-    }
-}
-
-/// Options for the solvers stopped by the no-improvement rule: gradient and f-change tests
-/// off (the values come from different mini-batches).
-fn stochastic_options(max_iterations: usize) -> Options {
-    Options::default()
-        .with_gtol(0.0)
-        .with_ftol(0.0)
-        .with_max_iterations(max_iterations)
-        .with_max_evaluations(usize::MAX)
-}
-
-/// Records the loss curve, once per `steps` iterations, and applies sklearn's
-/// no-improvement rule: stop when the loss has not fallen below `best − tol` for more than
-/// `patience` consecutive entries.
-struct Tracker<'a> {
-    full: Option<&'a mut NetObjective>,
-    steps: usize,
-    step: usize,
-    rule: Option<(f64, usize)>,
-    best: f64,
-    count: usize,
-    curve: Vec<f64>,
-    stopped_by_rule: bool,
-}
-
-impl<'a> Tracker<'a> {
-    fn new(full: Option<&'a mut NetObjective>, steps: usize, rule: Option<(f64, usize)>) -> Self {
-        Tracker {
-            full,
-            steps,
-            step: 0,
-            rule,
-            best: f64::INFINITY,
-            count: 0,
-            curve: Vec::new(),
-            stopped_by_rule: false,
-        }
-    }
-
-    fn loss(&mut self, state: &State) -> f64 {
-        match self.full.as_mut() {
-            Some(obj) => obj.value(state.x()),
-            None => state.f(),
-        }
-    }
-}
-
-impl Observer for Tracker<'_> {
-    fn on_start(&mut self, _solver: &str, state: &State) {
-        let f = self.loss(state);
-        self.curve.push(f);
-    }
-
-    fn on_iteration(&mut self, state: &State) -> Control {
-        self.step += 1;
-        if self.step % self.steps != 0 {
-            return Control::Continue;
-        }
-        let f = self.loss(state);
-        self.curve.push(f);
-        let Some((tol, patience)) = self.rule else {
-            return Control::Continue;
-        };
-        if f > self.best - tol {
-            self.count += 1;
-        } else {
-            self.count = 0;
-        }
-        self.best = self.best.min(f);
-        if self.count > patience {
-            self.stopped_by_rule = true;
-            Control::Stop
-        } else {
-            Control::Continue
-        }
-    }
-}
-
-/// The mini-batch objective of Adam: every evaluation takes the next batch of a shuffled
-/// order, reshuffled at each epoch; penalty α/(2b)·Σ‖W‖² on a batch of b rows (sklearn).
-struct MiniBatches {
-    mlp: Mlp,
-    x: Matrix,
-    y: Matrix,
-    alpha: f64,
-    batch: usize,
-    order: Vec<usize>,
-    cursor: usize,
-    rng: StdRng,
-}
-
-impl MiniBatches {
-    fn new(mlp: &Mlp, x: &Matrix, y: &Matrix, alpha: f64, batch: usize, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed.wrapping_add(0x9E37_79B9_7F4A_7C15));
-        let mut order: Vec<usize> = (0..x.rows()).collect();
-        order.shuffle(&mut rng);
-        MiniBatches {
-            mlp: mlp.clone(),
-            x: x.clone(),
-            y: y.clone(),
-            alpha,
-            batch,
-            order,
-            cursor: 0,
-            rng,
-        }
-    }
-}
-
-impl Objective for MiniBatches {
-    fn dim(&self) -> usize {
-        self.mlp.n_params()
-    }
-
-    fn value_and_grad(&mut self, w: &[f64], grad: &mut [f64]) -> f64 {
-        if self.cursor >= self.order.len() {
-            self.order.shuffle(&mut self.rng);
-            self.cursor = 0;
-        }
-        let end = (self.cursor + self.batch).min(self.order.len());
-        let idx = &self.order[self.cursor..end];
-        self.cursor = end;
-        let (xb, yb) = (take_rows(&self.x, idx), take_rows(&self.y, idx));
-        // The data were checked when the fit started.
-        let loss = MlpLoss::new(&self.mlp, &xb, &yb, L2::Alpha(self.alpha)).expect("checked data");
-        let (f, g) = loss.value_and_grad(w);
-        grad.copy_from_slice(&g);
-        f
     }
 }
