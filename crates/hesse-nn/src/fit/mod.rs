@@ -23,15 +23,14 @@ use std::time::Duration;
 
 use hesse_core::Matrix;
 use hesse_optim::{
-    Adam, Control, GradientDescent, Lbfgs, Momentum, Nesterov, Objective, Observer, Options, Solver, State,
-    Status, minimize_with,
+    Adam, GradientDescent, Lbfgs, Momentum, Nesterov, Objective, Observer, Options, Solver, Status,
+    minimize_with,
 };
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::data::{check_features, check_labels, one_hot, take_rows};
-use crate::{Activation, L2, Mlp, MlpLoss, NetObjective, NnError, Output};
+use crate::data::{check_features, check_labels, one_hot};
+use crate::{Activation, L2, Mlp, MlpLoss, NnError, Output};
 
 mod training;
 

@@ -30,8 +30,8 @@ pub(super) struct Tracker<'a> {
     rule: Option<(f64, usize)>,
     best: f64,
     count: usize,
-    curve: Vec<f64>,
-    stopped_by_rule: bool,
+    pub(super) curve: Vec<f64>,
+    pub(super) stopped_by_rule: bool,
 }
 
 impl<'a> Tracker<'a> {
