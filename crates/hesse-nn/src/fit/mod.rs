@@ -23,11 +23,8 @@ use std::time::Duration;
 
 use hesse_core::Matrix;
 use hesse_optim::{
-    Adam, GradientDescent, Lbfgs, Momentum, Nesterov, Objective, Observer, Options, Solver, Status,
-    minimize_with,
+    Adam, GradientDescent, Lbfgs, Momentum, Nesterov, Objective, Options, Solver, Status, minimize_with,
 };
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
 
 use crate::data::{check_features, check_labels, one_hot};
 use crate::{Activation, L2, Mlp, MlpLoss, NnError, Output};
