@@ -22,9 +22,7 @@
 use std::time::Duration;
 
 use hesse_core::Matrix;
-use hesse_optim::{
-    Adam, GradientDescent, Lbfgs, Momentum, Nesterov, Objective, Options, Solver, Status, minimize_with,
-};
+use hesse_optim::{Adam, GradientDescent, Lbfgs, Momentum, Nesterov, Options, Solver, Status, minimize_with};
 
 use crate::data::{check_features, check_labels, one_hot};
 use crate::{Activation, L2, Mlp, MlpLoss, NnError, Output};
