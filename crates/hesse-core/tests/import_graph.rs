@@ -66,23 +66,6 @@ const KNOWN: &[Known] = &[
         ],
         reason: "issue 16: ops layering",
     },
-    // issue 16: the replay program (`Instr`, exec/program.rs) and its back-ends name each
-    // other.
-    Known {
-        edges: &[
-            ("exec/fast.rs", "exec/program.rs"),    // Instr
-            ("exec/jit.rs", "exec/program.rs"),     // Instr
-            ("exec/lanes.rs", "exec/program.rs"),   // Instr
-            ("exec/natives.rs", "exec/jit.rs"),     // DEFAULT_AFTER_RUNS, Entry, Policy, Source, State, reads
-            ("exec/natives.rs", "exec/program.rs"), // Programs, Ranges
-            ("exec/program.rs", "exec/fast.rs"),    // Fast, run, run_io
-            ("exec/program.rs", "exec/lanes.rs"),   // Lanes
-            ("exec/program.rs", "exec/natives.rs"), // Natives
-            ("exec/program.rs", "exec/reach.rs"),   // Reach
-            ("exec/reach.rs", "exec/program.rs"),   // Instr
-        ],
-        reason: "issue 16: exec layering",
-    },
     // issue 16: the fused regions' shared types (exec/fused/mod.rs) are used by the planner,
     // the tile executor and the assembler, which it calls.
     Known {

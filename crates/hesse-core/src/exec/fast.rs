@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 
 use crate::exec::fused::{Io, Region};
-use crate::exec::program::Instr;
+use crate::exec::instr::Instr;
 use crate::ops::{Binary, Unary};
 use crate::tape::TapeInner;
 

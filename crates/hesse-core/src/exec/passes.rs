@@ -7,8 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::exec::fast::{self, Fast};
 use crate::exec::fused::{Bound, Piece};
+use crate::exec::instr::Instr;
 use crate::exec::lanes::Lanes;
-use crate::exec::program::{Instr, Programs};
+use crate::exec::program::Programs;
 use crate::exec::reach::Reach;
 use crate::ops::{Layout, Op};
 use crate::tape::TapeInner;
