@@ -2,11 +2,13 @@
 //! `tiles.rs`, the machine code of `native.rs`) and the block executor itself, which runs
 //! every step's own kernel over blocks of [`CHUNK`] elements in a scratch buffer kept in L1.
 
+use super::bind::Io;
 #[cfg(all(target_arch = "x86_64", feature = "jit"))]
 use super::native;
+use super::region::Region;
+use super::step::{BUFS, CHUNK, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, ptr};
 #[cfg(target_arch = "x86_64")]
 use super::tiles;
-use super::{BUFS, CHUNK, Dest, Io, MAX_SUMS, MAX_TEMPS, Operand, Region, Step, ptr};
 use crate::ops::reduce::{self, SUM_LANES};
 
 /// How a region runs on x86-64: by blocks alone, or by tiles (the AVX2 or the AVX-512 tile
@@ -373,7 +375,8 @@ impl Region {
 /// or as a padded tile) gives the block executor's bits, at every length.
 #[cfg(all(test, target_arch = "x86_64"))]
 mod route_tests {
-    use super::super::{At, Dest, Operand, Region, Step, arena};
+    use super::super::region::Region;
+    use super::super::step::{At, Dest, Operand, Step, arena};
     use super::Route;
     use crate::ops::{Binary, Unary};
 

@@ -39,8 +39,8 @@ use iced_x86::code_asm::*;
 
 mod unary;
 
+use super::step::{BUFS, MAX_SUMS, ptr};
 use super::tiles::{Program, Slot, TOp};
-use super::{BUFS, MAX_SUMS, ptr};
 use crate::code_memory::CodeMemory;
 use crate::ops::exp;
 use crate::ops::reduce::SUM_LANES;

@@ -1,6 +1,6 @@
 //! The SIMD tile executor of fused regions.
 //!
-//! The block executor (`Region::run_blocks`) runs each step over a block of [`super::CHUNK`]
+//! The block executor (`Region::run_blocks`) runs each step over a block of [`CHUNK`](super::step::CHUNK)
 //! values: every step loads its operands from the scratch buffer and stores its result
 //! there, so a chain of cheap operations (a multiplication, a negation, a product with a
 //! constant) is bound by the one store per cycle of the processor, not by the arithmetic.
@@ -35,7 +35,7 @@
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-use super::{At, BUFS, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step};
+use super::step::{At, BUFS, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, ptr};
 use crate::ops::reduce::SUM_LANES;
 use crate::ops::{Binary, Unary};
 
@@ -428,10 +428,10 @@ macro_rules! executor {
                 for (t, s) in tab.iter_mut().zip(&prog.slots) {
                     *t = match *s {
                         Slot::Temp(k) => (tt.add(k as usize).cast::<f64>(), 0),
-                        Slot::Mem(a, scale) => (super::ptr(v, a, 0), scale as usize),
+                        Slot::Mem(a, scale) => (ptr(v, a, 0), scale as usize),
                         Slot::Scalar(a) => {
                             let tile = st.add(scalars);
-                            tile.write([$m::set1(*super::ptr(v, a, 0)); R]);
+                            tile.write([$m::set1(*ptr(v, a, 0)); R]);
                             scalars += 1;
                             (tile.cast::<f64>(), 0)
                         }
@@ -485,7 +485,7 @@ macro_rules! executor {
                                 // values up to its last row's (the last row's pair ends
                                 // one element past them); then that last value repeated.
                                 let k = n + 1 - s;
-                                std::ptr::copy_nonoverlapping(super::ptr(v, p.at, s * end), q, k);
+                                std::ptr::copy_nonoverlapping(ptr(v, p.at, s * end), q, k);
                                 let last = *q.add(k - 1);
                                 for j in k..s * W {
                                     *q.add(j) = last;
@@ -583,7 +583,7 @@ macro_rules! executor {
                         if p.written {
                             let s = p.scale as usize;
                             let q = pt.add(p.tile as usize).cast::<f64>();
-                            std::ptr::copy_nonoverlapping(q, super::ptr(v, p.at, s * end), s * tail);
+                            std::ptr::copy_nonoverlapping(q, ptr(v, p.at, s * end), s * tail);
                         }
                     }
                 }
@@ -1100,8 +1100,8 @@ mod tests {
             // with AVX2): the same bits.
             assert!(tp.pads());
             let runs: Vec<Vec<u64>> = [
-                super::super::Route::Avx2 { pad: true },
-                super::super::Route::Avx512 { pad: true },
+                super::super::blocks::Route::Avx2 { pad: true },
+                super::super::blocks::Route::Avx512 { pad: true },
             ]
             .into_iter()
             .map(|route| {
