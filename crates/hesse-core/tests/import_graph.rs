@@ -66,15 +66,6 @@ const KNOWN: &[Known] = &[
         ],
         reason: "issue 16: ops layering",
     },
-    // issue 16: the assembler's register plan of an op (exec/fused/native/unary.rs) and its
-    // code generator (exec/fused/native.rs) name each other.
-    Known {
-        edges: &[
-            ("exec/fused/native.rs", "exec/fused/native/unary.rs"), // plan
-            ("exec/fused/native/unary.rs", "exec/fused/native.rs"), // CodeLabel, Gen, SCRATCH
-        ],
-        reason: "issue 16: exec layering",
-    },
 ];
 
 #[test]
