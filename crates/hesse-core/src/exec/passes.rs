@@ -220,7 +220,7 @@ impl Programs {
                 .collect();
             (prog, bound)
         };
-        // The all-scalar programs, kept for native compilation (`recorded/jit.rs`).
+        // The all-scalar programs, kept for native compilation (`exec/jit.rs`).
         #[cfg(feature = "jit")]
         let scalar = {
             let keep = |p: Vec<Instr>, pinned: &HashSet<u32>| {

@@ -1,5 +1,5 @@
 //! Running a region: the route for this CPU (the block executor, the tile executors of
-//! `tiles.rs`, the machine code of `native.rs`) and the block executor itself, which runs
+//! `tiles/`, the machine code of `native.rs`) and the block executor itself, which runs
 //! every step's own kernel over blocks of [`CHUNK`] elements in a scratch buffer kept in L1.
 
 use super::bind::Io;
@@ -24,7 +24,7 @@ pub(super) enum Route {
     Avx512 {
         pad: bool,
     },
-    /// The region's machine code (`fused/native.rs`) where it has some and it does not stop,
+    /// The region's machine code (`exec/fused/native.rs`) where it has some and it does not stop,
     /// else the tile route (tests: the route of replays).
     #[cfg(all(test, feature = "jit"))]
     Native,
@@ -191,7 +191,7 @@ impl Region {
     }
 
     /// Runs the region's machine code; `false` if it stopped at a special `exp` argument
-    /// (the region is then to be run by another route, see `fused/native.rs`).
+    /// (the region is then to be run by another route, see `exec/fused/native.rs`).
     ///
     /// # Safety
     /// As [`Region::run_blocks`]; `code` is this region's.

@@ -1,6 +1,6 @@
 //! Tile programs as AVX-512 machine code.
 //!
-//! The tile executor (`fused/tiles.rs`) interprets a region's tile program: every
+//! The tile executor (`exec/fused/tiles/`) interprets a region's tile program: every
 //! instruction is a jump on its variant, and every value read later is stored to a scratch
 //! tile and loaded back. For a region such as W5's batched `peaks` value and gradient (125
 //! instructions per tile, three `exp`), that bookkeeping costs about as much as the

@@ -20,7 +20,7 @@ pub(crate) struct Region {
     /// The steps as a program of the AVX2 tile executor, when it runs them all.
     pub(super) tiles: Option<tiles::Program>,
     /// The tile program as AVX-512 machine code, when the CPU runs it and the compiler
-    /// takes the program (see `fused/native.rs`): assembled at the region's first run, so
+    /// takes the program (see `exec/fused/native.rs`): assembled at the region's first run, so
     /// that a region rebuilt while the recording is finished (bound to the caller's buffers,
     /// moved into other arena ranges) or never run is not assembled for nothing.
     #[cfg(all(target_arch = "x86_64", feature = "jit"))]
