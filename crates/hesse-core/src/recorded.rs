@@ -27,7 +27,7 @@
 //! direction from the caller's buffers and write the gradient or HVP into the caller's
 //! buffer when nothing outside them needs these in the arena.
 //! A program made only of scalar instructions then goes through a peephole pass
-//! (`exec/fast.rs`): values read once stay in registers inside fused super-instructions
+//! (`exec/peephole.rs`): values read once stay in registers inside fused super-instructions
 //! (`a·b + c`, `σ(a + b)`, the sigmoid rule, …), identity ops are forwarded, and the
 //! instructions are ordered by dependency depth so that the latency of `exp` or a division
 //! overlaps independent work. Same operations, same order of each one's operands: the

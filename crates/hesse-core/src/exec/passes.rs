@@ -5,10 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::exec::fast::{self, Fast};
+use crate::exec::fast::Fast;
 use crate::exec::fused::{Bound, Piece};
 use crate::exec::instr::Instr;
 use crate::exec::lanes::Lanes;
+use crate::exec::peephole;
 use crate::exec::program::Programs;
 use crate::exec::reach::Reach;
 use crate::ops::{Layout, Op};
@@ -177,7 +178,7 @@ impl Programs {
                 }
             }
         }
-        let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
+        let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| peephole::compile(&p, &|s| pinned.contains(&s));
         // Programs whose caller reads only `roots` (and the comparisons) afterwards: runs of
         // elementwise vector nodes become fused regions (`crate::exec::fused`); a program without
         // any region is all scalar or unfusable and gets the scalar fusions instead.
