@@ -60,7 +60,7 @@ impl Region {
     }
 
     /// One past the last element the steps touch, per buffer.
-    pub(super) fn extents(&self) -> [usize; BUFS] {
+    fn extents(&self) -> [usize; BUFS] {
         let mut need = [0; BUFS];
         for s in &self.steps {
             for (a, ext) in s.places(self.len) {

@@ -52,7 +52,9 @@ mod program;
 mod run;
 
 pub(super) use compile::compile;
-pub(super) use program::{MAX_SLOTS, Program, Slot, TOp};
+pub(super) use program::Program;
+#[cfg(all(target_arch = "x86_64", feature = "jit"))]
+pub(super) use program::{MAX_SLOTS, Slot, TOp};
 #[cfg(all(target_arch = "x86_64", hesse_avx512))]
 pub(super) use run::W_AVX512;
 #[cfg(all(target_arch = "x86_64", hesse_avx512))]
