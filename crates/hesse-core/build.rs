@@ -1,6 +1,6 @@
 //! Sets `hesse_avx512` when the compiler accepts AVX-512 target features (stable since Rust
 //! 1.89), so that the AVX-512 builds of the kernels (`src/ops/simd.rs`, `src/ops/reduce.rs`,
-//! `src/ops/gemm.rs`) and of the fused regions' tile executor (`src/fused/tiles.rs`) exist on
+//! `src/ops/gemm.rs`) and of the fused regions' tile executor (`src/exec/fused/tiles/`) exist on
 //! such compilers, while the crate still builds on its minimum Rust version (1.85) with the
 //! AVX2 builds alone.
 

@@ -1,7 +1,7 @@
 //! Executable memory of generated code (feature `jit`).
 //!
-//! Both kinds of generated code — Cranelift's compiled replay programs (`recorded/jit.rs`)
-//! and the assembled AVX-512 regions (`fused/native.rs`) — live in the memory of a
+//! Both kinds of generated code — Cranelift's compiled replay programs (`exec/jit.rs`)
+//! and the assembled AVX-512 regions (`exec/fused/native.rs`) — live in the memory of a
 //! finalized cranelift-jit module. This owns that module and frees its memory on drop.
 
 use cranelift_jit::JITModule;

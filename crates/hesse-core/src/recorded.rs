@@ -18,7 +18,7 @@
 //!   (already de-duplicated) inputs as an earlier one reads the earlier one's value instead.
 //!
 //! Once compiled, vector nodes are placed in the arena ranges of nodes that are dead by the
-//! time they are written (`recorded/reuse.rs`), so that a replay's stores go to memory it
+//! time they are written (`exec/reuse.rs`), so that a replay's stores go to memory it
 //! has just used (still in cache) rather than to a fresh range of a large arena.
 //!
 //! Scalar unary and binary nodes — the bulk of a loss written one `Var` per coordinate — become
@@ -27,24 +27,24 @@
 //! direction from the caller's buffers and write the gradient or HVP into the caller's
 //! buffer when nothing outside them needs these in the arena.
 //! A program made only of scalar instructions then goes through a peephole pass
-//! (`recorded/fast.rs`): values read once stay in registers inside fused super-instructions
+//! (`exec/peephole.rs`): values read once stay in registers inside fused super-instructions
 //! (`a·b + c`, `σ(a + b)`, the sigmoid rule, …), identity ops are forwarded, and the
 //! instructions are ordered by dependency depth so that the latency of `exp` or a division
 //! overlaps independent work. Same operations, same order of each one's operands: the
 //! results do not change by a bit.
 //! For the Hessian, the nodes that do not depend on the direction run once per point and only
 //! the direction-dependent ones run once per column: `H e_i` for i = 1..n, all n columns at
-//! once when the column program is all scalar (`recorded/lanes.rs`).
+//! once when the column program is all scalar (`exec/lanes.rs`).
 //!
 //! # Native code (feature `jit`, on by default)
 //! An all-scalar program can also be compiled to machine code with Cranelift
-//! (`recorded/jit.rs`): the same IEEE operations in the same order, the same library calls
+//! (`exec/jit.rs`): the same IEEE operations in the same order, the same library calls
 //! for `exp`, `ln`, `tanh`, …, so the results are again bit for bit the same. Compiling costs
 //! about as much as a thousand interpreted replays, so a program is compiled once it has
 //! been replayed that often, or at once with [`RecordedFn::jit`]. Programs with vector
 //! nodes (matrix products, fused regions) keep the interpreter, whose kernels are already
 //! loops over whole arrays; on CPUs with AVX-512 their fused regions are assembled into
-//! machine code at their first replay (`fused/native.rs`: AVX-512 code, same bits, no
+//! machine code at their first replay (`exec/fused/native.rs`: AVX-512 code, same bits, no
 //! Cranelift IR). Hessians of up to 16 coordinates run their columns as native code one by
 //! one; larger ones keep the all-columns lane program.
 //!
@@ -55,7 +55,7 @@
 //! scalar inputs is n HVPs `H e_i`: these add the other coordinates' `+0` contributions,
 //! which the eager row `∇(∂f/∂xᵢ)` never forms, so a zero's sign may differ from the eager
 //! one; where such a contribution is not finite (`0·∞` is NaN), the row is recomputed with
-//! the eager tape's reach (`recorded/reach.rs`), so NaN never spreads into entries the eager
+//! the eager tape's reach (`exec/reach.rs`), so NaN never spreads into entries the eager
 //! Hessian has finite. `tests/differential.rs` holds every route to this on random programs.
 //!
 //! # Frozen control flow
@@ -180,7 +180,7 @@ impl RecordedFn {
 
     /// Compiles every all-scalar replay program to native code now (feature `jit`), instead
     /// of once it has been replayed often enough to pay for the compilation (the default).
-    /// Results are bit for bit those of the interpreter (see `recorded/jit.rs`); programs
+    /// Results are bit for bit those of the interpreter (see `exec/jit.rs`); programs
     /// with vector nodes keep the interpreter.
     ///
     /// ```
@@ -456,7 +456,7 @@ impl RecordedFn {
     }
 
     /// Recomputes the rows of `out` that have a non-finite entry with the eager tape's reach
-    /// (see `recorded/reach.rs`): a recording over scalar inputs only.
+    /// (see `exec/reach.rs`): a recording over scalar inputs only.
     #[cold]
     #[inline(never)]
     fn hessian_rows_with_reach(&mut self, x: &[f64], out: &mut Matrix) {
@@ -617,7 +617,7 @@ mod vector_tests {
     /// The W2 extended Rosenbrock's gradient and HVP are one region each, which reads the
     /// point (and the direction, through the broadcast seed `1·v` computed in its gathers)
     /// from the caller's buffers and writes the result into the caller's buffer; every
-    /// region runs on the tile executor (`fused/tiles.rs`).
+    /// region runs on the tile executor (`exec/fused/tiles/`).
     #[test]
     fn rosenbrock_replays_bind_the_callers_buffers() {
         fn f<'t>(x: crate::Var<'t>) -> crate::Var<'t> {

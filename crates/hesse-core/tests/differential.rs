@@ -30,7 +30,7 @@
 //!
 //! **Comparison** (`differential/compare.rs`): bits, with every NaN equal to every NaN;
 //! `-0.0` differs from `0.0`, except in the Hessians of recordings over scalar inputs, where
-//! the engine documents a zero's sign as free (`recorded/reach.rs`). A replay whose recorded comparisons come out otherwise than
+//! the engine documents a zero's sign as free (`exec/reach.rs`). A replay whose recorded comparisons come out otherwise than
 //! at recording time must say so (`branch_changed`) and is then not compared.
 //!
 //! **Running.** `cargo test -p hesse-core --test differential` runs each family for

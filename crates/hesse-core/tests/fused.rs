@@ -47,7 +47,7 @@ fn binary<'t>(k: u8, a: Var<'t>, b: Var<'t>) -> Var<'t> {
     }
 }
 
-/// The unary ops the AVX2 tile executor runs itself (`fused/tiles.rs`).
+/// The unary ops the AVX2 tile executor runs itself (`exec/fused/tiles/`).
 fn cheap_unary<'t>(k: u8, x: Var<'t>) -> Var<'t> {
     match k % 9 {
         0 => x.square(),
@@ -280,7 +280,7 @@ fn sums_of_negative_zeros_stay_negative_at_every_length() {
 #[test]
 fn peaks_replays_bit_for_bit_at_every_length() {
     // Every split into whole tiles and a last partial tile (run padded, see
-    // `fused/tiles.rs`), with special values near the end, where the padding repeats them.
+    // `exec/fused/tiles/`), with special values near the end, where the padding repeats them.
     let f = hesse_core::vector::function(peaks_batch);
     for m in 1..=200 {
         let x0 = point(m, m as u64, false);

@@ -12,46 +12,7 @@ use graph::{Graph, Known};
 
 /// Knots of cycles left for now, each with all of its edges and its issue. The list only
 /// shrinks: an entry whose knot has changed or gone fails the test too.
-const KNOWN: &[Known] = &[
-    // issue 16: the replay program (`Instr`, exec/program.rs) and its back-ends name each
-    // other.
-    Known {
-        edges: &[
-            ("exec/fast.rs", "exec/program.rs"),    // Instr
-            ("exec/jit.rs", "exec/program.rs"),     // Instr
-            ("exec/lanes.rs", "exec/program.rs"),   // Instr
-            ("exec/natives.rs", "exec/jit.rs"),     // DEFAULT_AFTER_RUNS, Entry, Policy, Source, State, reads
-            ("exec/natives.rs", "exec/program.rs"), // Programs, Ranges
-            ("exec/program.rs", "exec/fast.rs"),    // Fast, run, run_io
-            ("exec/program.rs", "exec/lanes.rs"),   // Lanes
-            ("exec/program.rs", "exec/natives.rs"), // Natives
-            ("exec/program.rs", "exec/reach.rs"),   // Reach
-            ("exec/reach.rs", "exec/program.rs"),   // Instr
-        ],
-        reason: "issue 16: exec layering",
-    },
-    // issue 16: the fused regions' shared types (exec/fused/mod.rs) are used by the planner,
-    // the tile executor and the assembler, which it calls.
-    Known {
-        edges: &[
-            ("exec/fused/bind.rs", "exec/fused/mod.rs"), // ARENA, At, Piece, base
-            ("exec/fused/build.rs", "exec/fused/mod.rs"), // At, Dest, MAX_SUMS, MAX_TEMPS, Operand, Region, Step, arena, base
-            ("exec/fused/build.rs", "exec/fused/plan.rs"), // Kind
-            ("exec/fused/mod.rs", "exec/fused/bind.rs"),  // Bound, Io, bind
-            ("exec/fused/mod.rs", "exec/fused/native.rs"), // Code
-            ("exec/fused/mod.rs", "exec/fused/plan.rs"),  // plan
-            ("exec/fused/mod.rs", "exec/fused/tiles.rs"), // Program, compile
-            ("exec/fused/native.rs", "exec/fused/mod.rs"), // BUFS, MAX_SUMS, ptr
-            ("exec/fused/native.rs", "exec/fused/native/unary.rs"), // plan
-            ("exec/fused/native.rs", "exec/fused/tiles.rs"), // MAX_SLOTS, Program, Slot, TOp
-            ("exec/fused/native/unary.rs", "exec/fused/native.rs"), // CodeLabel, Gen, SCRATCH
-            ("exec/fused/plan.rs", "exec/fused/build.rs"), // build
-            ("exec/fused/plan.rs", "exec/fused/mod.rs"),  // MAX_SUMS, MIN_LEN, Piece, base
-            ("exec/fused/tiles.rs", "exec/fused/mod.rs"), // At, BUFS, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, ptr
-        ],
-        reason: "issue 16: exec layering",
-    },
-];
+const KNOWN: &[Known] = &[];
 
 #[test]
 fn hesse_core_has_no_import_cycles() {

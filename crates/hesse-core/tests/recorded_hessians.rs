@@ -241,7 +241,7 @@ fn reported_numbers_match_finite_differences() {
     assert_eq!(rec.hessian(&w1).to_rows(), eager);
 }
 
-/// A W3-like tanh network (`recorded/reuse.rs`, tests/fused.rs) over `rows` points with `h`
+/// A W3-like tanh network (`exec/reuse.rs`, tests/fused.rs) over `rows` points with `h`
 /// hidden units, and its number of parameters.
 fn mlp(rows: usize, h: usize) -> (impl for<'t> Fn(Var<'t>) -> Var<'t> + Copy, usize) {
     let f = function(move |w| {

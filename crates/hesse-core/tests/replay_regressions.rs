@@ -47,7 +47,7 @@ fn assert_same(what: &str, recorded: &[f64], eager: &[f64]) {
 
 /// Hessians of recordings over scalar inputs: the same numbers, every NaN one value, and a
 /// zero of either sign (a column `H e_i` adds the other coordinates' `+0` contributions, which
-/// the eager row never forms: `−0 + +0` is `+0`; see `recorded/reach.rs`).
+/// the eager row never forms: `−0 + +0` is `+0`; see `exec/reach.rs`).
 fn assert_same_hessian(what: &str, recorded: &Matrix, eager: &Matrix) {
     let same = recorded
         .as_slice()

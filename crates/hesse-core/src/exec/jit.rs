@@ -32,7 +32,7 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use crate::code_memory::CodeMemory;
 
-use crate::exec::program::Instr;
+use crate::exec::instr::Instr;
 use crate::ops::unary::{Cmp, Lower};
 use crate::ops::{Binary, Unary};
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::exec::program::Instr;
+use crate::exec::instr::Instr;
 use crate::matrix::Matrix;
 use crate::ops::{Binary, Unary};
 use crate::tape::TapeInner;

@@ -2,10 +2,12 @@
 //! recorded program rather than defines what it computes. An op's meaning lives in
 //! [`crate::ops`]; the back-ends here consume it.
 //!
-//! - [`program`]: the replay instructions and programs of a recording, and their replay;
+//! - [`instr`]: the replay instructions a recording is compiled to;
+//! - [`program`]: the replay programs of a recording, and their replay; [`ranges`]: the arena
+//!   ranges of the point, the direction and the results;
 //! - [`passes`]: the compile passes that make the programs (dead nodes, constants, CSE);
-//! - [`fast`]: the executed form of a replay program, its interpreter and the peephole
-//!   fusion of scalar instructions;
+//! - [`fast`]: the executed form of a replay program and its interpreter; [`peephole`]: the
+//!   pass that compiles a program into it, fusing scalar instructions;
 //! - [`lanes`]: Hessian columns run as lanes of one program;
 //! - [`reach`]: structural zeros of Hessian rows (non-finite rows recomputed);
 //! - [`reuse`], [`pages`], [`share`]: arena ranges, memory pages, shared scalar nodes;
@@ -15,6 +17,7 @@
 
 pub(crate) mod fast;
 pub(crate) mod fused;
+pub(crate) mod instr;
 #[cfg(feature = "jit")]
 pub(crate) mod jit;
 pub(crate) mod lanes;
@@ -22,7 +25,9 @@ pub(crate) mod lanes;
 pub(crate) mod natives;
 pub(crate) mod pages;
 pub(crate) mod passes;
+pub(crate) mod peephole;
 pub(crate) mod program;
+pub(crate) mod ranges;
 pub(crate) mod reach;
 pub(crate) mod reuse;
 pub(crate) mod share;

@@ -5,10 +5,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::exec::fast::{self, Fast};
+use crate::exec::fast::Fast;
 use crate::exec::fused::{Bound, Piece};
+use crate::exec::instr::Instr;
 use crate::exec::lanes::Lanes;
-use crate::exec::program::{Instr, Programs};
+use crate::exec::peephole;
+use crate::exec::program::Programs;
 use crate::exec::reach::Reach;
 use crate::ops::{Layout, Op};
 use crate::tape::TapeInner;
@@ -176,7 +178,7 @@ impl Programs {
                 }
             }
         }
-        let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| fast::compile(&p, &|s| pinned.contains(&s));
+        let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| peephole::compile(&p, &|s| pinned.contains(&s));
         // Programs whose caller reads only `roots` (and the comparisons) afterwards: runs of
         // elementwise vector nodes become fused regions (`crate::exec::fused`); a program without
         // any region is all scalar or unfusable and gets the scalar fusions instead.
@@ -219,7 +221,7 @@ impl Programs {
                 .collect();
             (prog, bound)
         };
-        // The all-scalar programs, kept for native compilation (`recorded/jit.rs`).
+        // The all-scalar programs, kept for native compilation (`exec/jit.rs`).
         #[cfg(feature = "jit")]
         let scalar = {
             let keep = |p: Vec<Instr>, pinned: &HashSet<u32>| {

@@ -1,31 +1,25 @@
-//! The replay programs of a recording: the instructions they are compiled to ([`Instr`]), the
-//! compiled [`Programs`] with the arena [`Ranges`] of the point, direction and results, and
-//! how a program is replayed with the caller's buffers. Compiled by `exec/passes.rs`.
+//! The compiled replay programs of a recording ([`Programs`]), with the arena [`Ranges`] of
+//! the point, direction and results: how a program is replayed with the caller's buffers,
+//! and how the all-scalar ones become native-compilation sources (feature `jit`). Compiled
+//! by `exec/passes.rs`.
 
 #[cfg(feature = "jit")]
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::exec::fast::{Fast, run, run_io};
 use crate::exec::fused::{Bound, Io, Region};
+#[cfg(feature = "jit")]
+use crate::exec::instr::Instr;
+#[cfg(feature = "jit")]
+use crate::exec::jit;
 use crate::exec::lanes::Lanes;
 #[cfg(feature = "jit")]
 use crate::exec::natives::Natives;
+use crate::exec::ranges::Ranges;
 use crate::exec::reach::Reach;
 #[cfg(feature = "rayon")]
 use crate::matrix::Matrix;
-use crate::ops::{Binary, Unary};
 use crate::tape::TapeInner;
-
-/// One replay instruction over the tape's arena, as compiled (executed as [`Fast`]).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Instr {
-    /// A scalar elementwise op on arena slots: `values[out] = op(values[x])`.
-    Unary { op: Unary, x: u32, out: u32 },
-    /// A scalar binary op on arena slots: `values[out] = op(values[a], values[b])`.
-    Binary { op: Binary, a: u32, b: u32, out: u32 },
-    /// Any other node: its kernel through the generic dispatch.
-    Node(u32),
-}
 
 /// The compiled replay programs of a recording.
 #[derive(Clone, Debug, Default)]
@@ -65,7 +59,7 @@ pub(crate) struct Programs {
     /// nor the direction): compiled code embeds them as constants.
     #[cfg(feature = "jit")]
     pub(crate) fixed: HashMap<u32, f64>,
-    /// Their native code, compiled when it pays (see `recorded/jit.rs`).
+    /// Their native code, compiled when it pays (see `exec/jit.rs`).
     #[cfg(feature = "jit")]
     pub(crate) native: Natives,
     /// Which caller buffers the regions of `value`, `grad` and `hvp` read and write in place
@@ -73,46 +67,6 @@ pub(crate) struct Programs {
     pub(crate) value_io: Bound,
     pub(crate) grad_io: Bound,
     pub(crate) hvp_io: Bound,
-}
-
-/// Arena ranges `(offset, len)` of a list of nodes, read and written as one concatenation.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Ranges(pub(crate) Vec<(usize, usize)>);
-
-impl Ranges {
-    pub(crate) fn of(inner: &TapeInner, ids: &[u32]) -> Ranges {
-        Ranges(
-            ids.iter()
-                .map(|&i| (inner.nodes[i as usize].offset, inner.nodes[i as usize].len()))
-                .collect(),
-        )
-    }
-
-    #[inline]
-    pub(crate) fn write(&self, values: &mut [f64], x: &[f64]) {
-        let mut at = 0;
-        for &(off, len) in &self.0 {
-            if len == 1 {
-                values[off] = x[at];
-            } else {
-                values[off..off + len].copy_from_slice(&x[at..at + len]);
-            }
-            at += len;
-        }
-    }
-
-    #[inline]
-    pub(crate) fn read(&self, values: &[f64], out: &mut [f64]) {
-        let mut at = 0;
-        for &(off, len) in &self.0 {
-            if len == 1 {
-                out[at] = values[off];
-            } else {
-                out[at..at + len].copy_from_slice(&values[off..off + len]);
-            }
-            at += len;
-        }
-    }
 }
 
 impl Programs {
@@ -163,6 +117,69 @@ impl Programs {
         run_io(inner, prog, &self.regions, &mut io);
         if let (Some(res), false) = (res, bound.out) {
             res.read(&inner.values, out);
+        }
+    }
+}
+
+/// `(arena slot, index)` of one coordinate of a point or an output.
+#[cfg(feature = "jit")]
+type Slot = (u32, u32);
+
+#[cfg(feature = "jit")]
+impl Programs {
+    /// Turns the all-scalar programs into native-compilation sources (compiled later, when
+    /// they have been replayed enough; see `exec/jit.rs`).
+    pub(crate) fn prepare_native(&mut self, arena: usize) {
+        let slots = |r: &Ranges| -> Vec<(u32, u32)> {
+            r.0.iter()
+                .flat_map(|&(o, l)| o..o + l)
+                .enumerate()
+                .map(|(k, s)| (s as u32, k as u32))
+                .collect()
+        };
+        let (x, g, h) = (slots(&self.inputs), slots(&self.grads), slots(&self.hvps));
+        // Value and gradient programs return the value.
+        let y = Some(self.output as u32);
+        let io: [(&[Slot], &[Slot], Option<u32>); 5] = [
+            (&x, &[], y),
+            (&x, &g, y),
+            (&x, &h, None),
+            (&x, &[], None),
+            (&[], &h, None),
+        ];
+        let sources = std::mem::take(&mut self.scalar);
+        let compares: HashSet<u32> = self.compares.iter().map(|&(s, _)| s as u32).collect();
+        let all = self.native.all().into_iter().zip(sources).zip(io).enumerate();
+        for (k, ((state, src), (inputs, outputs, ret))) in all {
+            // Native code hands its results back directly (returned value, `out`), so after
+            // it only the comparisons are read from the arena, and only the Hessian's prefix
+            // (k = 3) leaves values there for the columns, the point among them.
+            let prefix = k == 3;
+            let src = src.map(|(prog, pinned)| {
+                let pinned = if prefix {
+                    pinned
+                } else {
+                    pinned.into_iter().filter(|s| compares.contains(s)).collect()
+                };
+                (prog, pinned)
+            });
+            *state = match src {
+                Some((prog, pinned)) => jit::State::new(jit::Source {
+                    store_inputs: prefix,
+                    consts: prog
+                        .iter()
+                        .flat_map(jit::reads)
+                        .filter_map(|r| self.fixed.get(&r).map(|&v| (r, v)))
+                        .collect(),
+                    prog,
+                    pinned,
+                    inputs: inputs.to_vec(),
+                    outputs: outputs.to_vec(),
+                    ret,
+                    arena,
+                }),
+                None => jit::State::None,
+            };
         }
     }
 }

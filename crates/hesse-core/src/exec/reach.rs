@@ -28,7 +28,7 @@
 use crate::ops::{Binary, Linalg, Op};
 use crate::tape::TapeInner;
 
-use crate::exec::program::Instr;
+use crate::exec::instr::Instr;
 
 /// The column program of a recording over scalar inputs, instruction by instruction.
 #[derive(Clone, Debug)]

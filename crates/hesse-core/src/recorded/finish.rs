@@ -9,7 +9,8 @@ use super::PARALLEL_MIN_DIM;
 use super::RecordedFn;
 use crate::exec::fast::Fast;
 use crate::exec::passes::alias_reshapes;
-use crate::exec::program::{Programs, Ranges};
+use crate::exec::program::Programs;
+use crate::exec::ranges::Ranges;
 use crate::exec::{pages, reuse, share};
 use crate::ops::{Binary, Layout, Op};
 use crate::tape::Tape;
@@ -89,7 +90,7 @@ impl RecordedFn {
         f
     }
 
-    /// Places vector nodes in the arena ranges of nodes dead by then (`recorded/reuse.rs`)
+    /// Places vector nodes in the arena ranges of nodes dead by then (`exec/reuse.rs`)
     /// and relocates the fused regions accordingly. The HVP comes first: a node's range is
     /// chosen for the cache of the first program listed that runs it (measured on W3, this
     /// order is as good for the gradient as the gradient first, and better for the HVP).

@@ -2,7 +2,7 @@
 //! zeros are compared by their bits too — `-0.0` and `0.0` differ — except in the one place
 //! the engine documents them as free: the Hessian of a recording over scalar inputs, whose
 //! columns `H e_i` add the other coordinates' zero contributions, which the eager rows never
-//! form (`−0 + +0` is `+0`; see `recorded/reach.rs`).
+//! form (`−0 + +0` is `+0`; see `exec/reach.rs`).
 
 use super::program::Family;
 use super::routes::Question;

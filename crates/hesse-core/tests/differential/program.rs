@@ -628,7 +628,7 @@ pub fn generate(rng: &mut StdRng, family: Family, n: usize, len: usize) -> Progr
         Family::Vector => vec![vec![n]],
     };
     let used = vec![false; shapes.len()];
-    // Regions need vectors of at least 32 elements (`fused::MIN_LEN`).
+    // Regions need vectors of at least 32 elements (`exec::fused::step::MIN_LEN`).
     let tiles = family == Family::Vector && n >= 64 && rng.random_bool(0.3);
     let mut g = Gen {
         rng,
@@ -1146,7 +1146,7 @@ impl Gen<'_> {
     }
 
     /// One step of a tile-shaped program: a cheap unary op, `exp`, or `+ − · /` between two
-    /// long vectors of one length or with a scalar (see `fused/tiles.rs`).
+    /// long vectors of one length or with a scalar (see `exec/fused/tiles/`).
     fn tile_step(&mut self) {
         let long = |s: &[usize]| s.len() == 1 && s[0] >= 32;
         let Some(a) = self.pick_where(long) else {

@@ -2,7 +2,9 @@
 //! written in place of their arena ranges, so that a replay copies none of them (at n =
 //! 10,000 these copies are a fifth of an HVP).
 
-use super::{ARENA, At, Piece, base};
+use super::kind::base;
+use super::region::Piece;
+use super::step::{ARENA, At};
 use crate::tape::TapeInner;
 
 /// The caller's buffers of one replay: the point, the direction and the result, which the

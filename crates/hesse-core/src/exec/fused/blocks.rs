@@ -1,12 +1,14 @@
 //! Running a region: the route for this CPU (the block executor, the tile executors of
-//! `tiles.rs`, the machine code of `native.rs`) and the block executor itself, which runs
+//! `tiles/`, the machine code of `native.rs`) and the block executor itself, which runs
 //! every step's own kernel over blocks of [`CHUNK`] elements in a scratch buffer kept in L1.
 
+use super::bind::Io;
 #[cfg(all(target_arch = "x86_64", feature = "jit"))]
 use super::native;
+use super::region::Region;
+use super::step::{BUFS, CHUNK, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, ptr};
 #[cfg(target_arch = "x86_64")]
 use super::tiles;
-use super::{BUFS, CHUNK, Dest, Io, MAX_SUMS, MAX_TEMPS, Operand, Region, Step, ptr};
 use crate::ops::reduce::{self, SUM_LANES};
 
 /// How a region runs on x86-64: by blocks alone, or by tiles (the AVX2 or the AVX-512 tile
@@ -22,7 +24,7 @@ pub(super) enum Route {
     Avx512 {
         pad: bool,
     },
-    /// The region's machine code (`fused/native.rs`) where it has some and it does not stop,
+    /// The region's machine code (`exec/fused/native.rs`) where it has some and it does not stop,
     /// else the tile route (tests: the route of replays).
     #[cfg(all(test, feature = "jit"))]
     Native,
@@ -189,7 +191,7 @@ impl Region {
     }
 
     /// Runs the region's machine code; `false` if it stopped at a special `exp` argument
-    /// (the region is then to be run by another route, see `fused/native.rs`).
+    /// (the region is then to be run by another route, see `exec/fused/native.rs`).
     ///
     /// # Safety
     /// As [`Region::run_blocks`]; `code` is this region's.
@@ -373,7 +375,8 @@ impl Region {
 /// or as a padded tile) gives the block executor's bits, at every length.
 #[cfg(all(test, target_arch = "x86_64"))]
 mod route_tests {
-    use super::super::{At, Dest, Operand, Region, Step, arena};
+    use super::super::region::Region;
+    use super::super::step::{At, Dest, Operand, Step, arena};
     use super::Route;
     use crate::ops::{Binary, Unary};
 

@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::plan::Kind;
-use super::{At, Dest, MAX_SUMS, MAX_TEMPS, Operand, Region, Step, arena, base};
+use super::kind::{Kind, base};
+use super::region::Region;
+use super::step::{At, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, arena};
 use crate::ops::Op;
 use crate::tape::TapeInner;
 

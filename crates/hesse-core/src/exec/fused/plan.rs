@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::build::build;
-use super::{MAX_SUMS, MIN_LEN, Piece, base};
+use super::kind::{Kind, base};
+use super::region::Piece;
+use super::step::{MAX_SUMS, MIN_LEN};
 use crate::ops::reduce::split_axis;
 use crate::ops::{Binary, Layout, Op, Reduce};
 use crate::tape::TapeInner;
@@ -22,27 +24,6 @@ fn strided(in_shape: &[usize], axis: usize, start: usize, len_out: usize) -> Opt
     } else {
         None
     }
-}
-
-/// A node's role in a region, with its length m.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Kind {
-    Elem,
-    /// A slice: m values at `src_node`'s offset + base, `stride` apart. With `through`,
-    /// `src` is an elementwise node that is never materialised: the gather computes it on
-    /// the gathered elements of its operands (see [`plan`]).
-    Gather {
-        src: u32,
-        base: usize,
-        stride: usize,
-        through: bool,
-    },
-    /// `pad(a) + pad(b)` covering the output once: (input, base, stride) per pad.
-    Scatter {
-        parts: [(u32, usize, usize); 2],
-    },
-    /// The sum of a node of m values to one value; complete only when the region has run.
-    Sum,
 }
 
 /// Pads `p`, `q` summed by `a`: the scatter parts, if the pads cover `a` exactly once.
