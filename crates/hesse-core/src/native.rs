@@ -228,6 +228,7 @@ pub(crate) fn avx512() -> bool {
 }
 
 /// Whether generated machine code may run now.
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn jit() -> bool {
     bits() & JIT != 0
@@ -236,6 +237,7 @@ pub(crate) fn jit() -> bool {
 /// Whether generated code compiled when [`fma`] was `compiled_fma` may run now: generated
 /// code is allowed and the kernels it calls would make the same choice (one load of the
 /// setting, on every native replay).
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn jit_as_compiled(compiled_fma: bool) -> bool {
     let b = bits();

@@ -90,12 +90,14 @@ macro_rules! dispatch {
                 match *self { $(Unary::$op $(($v))? => $op $(($v))?.slice(x, out),)* }
             }
 
+            #[cfg_attr(not(feature = "jit"), allow(dead_code))]
             /// The op's scalar function with the C ABI, for generated code to call (ops
             /// without parameters; a parameterised op is called through a pointer to it).
             pub(crate) fn extern_fn(&self) -> Option<extern "C" fn(f64) -> f64> {
                 match *self { $(Unary::$op $(($v))? => dispatch!(@extern $op $(($v: $p))?),)* }
             }
 
+            #[cfg_attr(not(feature = "jit"), allow(dead_code))]
             /// Whether the op's lowering calls out of the primitives (see [`Lower::call`]).
             pub(crate) fn calls_out(&self) -> bool {
                 let mut ir = lower::Ir::default();

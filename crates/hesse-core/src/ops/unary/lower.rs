@@ -140,6 +140,9 @@ impl Lower for Scalar {
 
 /// One instruction of a lowered op, over values numbered in order of definition (value 0 is
 /// the input).
+// Read by the code generators (Cranelift: whether an op calls out; the AVX-512 assembler:
+// its register plan), which a build without `jit` does not have.
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Prim {
     Konst(f64),
@@ -158,6 +161,7 @@ pub(crate) enum Prim {
 
 impl Prim {
     /// The values the instruction reads.
+    #[cfg_attr(not(all(feature = "jit", target_arch = "x86_64")), allow(dead_code))]
     pub(crate) fn reads(&self) -> impl Iterator<Item = u16> {
         let (v, n): ([u16; 4], usize) = match *self {
             Prim::Konst(_) => ([0; 4], 0),
@@ -172,12 +176,14 @@ impl Prim {
 
 /// The recording back-end: an op's lowering as a straight-line program (see [`Prim`]), for
 /// back-ends that allocate registers over it.
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Ir {
     /// Instruction `k` defines value `k + 1`.
     pub(crate) code: Vec<Prim>,
 }
 
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 impl Ir {
     fn push(&mut self, p: Prim) -> u16 {
         self.code.push(p);
@@ -189,6 +195,7 @@ impl Ir {
         self.code.iter().any(|p| matches!(p, Prim::Call(_)))
     }
 
+    #[cfg_attr(not(all(feature = "jit", target_arch = "x86_64")), allow(dead_code))]
     /// For each value (0 = the input), the index of the last instruction that reads it
     /// (`None`: never read; the result is read "at the end", `code.len()`).
     pub(crate) fn last_uses(&self, result: u16) -> Vec<Option<usize>> {

@@ -23,7 +23,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{AbiParam, InstBuilder, MemFlags, Signature, UserFuncName, Value, types};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -33,8 +32,11 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 use crate::code_memory::CodeMemory;
 
 use crate::exec::instr::Instr;
-use crate::ops::unary::{Cmp, Lower};
+
+mod clif;
+
 use crate::ops::{Binary, Unary};
+use clif::{Clif, binary_eval, by_pointer};
 
 /// A compiled program: `f(values, x, out)` reads the point from `x`, runs the program on the
 /// arena `values` (writing its pinned slots), writes its outputs to `out` and returns the
@@ -215,18 +217,6 @@ impl State {
     pub fn force(&mut self) {
         self.get(Policy { after_runs: 0 }, 1);
     }
-}
-
-/// Any unary op, through a pointer to it (ops with a parameter the code does not inline).
-extern "C" fn unary_eval(op: *const Unary, x: f64) -> f64 {
-    // SAFETY: `op` points into `Native::_unary`, alive as long as the code.
-    unsafe { (*op).eval(x) }
-}
-
-/// Any binary op, through a pointer to it.
-extern "C" fn binary_eval(op: *const Binary, a: f64, b: f64) -> f64 {
-    // SAFETY: `op` points into `Native::_binary`, alive as long as the code.
-    unsafe { (*op).eval(a, b) }
 }
 
 /// Instructions per compiled function. Cranelift's register allocator slows down more than
@@ -531,90 +521,4 @@ fn build(
 /// Binary ops that are one machine instruction.
 fn native_binary(op: Binary) -> bool {
     matches!(op, Binary::Add | Binary::Sub | Binary::Mul | Binary::Div)
-}
-
-/// Unary ops whose lowering calls out to a function with a parameter: called through
-/// `unary_eval` with a pointer to the op.
-fn by_pointer(op: Unary) -> bool {
-    op.extern_fn().is_none() && op.calls_out()
-}
-
-/// The primitives as Cranelift instructions: every op is translated from its own lowering
-/// (`ops::unary::lower`), so the compiled code performs the scalar kernel's IEEE operations.
-struct Clif<'a, 'b> {
-    b: &'a mut FunctionBuilder<'b>,
-    op: Unary,
-    /// The op, for a call-out through `unary_eval` (see [`by_pointer`]).
-    at: Option<*const Unary>,
-    ptr: types::Type,
-    f64_sig: cranelift_codegen::ir::SigRef,
-    ptr_f64_sig: cranelift_codegen::ir::SigRef,
-}
-
-impl Clif<'_, '_> {
-    fn call1(&mut self, f: *const (), x: Value) -> Value {
-        let f = self.b.ins().iconst(self.ptr, f as usize as i64);
-        let c = self.b.ins().call_indirect(self.f64_sig, f, &[x]);
-        self.b.inst_results(c)[0]
-    }
-}
-
-impl Lower for Clif<'_, '_> {
-    type V = Value;
-    fn konst(&mut self, c: f64) -> Value {
-        self.b.ins().f64const(c)
-    }
-    fn add(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fadd(a, b)
-    }
-    fn sub(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fsub(a, b)
-    }
-    fn mul(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fmul(a, b)
-    }
-    fn div(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fdiv(a, b)
-    }
-    fn fma(&mut self, a: Value, b: Value, c: Value) -> Value {
-        self.b.ins().fma(a, b, c)
-    }
-    fn neg(&mut self, a: Value) -> Value {
-        self.b.ins().fneg(a)
-    }
-    fn abs(&mut self, a: Value) -> Value {
-        self.b.ins().fabs(a)
-    }
-    fn sqrt(&mut self, a: Value) -> Value {
-        self.b.ins().sqrt(a)
-    }
-    fn exp(&mut self, a: Value) -> Value {
-        // `exp`'s build for this CPU, chosen once (see `ops::exp`).
-        self.call1(crate::ops::exp::exp_extern(), a)
-    }
-    fn select(&mut self, cmp: Cmp, a: Value, b: Value, t: Value, e: Value) -> Value {
-        // Ordered comparisons: false when either operand is NaN, as `Cmp` says.
-        let cc = match cmp {
-            Cmp::Gt => FloatCC::GreaterThan,
-            Cmp::Lt => FloatCC::LessThan,
-            Cmp::Le => FloatCC::LessThanOrEqual,
-        };
-        let c = self.b.ins().fcmp(cc, a, b);
-        self.b.ins().select(c, t, e)
-    }
-    fn call(&mut self, x: Value, _: impl Fn(f64) -> f64) -> Value {
-        match (self.op.extern_fn(), self.at) {
-            (Some(f), _) => self.call1(f as *const (), x),
-            (None, Some(at)) => {
-                let p = self.b.ins().iconst(self.ptr, at as i64);
-                let f = self
-                    .b
-                    .ins()
-                    .iconst(self.ptr, unary_eval as *const () as usize as i64);
-                let c = self.b.ins().call_indirect(self.ptr_f64_sig, f, &[p, x]);
-                self.b.inst_results(c)[0]
-            }
-            (None, None) => unreachable!("{:?}: a call-out without a pointer (`by_pointer`)", self.op),
-        }
-    }
 }
