@@ -4,15 +4,14 @@
 //! recorded: a replay of W3's HVP writes some thirty arrays of 400 KB, each into memory it
 //! has not touched since the previous replay, long evicted from the core's 1 MB second-level
 //! cache. Every such store first fetches its cache line from the third level (a "read for
-//! ownership"), which costs about as much again as the pass itself (a pass reading one array
-//! and writing another: 15.5 µs into untouched memory, 8.5 µs into a recently used one).
+//! ownership"), which costs about as much again as the pass itself (measured in
+//! BENCHMARKS.md, "Measured design decisions").
 //!
 //! So, once the replay programs are compiled, a vector node is placed in the range of a
 //! node that no program reads any more by the time it is written, preferring the range
 //! whose last reader ran most recently (most likely still in cache): the liveness of each
 //! node is taken from the programs as they run (nodes, and fused regions as a whole), over
-//! all the programs of the recording at once, since they share the arena. W3 (in-process
-//! A/B, 10th percentiles): HVP 1,390 → 1,343 µs, value and gradient 580 → 577 µs.
+//! all the programs of the recording at once, since they share the arena.
 //!
 //! **Bit-for-bit.** Every kernel reads the same values and computes the same results; only
 //! where some of them are kept changes, and a range is reused only after the last read of

@@ -181,10 +181,8 @@ fn slice<const FMA: bool>(x: &[f64], out: &mut [f64]) {
 /// the same order as [`core()`]; lanes with special inputs (see [`special`]) are then
 /// computed by `f64::exp`, as [`exp`] does. Bit for bit [`exp`] of each lane (tested on the
 /// points of the tests below, in every lane). For the fused regions' AVX-512 tiles, which
-/// call it on their registers instead of a pass of [`exp_slice`] through a buffer (W5's
-/// peaks, three `exp` per point: 5.8 → 5.5 µs per value+grad over 625 points; alone, about
-/// 1.1 instead of 1.25 ns per value on Zen 4, where 512-bit arithmetic and shuffles bound
-/// both).
+/// call it on their registers instead of a pass of [`exp_slice`] through a buffer (faster
+/// on W5's peaks, three `exp` per point; BENCHMARKS.md, "Measured design decisions").
 ///
 /// # Safety
 /// The CPU must support AVX-512F, FMA and AVX2 (so that [`exp`] is the FMA form).

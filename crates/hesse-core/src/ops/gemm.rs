@@ -5,7 +5,7 @@
 //! make around the narrow layers — `X·W₁` with an inner dimension of 2, `h₂·w₃` with one
 //! output column, the rank-1 `g·w₃ᵀ`, `Xᵀ·δ₁` with two output rows, and every product of a
 //! 300×10 layer in a small Hessian — that copy and the partial-tile handling cost more than
-//! the arithmetic (1000×2·2×50: 8.9 µs, 1000×50·50×1: 25 µs, (1000×2)ᵀ·(1000×50): 27 µs).
+//! the arithmetic (BENCHMARKS.md, "Measured design decisions").
 //! This kernel reads the operands in place through their strides and keeps a tile of
 //! outputs in registers while it walks the inner dimension, in blocks of 128 indices so that
 //! the right operand's rows stay in cache. It also takes the products with at most 64
@@ -22,9 +22,8 @@
 //!
 //! and elsewhere each product is rounded first, `(…(a_i0·b_0j + a_i1·b_1j) + …) +
 //! a_i,k−1·b_k−1,j` (Rust never contracts `a·b + c` on its own). The fused form is what the
-//! peers' GEMMs compute, and on Zen 4 it is 12 % faster on W3's 1000×50·50×50 products (one
-//! instruction per multiply-add instead of two: W3 HVP 1,622 → 1,485 µs, medians of ten
-//! alternated runs). The tiles only decide which outputs are computed side by side, never the
+//! peers' GEMMs compute, and it is faster on W3's 1000×50·50×50 products (one instruction
+//! per multiply-add instead of two; BENCHMARKS.md, "Measured design decisions"). The tiles only decide which outputs are computed side by side, never the
 //! order of one output's terms, so the result does not depend on the tile sizes, on the
 //! blocking of the inner index (a partial sum is stored and reloaded unchanged), on the width
 //! of the vectors (the AVX2 and AVX-512 builds perform the same IEEE operations) or on whether

@@ -5,8 +5,8 @@
 //! and binary kernels (`#[inline(always)]`) again with AVX2 enabled (four per instruction)
 //! and with AVX-512F (eight per instruction) and pick the widest build the CPU runs. Even
 //! where the hardware splits a 512-bit operation in two (AMD Zen 4), the AVX-512 build runs
-//! the arithmetic-bound kernels nearly twice as fast (`tanh` over 50,000 values: 85 → 40 µs
-//! on the W3 machine), having half the instructions to issue and 32 registers. (AVX-512
+//! the arithmetic-bound kernels nearly twice as fast (BENCHMARKS.md, "Measured design
+//! decisions"), having half the instructions to issue and 32 registers. (AVX-512
 //! target features need Rust 1.89; `build.rs` sets `hesse_avx512` on such compilers, and
 //! older ones keep the AVX2 build.) All builds
 //! perform the same IEEE

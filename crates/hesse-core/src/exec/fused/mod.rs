@@ -44,16 +44,13 @@
 //! `1/x`, ops with a constant, column gathers and stores, sums) runs on the tile executor of
 //! `exec/fused/tiles/` instead (AVX2, or AVX-512 where the CPU and the compiler have it): 32 or
 //! 64 values at a time with the chain's value in registers, the last partial tile padded
-//! (on scratch copies of its buffer slots; by blocks where two slots overlap). W2 n =
-//! 10,000: HVP 24.3 → 10.7 µs, value+grad 15.2 → 7.0 µs with AVX-512 (HVP 14.2, value+grad
-//! 9.4 µs with AVX2 alone). The padded last tile instead of blocks: W5's 625 starts
-//! (9 tiles and 49 values) 6.3 → 5.8 µs per value+grad.
+//! (on scratch copies of its buffer slots; by blocks where two slots overlap). What each
+//! step gained is measured in BENCHMARKS.md ("Measured design decisions").
 //!
 //! **Machine code.** With the `jit` feature, on CPUs with AVX-512, a tile program without
 //! other slice kernels than `exp` is assembled into machine code at its first run
 //! (`exec/fused/native.rs`): its temporaries in registers, two or four vectors side by side, the
-//! last vectors under masks. The same operations in the same order, so the same bits. W5's
-//! 625 starts: 5.1 → 3.4 µs per value+grad.
+//! last vectors under masks. The same operations in the same order, so the same bits.
 //!
 //! [`bind`]: fn@bind
 //! [`BUFS`]: step::BUFS

@@ -8,8 +8,8 @@
 //! iced-x86 and loaded through cranelift-jit's memory: the program's temporaries live in
 //! vector registers, `U` vectors of eight values run side by side (as many as the registers
 //! allow, for instruction-level parallelism), constants are broadcast from memory, and the
-//! last, partial vectors run under masks. On Zen 4: W5's value+grad over 625 starts 5.1 →
-//! 3.4 µs; W2's extended Rosenbrock (n = 10,000) value+grad 7.0 → 3.7 µs, HVP 11.4 → 5.7 µs.
+//! last, partial vectors run under masks (measured gains: BENCHMARKS.md, "Measured design
+//! decisions").
 //!
 //! **Bit-for-bit.** Each instruction performs the IEEE operation the tile executor performs
 //! for it, on the same operands in the same order: `−x` flips the sign bit, `|x|` clears it,

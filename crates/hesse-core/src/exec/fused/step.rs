@@ -12,7 +12,7 @@ const _: () = assert!(CHUNK % SUM_LANES == 0);
 /// Temporaries a region may hold at once; values beyond are kept in the arena.
 pub(super) const MAX_TEMPS: usize = 12;
 /// Shorter regions are not worth their per-block dispatch. (32: the W2 extended Rosenbrock
-/// at n = 100, 50 rows, is one region: value+grad 0.59 → 0.29 µs, HVP 0.85 → 0.38 µs.)
+/// at n = 100, 50 rows, is one region; BENCHMARKS.md, "Measured design decisions".)
 pub(super) const MIN_LEN: usize = 32;
 /// Sums a region may hold (their accumulators live on the stack).
 pub(super) const MAX_SUMS: usize = 4;

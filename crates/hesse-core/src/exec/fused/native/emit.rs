@@ -506,8 +506,8 @@ impl Gen<'_> {
         a.vpsllq(e1, e1, 1)?;
         a.vpsllq(e0, e0, 45)?;
         // The table's pairs (T[k], H[k] bits) by eight 16-byte loads at the indices (through
-        // the function's 64 bytes of stack), then the T and the H lanes picked out: W5's
-        // value+grad 3.9 → 3.4 µs against two gathers on Zen 4.
+        // the function's 64 bytes of stack), then the T and the H lanes picked out: faster
+        // than two gathers (BENCHMARKS.md, "Measured design decisions").
         a.vmovdqu64(zmmword_ptr(rsp), e1)?;
         for (half, r) in [(0, e3), (1, e4)] {
             let (ya, yb) = (ymm_of(r), ymm_of(e1));

@@ -18,7 +18,7 @@
 //! value broadcast once), so the per-tile cost is the arithmetic and one dispatch. The
 //! last, partial tile runs the same program on scratch copies of its buffer slots, padded
 //! (see [`Padded`]), instead of by blocks, whose fixed cost per step is that of several
-//! tiles (W5's 49 values after 9 tiles: 0.9 µs by blocks).
+//! tiles.
 //!
 //! **Bit-for-bit.** Each operation is the IEEE operation of the op's `eval` on the same
 //! operands in the same order (`-x` flips the sign bit, `|x|` clears it; no fused
@@ -27,7 +27,8 @@
 //! the order of elements changes, as in the block executor. The AVX2 and AVX-512 builds
 //! run the same instructions on the same values (unit test). The AVX-512 build is chosen at
 //! run time where the CPU has it (and the compiler, Rust ≥ 1.89, see `build.rs`): half the
-//! instructions per value, which is what bounds the tiles (W2: HVP 14.2 → 10.5 µs).
+//! instructions per value, which is what bounds the tiles (BENCHMARKS.md, "Measured design
+//! decisions").
 //!
 //! - [`program`]: the instructions, operand slots and padded tail of a tile program;
 //! - [`compile`](mod@compile): a region's steps compiled into a tile program;

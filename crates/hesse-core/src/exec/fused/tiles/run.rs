@@ -12,9 +12,9 @@ use super::program::{MAX_SCALARS, MAX_SLOTS, PAD_TILES, Program, R, Slot, TOp};
 use crate::exec::fused::step::{BUFS, MAX_SUMS, MAX_TEMPS, ptr};
 use crate::ops::reduce::SUM_LANES;
 
-/// `[e; R]` for r in 0..R, with `r` bound in `e`: a loop, which the compiler unrolls (W5:
-/// 5.5 → 5.1 µs per value+grad against `std::array::from_fn` and closures, whose code for
-/// the tile executor's ops is worse).
+/// `[e; R]` for r in 0..R, with `r` bound in `e`: a loop, which the compiler unrolls (faster
+/// than `std::array::from_fn` and closures, whose code for the tile executor's ops is worse;
+/// BENCHMARKS.md, "Measured design decisions").
 macro_rules! tile {
     ($zero:expr, $r:ident => $e:expr) => {{
         let mut o = [$zero; R];
