@@ -38,7 +38,7 @@
 //! | `a + b`, `a - b`, `a * b`, `a / b` | left-associative; `*` `/` bind tighter than `+` `-` |
 //! | `a ^ b` | power: right-associative (`x^y^z = x^(y^z)`), tighter than a sign (`-x^2 = -(x^2)`); the exponent may carry a sign (`2^-1 = 0.5`) |
 //! | `-a`, `+a` | signs |
-//! | `exp(a)`, `erf(a)`, … | functions of one argument: every elementwise op of hesse-core without a parameter, by its name ([`functions`] lists them: `exp log ln ln_1p sqrt sin cos tan tanh atan asinh erf sigmoid softplus log_sigmoid relu abs square recip step sign neg`); `log` and `ln` are both the natural logarithm |
+//! | `exp(a)`, `erf(a)`, … | functions of one argument: every elementwise op of hesse-core without a parameter, by its name ([`functions`] lists them; `hesse --help` too); `log` and `ln` are both the natural logarithm |
 //! | `max(a, b)`, `min(a, b)` | functions of two arguments |
 //!
 //! Spaces, tabs and newlines are ignored. Function names and constants are reserved: they
