@@ -13,6 +13,12 @@ pub struct Neg;
 impl UnaryOp for Neg {
     const NAME: &'static str = "neg";
     const SAMPLES: &'static [Self] = &[Neg];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         l.neg(x)
@@ -37,6 +43,12 @@ pub struct Square;
 impl UnaryOp for Square {
     const NAME: &'static str = "square";
     const SAMPLES: &'static [Self] = &[Square];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         l.mul(x, x)
@@ -64,6 +76,9 @@ pub struct Recip;
 impl UnaryOp for Recip {
     const NAME: &'static str = "recip";
     const SAMPLES: &'static [Self] = &[Recip];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         Domain::NonZero
     }
@@ -100,6 +115,9 @@ pub struct Powi(pub i32);
 impl UnaryOp for Powi {
     const NAME: &'static str = "powi";
     const SAMPLES: &'static [Self] = &[Powi(3), Powi(-2)];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         if self.0 < 0 { Domain::NonZero } else { Domain::All }
     }
@@ -193,6 +211,9 @@ pub struct Powf(pub f64);
 impl UnaryOp for Powf {
     const NAME: &'static str = "powf";
     const SAMPLES: &'static [Self] = &[Powf(1.5), Powf(-0.5)];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         Domain::Positive
     }
@@ -227,6 +248,12 @@ pub struct AddScalar(pub f64);
 impl UnaryOp for AddScalar {
     const NAME: &'static str = "add_scalar";
     const SAMPLES: &'static [Self] = &[AddScalar(2.5)];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         let c = l.konst(self.0);
@@ -244,6 +271,12 @@ pub struct RSubScalar(pub f64);
 impl UnaryOp for RSubScalar {
     const NAME: &'static str = "rsub_scalar";
     const SAMPLES: &'static [Self] = &[RSubScalar(2.5)];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         let c = l.konst(self.0);
@@ -261,6 +294,12 @@ pub struct MulScalar(pub f64);
 impl UnaryOp for MulScalar {
     const NAME: &'static str = "mul_scalar";
     const SAMPLES: &'static [Self] = &[MulScalar(-1.5)];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         let c = l.konst(self.0);
@@ -278,6 +317,12 @@ pub struct DivScalar(pub f64);
 impl UnaryOp for DivScalar {
     const NAME: &'static str = "div_scalar";
     const SAMPLES: &'static [Self] = &[DivScalar(4.0)];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         let c = l.konst(self.0);
@@ -295,6 +340,9 @@ pub struct RDivScalar(pub f64);
 impl UnaryOp for RDivScalar {
     const NAME: &'static str = "rdiv_scalar";
     const SAMPLES: &'static [Self] = &[RDivScalar(3.0)];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         Domain::NonZero
     }

@@ -14,6 +14,12 @@ pub struct Exp;
 impl UnaryOp for Exp {
     const NAME: &'static str = "exp";
     const SAMPLES: &'static [Self] = &[Exp];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         l.exp(x)
@@ -47,6 +53,9 @@ pub struct Ln;
 impl UnaryOp for Ln {
     const NAME: &'static str = "ln";
     const SAMPLES: &'static [Self] = &[Ln];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         Domain::Positive
     }
@@ -78,6 +87,9 @@ pub struct Ln1p;
 impl UnaryOp for Ln1p {
     const NAME: &'static str = "ln_1p";
     const SAMPLES: &'static [Self] = &[Ln1p];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         Domain::AboveMinusOne
     }
@@ -110,6 +122,9 @@ pub struct Sqrt;
 impl UnaryOp for Sqrt {
     const NAME: &'static str = "sqrt";
     const SAMPLES: &'static [Self] = &[Sqrt];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         Domain::Positive
     }
@@ -143,6 +158,12 @@ pub struct Sigmoid;
 impl UnaryOp for Sigmoid {
     const NAME: &'static str = "sigmoid";
     const SAMPLES: &'static [Self] = &[Sigmoid];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn lower<L: Lower>(&self, l: &mut L, x: L::V) -> L::V {
         let (one, n) = (l.konst(1.0), l.neg(x));
@@ -192,6 +213,12 @@ pub struct Softplus;
 impl UnaryOp for Softplus {
     const NAME: &'static str = "softplus";
     const SAMPLES: &'static [Self] = &[Softplus];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         x.max(0.0) + exp::exp(-x.abs()).ln_1p()
@@ -221,6 +248,12 @@ pub struct LogSigmoid;
 impl UnaryOp for LogSigmoid {
     const NAME: &'static str = "log_sigmoid";
     const SAMPLES: &'static [Self] = &[LogSigmoid];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         x.min(0.0) - exp::exp(-x.abs()).ln_1p()

@@ -17,15 +17,13 @@ pub trait UnaryOp: Copy + 'static {
     /// without parameters).
     const SAMPLES: &'static [Self];
 
-    /// Where the op is differentiable.
-    fn domain(&self) -> Domain {
-        Domain::All
-    }
+    /// Where the op is differentiable: the op sweep samples it there. Required (no default),
+    /// so a new op states it.
+    fn domain(&self) -> Domain;
 
-    /// Points where the op has a kink, each with a documented one-sided convention.
-    fn kinks(&self) -> &'static [f64] {
-        &[]
-    }
+    /// Points where the op has a kink, each with a documented one-sided convention (the op
+    /// sweep checks it). Required (no default), so a new op states it.
+    fn kinks(&self) -> &'static [f64];
 
     /// Whether the derivative is zero everywhere (a mask op).
     fn is_mask(&self) -> bool {

@@ -1,7 +1,7 @@
 //! Piecewise ops: their kinks follow PyTorch's written conventions, and their rules multiply
 //! by a mask ([`Step`], [`Sign`]) whose own derivative is zero, so they differentiate twice.
 
-use super::kind::Unary;
+use super::kind::{Domain, Unary};
 use super::lower::{Cmp, Lower};
 use super::op::UnaryOp;
 use crate::var::Var;
@@ -14,6 +14,9 @@ pub struct Relu;
 impl UnaryOp for Relu {
     const NAME: &'static str = "relu";
     const SAMPLES: &'static [Self] = &[Relu];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
     }
@@ -47,6 +50,9 @@ pub struct Abs;
 impl UnaryOp for Abs {
     const NAME: &'static str = "abs";
     const SAMPLES: &'static [Self] = &[Abs];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
     }
@@ -79,6 +85,9 @@ pub struct Step;
 impl UnaryOp for Step {
     const NAME: &'static str = "step";
     const SAMPLES: &'static [Self] = &[Step];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
     }
@@ -117,6 +126,9 @@ pub struct Sign;
 impl UnaryOp for Sign {
     const NAME: &'static str = "sign";
     const SAMPLES: &'static [Self] = &[Sign];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
     }

@@ -1,6 +1,6 @@
 //! Special functions.
 
-use super::kind::Unary;
+use super::kind::{Domain, Unary};
 use super::op::UnaryOp;
 use crate::var::Var;
 
@@ -12,6 +12,12 @@ pub struct Erf;
 impl UnaryOp for Erf {
     const NAME: &'static str = "erf";
     const SAMPLES: &'static [Self] = &[Erf];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         libm::erf(x)

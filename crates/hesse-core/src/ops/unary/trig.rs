@@ -11,6 +11,12 @@ pub struct Sin;
 impl UnaryOp for Sin {
     const NAME: &'static str = "sin";
     const SAMPLES: &'static [Self] = &[Sin];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         x.sin()
@@ -39,6 +45,12 @@ pub struct Cos;
 impl UnaryOp for Cos {
     const NAME: &'static str = "cos";
     const SAMPLES: &'static [Self] = &[Cos];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         x.cos()
@@ -68,6 +80,9 @@ pub struct Tan;
 impl UnaryOp for Tan {
     const NAME: &'static str = "tan";
     const SAMPLES: &'static [Self] = &[Tan];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     fn domain(&self) -> Domain {
         Domain::HalfPeriod
     }
@@ -100,6 +115,12 @@ pub struct Tanh;
 impl UnaryOp for Tanh {
     const NAME: &'static str = "tanh";
     const SAMPLES: &'static [Self] = &[Tanh];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         crate::ops::tanh::tanh(x)
@@ -133,6 +154,12 @@ pub struct Atan;
 impl UnaryOp for Atan {
     const NAME: &'static str = "atan";
     const SAMPLES: &'static [Self] = &[Atan];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         x.atan()
@@ -164,6 +191,12 @@ pub struct Asinh;
 impl UnaryOp for Asinh {
     const NAME: &'static str = "asinh";
     const SAMPLES: &'static [Self] = &[Asinh];
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
         x.asinh()
