@@ -259,7 +259,7 @@ mod tests {
     /// Runs the tiled regions of the program of `f` at special values (its value, or with
     /// `grad` its value and gradient, whose store of the two columns is a tile instruction)
     /// with both executors and compares every bit of the arena and the sums.
-    fn compare(f: for<'t> fn(Var<'t>, Var<'t>) -> Var<'t>, grad: bool) {
+    fn compare(f: &dyn for<'t> Fn(Var<'t>, Var<'t>) -> Var<'t>, grad: bool) {
         let tape = Tape::new();
         let m = 300;
         let x0: Vec<f64> = (0..2 * m)
@@ -350,7 +350,7 @@ mod tests {
             return;
         }
         compare(
-            |a, b| {
+            &|a, b| {
                 let t = (-(a * 2.5)).abs().square() + (1.0 - b) / 3.0;
                 let u = (t.recip() * a - b * 0.5) / (b + 0.25) + 2.0 / t;
                 (u * t).sum() + (a - u).sum()
@@ -358,7 +358,7 @@ mod tests {
             false,
         );
         compare(
-            |a, b| {
+            &|a, b| {
                 let t = (-(a * 2.5)).square() + (1.0 - b) / 3.0;
                 let u = (t * a - b * 0.5) / (b + 0.25) + (b - t);
                 (u * t).sum() + (a - u * b).sum()
@@ -367,11 +367,27 @@ mod tests {
         );
         // Kernels on the tile (exp, tanh, powi, sigmoid) between cheap steps.
         compare(
-            |a, b| {
+            &|a, b| {
                 let t = (a * 0.5).exp() * b.tanh() - a.powi(3) / (b.square() + 1.0);
                 (t.sigmoid() * a).sum() + (b - t).sum()
             },
             true,
         );
+    }
+
+    /// Every registered op, through its lowering on tiles of registers (primitives, selects,
+    /// call-outs to its slice kernel): the AVX2 and AVX-512 executors agree bit for bit,
+    /// value and gradient, at the special values of `compare`.
+    #[test]
+    fn every_registered_op_agrees_on_both_tile_executors() {
+        if !(std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")) {
+            return;
+        }
+        for u in crate::ops::Unary::all() {
+            compare(
+                &move |a, b| (a.apply(u) * b).sum() + (b - a * 0.5).apply(u).sum(),
+                true,
+            );
+        }
     }
 }
