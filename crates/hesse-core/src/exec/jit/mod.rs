@@ -6,15 +6,17 @@
 //! instruction is one or two machine instructions on registers, and the register allocator
 //! and the processor's out-of-order core do the rest.
 //!
-//! **The compiled code computes exactly what the interpreter computes.** Every instruction
-//! is translated to the same IEEE operations on the same operands in the same order: `+ − · /`
-//! and `√` are single correctly rounded machine operations either way; Cranelift never
-//! contracts a multiplication and an addition into a fused multiply-add; `x.powi(n)` is the
-//! same square-and-multiply sequence as `f64::powi` (compiler-rt's `__powidf2`); and every
-//! other op (`exp`, `ln`, `tanh`, `σ`'s `exp`, `max`, comparisons, …) is a call to the very
-//! function the interpreter runs (`Unary::eval`, `Binary::eval`). So native, interpreted and
-//! eager results are equal bit for bit (NaN payloads aside, which Rust leaves unspecified),
-//! which the tests check on random programs.
+//! **The compiled code computes exactly what the interpreter computes.** A unary op is
+//! translated from its own lowering (`ops::unary::lower`; the Cranelift form of each primitive
+//! is in `clif.rs`), the program of primitives whose `f64` form *is* the interpreter's kernel:
+//! `+ − · /` and `√` are single correctly rounded machine operations either way; Cranelift
+//! never contracts a multiplication and an addition into a fused multiply-add; compares are
+//! ordered, as `Cmp` says; `exp` and every call-out (`ln`, `tanh`, `erf`, …, through the op's
+//! own `extern "C"` function, or through a pointer to the op for one with a parameter) run
+//! the very function the interpreter runs. Binary ops other than `+ − · /` (`max`,
+//! comparisons, …) are calls to `Binary::eval`. So native, interpreted and eager results are
+//! equal bit for bit (NaN payloads aside, which Rust leaves unspecified), which the
+//! differential fuzzer checks on random programs.
 //!
 //! Compiling costs far more than one replay (tens to hundreds of microseconds for a few
 //! hundred instructions), so a [`RecordedFn`](crate::RecordedFn) compiles a program only
