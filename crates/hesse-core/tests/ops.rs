@@ -1,4 +1,5 @@
-//! The registry sweep: every op of `ops/mod.rs`, at first, second and third order, against
+//! The registry sweep: every op of the registries (`ops/unary/mod.rs`, and the binary,
+//! reduce, linalg and layout families), at first, second and third order, against
 //! central finite differences; values against `f64`'s own functions; kinks against the
 //! documented conventions. Expected derivatives never come from hand derivation.
 

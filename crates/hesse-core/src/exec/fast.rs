@@ -182,10 +182,9 @@ macro_rules! fast_instructions {
                         }
                         v = inner.values.as_mut_ptr();
                     }
-                    Fast::Powi2 { x, out } => {
-                        let x = rd(v, x);
-                        wr(v, out, x * x)
-                    }
+                    // The fused forms run the ops' own kernels (`eval`, inlined with the op
+                    // known), composed, with only the intermediate stores gone.
+                    Fast::Powi2 { x, out } => wr(v, out, Unary::Powi(2).eval(rd(v, x))),
                     Fast::MulAdd { a, b, c, out } => wr(v, out, rd(v, a) * rd(v, b) + rd(v, c)),
                     Fast::AddMul { c, a, b, out } => wr(v, out, rd(v, c) + rd(v, a) * rd(v, b)),
                     Fast::MulCAdd { x, k, y, out } => wr(v, out, rd(v, x) * k + rd(v, y)),
@@ -199,22 +198,19 @@ macro_rules! fast_instructions {
                     }
                     Fast::SubExp { a, b, out } => wr(v, out, Unary::Exp.eval(rd(v, a) - rd(v, b))),
                     Fast::NegSquare { x, out } => {
-                        let x = rd(v, x);
-                        wr(v, out, -(x * x))
+                        wr(v, out, Unary::Neg.eval(Unary::Square.eval(rd(v, x))))
                     }
                     Fast::SquareAddC { x, k, out } => {
-                        let t = rd(v, x) + k;
-                        wr(v, out, t * t)
+                        wr(v, out, Unary::Square.eval(Unary::AddScalar(k).eval(rd(v, x))))
                     }
                     Fast::SquareRSubC { x, k, out } => {
-                        let t = k - rd(v, x);
-                        wr(v, out, t * t)
+                        wr(v, out, Unary::Square.eval(Unary::RSubScalar(k).eval(rd(v, x))))
                     }
                     Fast::AddSigmoid { a, b, out } => {
                         wr(v, out, Unary::Sigmoid.eval(rd(v, a) + rd(v, b)))
                     }
                     Fast::AddLn { a, x, out } => wr(v, out, rd(v, a) + Unary::Ln.eval(rd(v, x))),
-                    Fast::AddNeg { a, b, out } => wr(v, out, rd(v, a) + -rd(v, b)),
+                    Fast::AddNeg { a, b, out } => wr(v, out, rd(v, a) + Unary::Neg.eval(rd(v, b))),
                     Fast::NegDiv { a, b, out } => wr(v, out, -(rd(v, a) / rd(v, b))),
                     Fast::NegMul { a, b, out } => wr(v, out, -(rd(v, a) * rd(v, b))),
                     Fast::MulMulR { g, a, b, out } => wr(v, out, rd(v, g) * (rd(v, a) * rd(v, b))),

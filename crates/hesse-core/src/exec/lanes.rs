@@ -180,6 +180,9 @@ impl Lanes {
                 LaneInstr::Unary { op, x, out } => {
                     let (lo, hi) = buf.split_at_mut(out as usize * w);
                     let (x, o) = (&lo[x as usize * w..][..w], &mut hi[..w]);
+                    // Negations and products with a constant (most of a Hessian column's
+                    // unary work) inline their kernel here instead of a call through the
+                    // op's slice dispatch; the same `eval`, so the same bits.
                     match op {
                         Unary::Neg => o.iter_mut().zip(x).for_each(|(o, &x)| *o = Unary::Neg.eval(x)),
                         Unary::MulScalar(c) => o

@@ -6,7 +6,7 @@
 //! call-out to its own scalar function, its derivative rule written in `Var` ops (so it
 //! differentiates again), its domain and kinks, optionally a slice kernel — and the `Var`
 //! method that applies it. Its line in [`registry!`](self) below makes it a variant of
-//! [`Unary`], with exhaustive dispatch to every piece (no `_ =>` arm anywhere), a member of
+//! [`Unary`], with exhaustive dispatch to every piece (no `_ =>` arm over ops), a member of
 //! [`Unary::all`] (so the op tests, the proptest strategies and the differential fuzzer
 //! cover it), and, if it has no parameter, a function of the formula language
 //! ([`Unary::from_name`]). Every back-end (eager kernels, replay interpreter, Cranelift JIT,
