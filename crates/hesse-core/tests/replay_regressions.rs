@@ -20,6 +20,7 @@
 //!    programs' CSE: `1 − tanh²` of the gradient reads the value's `tanh²`, a node the
 //!    region's sum feeds, through a merged copy that no program runs, so it was moved before
 //!    the region and read the previous replay's value.
+//! 8. A fused region read a member at another element than its own (issue 16, below).
 
 use hesse_core::native::{self, Native};
 use hesse_core::{Matrix, RecordedFn, Tape, Var};
@@ -354,5 +355,32 @@ fn scalar_instructions_wait_for_the_region_their_cse_inputs_depend_on() {
     for x in vector_points(64) {
         let mut rec = RecordedFn::new_vector(f, &x0);
         check_vector("tanh² of a fused sum", &mut rec, f, &x);
+    }
+}
+
+/// 8. A fused region read a slice of a node it stores itself at another element (found by
+///    the differential fuzzer, issue 16): the gradient of `logsumexp(concat(sin w, w)[6..n])`
+///    stores the concatenation's cotangent (two pads) and, in the same region, reads its
+///    slice from element 6 on; a block or tile then read values of elements the next block
+///    or tile had not written yet. Wrong HVPs and Hessians on the tile executors (any n) and
+///    on the block executor once n exceeds a block (256 values).
+#[test]
+fn a_region_never_reads_a_member_at_another_element() {
+    let f = hesse_core::vector::function(|w| {
+        let n = w.shape()[0];
+        hesse_core::Var::concat(&[w.sin(), w], 0)
+            .slice(0, 6, n)
+            .logsumexp()
+    });
+    for n in [37, 40, 300, 1037] {
+        let x0: Vec<f64> = (0..n).map(|i| (i as f64 * 0.731).sin() * 1.9).collect();
+        for setting in [Native::ON, Native::OFF] {
+            native::scoped(setting, || {
+                for x in vector_points(n) {
+                    let mut rec = RecordedFn::new_vector(f, &x0);
+                    check_vector(&format!("slice of a stored cotangent, n = {n}"), &mut rec, f, &x);
+                }
+            });
+        }
     }
 }

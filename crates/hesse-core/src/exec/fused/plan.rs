@@ -330,10 +330,28 @@ pub(crate) fn plan(
                 continue;
             }
         }
+        // A region runs element by element (a block, a tile at a time): a member may read
+        // another member only at its own element. A gather reads its source (or, through an
+        // elementwise node, that node's operands) at `base + j·stride`; where that source is
+        // a member of the open region, it must be the position the member writes for element
+        // j, or the gather would read a neighbour's value before the block or tile that
+        // writes it has run (the gradient of `logsumexp(concat(sin w, w)[6..])`: its slice of
+        // the concatenation's cotangent, stored in the same region, read 6 elements ahead).
+        let same_element = |member: u32, b: usize, s: usize| match kinds.get(&member) {
+            Some((Kind::Scatter { parts }, _)) => parts.iter().any(|&(_, pb, ps)| (pb, ps) == (b, s)),
+            _ => (b, s) == (0, 1),
+        };
         let joins = open.as_ref().is_some_and(|o| {
             o.m == m
                 && d.iter().all(|j| !o.after.contains(j) && !o.sums.contains(j))
                 && (!matches!(kind, Kind::Sum) || o.sums.len() < MAX_SUMS)
+                && match kind {
+                    Kind::Gather { base, stride, .. } => d
+                        .iter()
+                        .filter(|j| o.member_set.contains(j))
+                        .all(|&j| same_element(j, base, stride)),
+                    _ => true,
+                }
         });
         if !joins {
             close(&mut open, &mut groups);
