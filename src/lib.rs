@@ -36,3 +36,9 @@ pub use hesse_critical as critical;
 pub use hesse_nn as nn;
 /// Optimizers.
 pub use hesse_optim as optim;
+
+/// The README's Rust snippets, compiled and run as doc tests, so the front page cannot drift
+/// from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

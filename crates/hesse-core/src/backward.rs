@@ -67,6 +67,8 @@ impl Tape {
 /// Cotangents of `wrt` for output `y` seeded with `seed` (same shape as `y`). Inputs that `y`
 /// does not depend on get a zero constant of their shape.
 fn sweep<'t>(tape: &'t Tape, y: Var<'t>, wrt: &[Var<'t>], seed: Var<'t>) -> Vec<Var<'t>> {
+    // A free constant (`Var::constant`) as output: a constant of this tape, zero gradient.
+    let (y, seed) = (y.onto(tape, "grad"), seed.onto(tape, "grad"));
     for x in wrt {
         y.same_tape(x, "grad");
     }

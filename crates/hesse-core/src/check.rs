@@ -4,6 +4,8 @@
 //! - [`check_hessian`] compares the engine Hessian with central differences of the **engine
 //!   gradient** (second order from first), the test JAX's `check_grads(order=2)` and Stan's
 //!   `expect_ad` run.
+//! - [`check_gradient_fn`] and [`check_hessian_fn`] check **hand-written** derivatives the same
+//!   way, as PyTorch's `gradcheck` checks a custom backward.
 //!
 //! Each entry reports the engine value, the finite difference and the error
 //! `|engine − fd| / max(1, |fd|)`: relative for large entries, absolute near zero, so a
@@ -193,10 +195,44 @@ fn central(
 /// ```
 pub fn check_gradient<F>(f: F, x: &[f64], opts: CheckOptions) -> CheckReport
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: crate::LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
-    let (_, g) = value_and_grad(&f, x);
-    let mut value = |p: &[f64]| vec![value_and_grad(&f, p).0];
+    check_gradient_fn(|p| value_and_grad(&f, p).0, |p| value_and_grad(&f, p).1, x, opts)
+}
+
+/// Compares a **hand-written gradient** with central differences of the function, as
+/// PyTorch's `gradcheck` does for a custom backward: `value` and `gradient` are plain `f64`
+/// functions (no tape involved).
+///
+/// # Panics
+/// If `gradient(x)` does not have `x.len()` entries.
+///
+/// ```
+/// use hesse_core::check::{check_gradient_fn, CheckOptions};
+/// let f = |x: &[f64]| x[0].sin() * x[1];
+/// let right = |x: &[f64]| vec![x[0].cos() * x[1], x[0].sin()];
+/// let wrong = |x: &[f64]| vec![x[0].cos() * x[1], x[0].cos()];
+/// let opts = CheckOptions::default();
+/// assert!(check_gradient_fn(f, right, &[0.4, 2.0], opts).passed());
+/// let report = check_gradient_fn(f, wrong, &[0.4, 2.0], opts);
+/// assert!(!report.passed());
+/// assert_eq!(report.failures()[0].row, 1);
+/// ```
+#[track_caller]
+pub fn check_gradient_fn<V, G>(value: V, gradient: G, x: &[f64], opts: CheckOptions) -> CheckReport
+where
+    V: Fn(&[f64]) -> f64,
+    G: Fn(&[f64]) -> Vec<f64>,
+{
+    let g = gradient(x);
+    assert_eq!(
+        g.len(),
+        x.len(),
+        "check_gradient_fn: the gradient has {} entries at a point of {}",
+        g.len(),
+        x.len()
+    );
+    let mut value = |p: &[f64]| vec![value(p)];
     let entries = (0..x.len())
         .map(|i| {
             entry(
@@ -223,12 +259,43 @@ where
 /// ```
 pub fn check_hessian<F>(f: F, x: &[f64], opts: CheckOptions) -> CheckReport
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: crate::LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
-    let h: Matrix = hessian(&f, x);
-    let mut gradient = |p: &[f64]| value_and_grad(&f, p).1;
-    let mut entries = Vec::with_capacity(x.len() * x.len());
-    for j in 0..x.len() {
+    check_hessian_fn(|p| value_and_grad(&f, p).1, |p| hessian(&f, p), x, opts)
+}
+
+/// Compares a **hand-written Hessian** with central differences of a gradient (the engine's,
+/// or a hand-written one checked by [`check_gradient_fn`]).
+///
+/// # Panics
+/// If `hessian(x)` is not `n × n` for `n = x.len()`.
+///
+/// ```
+/// use hesse_core::check::{check_hessian_fn, CheckOptions};
+/// use hesse_core::Matrix;
+/// // f = x²y: ∇f = (2xy, x²), H = [[2y, 2x], [2x, 0]].
+/// let g = |x: &[f64]| vec![2.0 * x[0] * x[1], x[0] * x[0]];
+/// let h = |x: &[f64]| Matrix::new(2, 2, vec![2.0 * x[1], 2.0 * x[0], 2.0 * x[0], 0.0]);
+/// let opts = CheckOptions::default().with_tolerance(1e-6);
+/// assert!(check_hessian_fn(g, h, &[1.5, -0.5], opts).passed());
+/// ```
+#[track_caller]
+pub fn check_hessian_fn<G, H>(gradient: G, hessian: H, x: &[f64], opts: CheckOptions) -> CheckReport
+where
+    G: Fn(&[f64]) -> Vec<f64>,
+    H: Fn(&[f64]) -> Matrix,
+{
+    let h: Matrix = hessian(x);
+    let n = x.len();
+    assert!(
+        h.rows() == n && h.cols() == n,
+        "check_hessian_fn: the Hessian is {}×{} at a point of {n}",
+        h.rows(),
+        h.cols()
+    );
+    let mut gradient = |p: &[f64]| gradient(p);
+    let mut entries = Vec::with_capacity(n * n);
+    for j in 0..n {
         let col = central(&mut gradient, x, j, opts.step, opts.tolerance);
         for (i, fd) in col.into_iter().enumerate() {
             entries.push(entry(i, j, h[(i, j)], fd));
@@ -249,7 +316,7 @@ where
 /// ```
 pub fn check_gradient_vector<F>(f: F, x: &[f64], opts: CheckOptions) -> CheckReport
 where
-    F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    F: crate::VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
 {
     check_gradient(|xs| f(Var::stack(xs)), x, opts)
 }
@@ -263,7 +330,7 @@ where
 /// ```
 pub fn check_hessian_vector<F>(f: F, x: &[f64], opts: CheckOptions) -> CheckReport
 where
-    F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    F: crate::VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
 {
     check_hessian(|xs| f(Var::stack(xs)), x, opts)
 }

@@ -63,8 +63,15 @@ pub mod check;
 mod code_memory;
 mod error;
 mod exec;
+mod flat;
+#[cfg(feature = "num-traits")]
+mod float;
+mod forward;
+mod free;
 pub mod loss;
 mod matrix;
+#[cfg(feature = "nalgebra")]
+mod matrix_nalgebra;
 pub mod native;
 pub mod ops;
 mod record;
@@ -79,8 +86,11 @@ mod transforms;
 mod var;
 
 pub use error::CoreError;
+pub use forward::jvp;
 pub use matrix::Matrix;
 pub use recorded::RecordedFn;
 pub use tape::{Mark, NodeId, Tape};
-pub use transforms::{function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad, vector};
+pub use transforms::{
+    LossFn, VectorLossFn, function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad, vector,
+};
 pub use var::Var;

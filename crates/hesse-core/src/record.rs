@@ -100,7 +100,11 @@ impl Tape {
     }
 
     #[inline]
+    #[track_caller]
     fn leaf(&self, op: Op, values: &[f64], shape: Shape) -> Var<'_> {
+        if self.free {
+            return self.free_leaf(op, values, shape);
+        }
         let mut inner = self.inner.borrow_mut();
         let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
         inner.values.extend_from_slice(values);
@@ -135,6 +139,10 @@ impl Tape {
     /// Fast path for scalar ops: the value is already computed, no shapes to check.
     #[inline]
     pub(crate) fn push_scalar(&self, op: Op, inputs: Inputs, value: f64) -> Var<'_> {
+        if self.free {
+            // Among free constants only values matter: intern, so memory stays flat.
+            return self.intern(value);
+        }
         let mut inner = self.inner.borrow_mut();
         let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
         inner.values.push(value);
@@ -146,6 +154,30 @@ impl Tape {
             epoch,
         });
         Var::from_raw(self, id as u32, epoch)
+    }
+
+    /// A leaf on the tape of free constants: scalars interned, no inputs.
+    #[cold]
+    #[track_caller]
+    fn free_leaf(&self, op: Op, values: &[f64], shape: Shape) -> Var<'_> {
+        assert!(
+            matches!(op, Op::Constant),
+            "the tape of free constants (Var::constant, Var::zero) holds no inputs: make a Tape"
+        );
+        if shape.is_empty() {
+            return self.intern(values[0]);
+        }
+        let mut inner = self.inner.borrow_mut();
+        let (id, offset) = (inner.nodes.len(), inner.values.len());
+        inner.values.extend_from_slice(values);
+        inner.nodes.push(Node {
+            op,
+            inputs: Inputs::new(),
+            shape,
+            offset,
+            epoch: 0,
+        });
+        Var::from_raw(self, id as u32, 0)
     }
 
     /// The shape of `v`'s node (checked to be live, see [`TapeInner::node`]).

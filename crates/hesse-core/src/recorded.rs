@@ -126,7 +126,7 @@ impl RecordedFn {
     /// If `f` does not return a scalar.
     pub fn new<F>(f: F, x0: &[f64]) -> Self
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+        F: crate::LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
     {
         let tape = Tape::new();
         let (inputs, output, grads, direction, hvp) = {
@@ -152,7 +152,7 @@ impl RecordedFn {
     /// ```
     pub fn new_vector<F>(f: F, x0: &[f64]) -> Self
     where
-        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+        F: crate::VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
         let tape = Tape::new();
         let (inputs, output, grads, direction, hvp) = {

@@ -199,9 +199,37 @@ pub fn expr(n_vars: usize, depth: u32) -> BoxedStrategy<Expr> {
     prop_oneof![1 => leaf, 4 => node].boxed()
 }
 
-/// Random points with coordinates in `[-2, 2]`.
+/// Random points with coordinates in `[-2, 2]` (see [`point_in`] for another box).
 pub fn point(n: usize) -> impl Strategy<Value = Vec<f64>> {
-    prop::collection::vec(-2.0..2.0f64, n)
+    point_in(n, -2.0..2.0)
+}
+
+/// Random points with every coordinate in `range`: the domain of the loss under test, e.g.
+/// `point_in(3, 0.1..10.0)` for a function of positive arguments.
+///
+/// # Panics
+/// If `range` is empty or not finite.
+///
+/// ```
+/// use proptest::prelude::*;
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::default();
+/// runner
+///     .run(&hesse_core::strategies::point_in(3, 0.5..4.0), |x| {
+///         prop_assert!(x.iter().all(|v| (0.5..4.0).contains(v)));
+///         let g = hesse_core::grad(|x| x[0].ln() * x[1] + x[2].sqrt(), &x);
+///         prop_assert!((g[0] - x[1] / x[0]).abs() <= 1e-12 * (x[1] / x[0]).abs());
+///         Ok(())
+///     })
+///     .unwrap();
+/// ```
+#[track_caller]
+pub fn point_in(n: usize, range: std::ops::Range<f64>) -> impl Strategy<Value = Vec<f64>> {
+    assert!(
+        range.start.is_finite() && range.end.is_finite() && range.start < range.end,
+        "point_in: the range {range:?} must be finite and non-empty"
+    );
+    prop::collection::vec(range, n)
 }
 
 /// An expression and a point where it is finite, moderate (|f| ≤ 1e6, gradient entries

@@ -106,6 +106,9 @@ impl TapeInner {
 #[derive(Default)]
 pub struct Tape {
     pub(crate) inner: RefCell<TapeInner>,
+    /// Whether this is the thread's tape of free constants (`free.rs`): it interns its scalar
+    /// values, holds no inputs and is never rewound.
+    pub(crate) free: bool,
 }
 
 /// A position on a tape, returned by [`Tape::mark`] and consumed by [`Tape::rewind`].
@@ -164,6 +167,10 @@ impl Tape {
     /// If the tape is shorter than the mark (it was already rewound further).
     #[track_caller]
     pub fn rewind(&self, mark: Mark) {
+        assert!(
+            !self.free,
+            "rewind: the tape of free constants (Var::from, Var::zero) is never rewound"
+        );
         let mut inner = self.inner.borrow_mut();
         assert!(
             inner.nodes.len() >= mark.nodes,
@@ -195,6 +202,7 @@ impl Tape {
         let inner = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
         let tape = Tape {
             inner: RefCell::new(inner),
+            free: false,
         };
         let out = f(&tape);
         let mut inner = tape.inner.into_inner();
@@ -211,6 +219,7 @@ impl Clone for Tape {
     fn clone(&self) -> Self {
         Tape {
             inner: RefCell::new(self.inner.borrow().clone()),
+            free: self.free,
         }
     }
 }

@@ -9,60 +9,10 @@
 //! - `hessian` takes row i as the gradient of the i-th gradient component, rewinding the tape
 //!   after each row so memory stays flat, then returns `(H + Hᵀ)/2`, exactly symmetric.
 
+use crate::flat::{component, copy_flat, dot_with, flat_values};
 use crate::matrix::Matrix;
 use crate::tape::Tape;
 use crate::var::Var;
-
-/// Values of several `Var`s, concatenated.
-pub(crate) fn flat_values(vars: &[Var<'_>]) -> Vec<f64> {
-    let mut out = Vec::new();
-    for v in vars {
-        out.extend(v.to_vec());
-    }
-    out
-}
-
-/// Writes the concatenated values of `vars` into `out`.
-pub(crate) fn copy_flat(vars: &[Var<'_>], out: &mut [f64]) {
-    let mut at = 0;
-    for v in vars {
-        let n = v.len();
-        v.copy_to(&mut out[at..at + n]);
-        at += n;
-    }
-}
-
-/// Scalar component `i` of the concatenation of `vars`.
-pub(crate) fn component<'t>(vars: &[Var<'t>], mut i: usize) -> Var<'t> {
-    for v in vars {
-        let n = v.len();
-        if i < n {
-            return if v.is_scalar() { *v } else { v.flatten().index(i) };
-        }
-        i -= n;
-    }
-    panic!("component: index out of range")
-}
-
-/// `⟨grads, v⟩` as a scalar `Var`.
-pub(crate) fn dot_with<'t>(tape: &'t Tape, grads: &[Var<'t>], v: &[f64]) -> Var<'t> {
-    let mut at = 0;
-    let mut acc: Option<Var<'t>> = None;
-    for g in grads {
-        let n = g.len();
-        let term = if g.is_scalar() {
-            *g * v[at]
-        } else {
-            (*g * tape.constant(&v[at..at + n], &g.shape())).sum()
-        };
-        at += n;
-        acc = Some(match acc {
-            Some(a) => a + term,
-            None => term,
-        });
-    }
-    acc.unwrap_or_else(|| tape.scalar(0.0))
-}
 
 #[track_caller]
 pub(crate) fn check_scalar(y: &Var<'_>, what: &str) {
@@ -111,6 +61,30 @@ pub(crate) fn symmetrize(m: &mut Matrix) {
     }
 }
 
+/// What the transforms take: a function of one scalar `Var` per coordinate, returning a
+/// scalar `Var`, for **every** tape lifetime. `fn` items and closures written inline meet it;
+/// a closure stored in a `let` needs [`function`] around it (Rust infers a closure as working
+/// for every lifetime only where the signature is known). The transforms state this bound on
+/// a line of its own with that advice, so the compiler's "one type is more general than the
+/// other" points at it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a loss over `Var`s: expected `for<'t> Fn(&[Var<'t>]) -> Var<'t>`",
+    note = "write the loss as a `fn` item, or wrap a closure stored in a `let` in `hesse::function(|x| ...)`"
+)]
+pub trait LossFn: for<'t> Fn(&[Var<'t>]) -> Var<'t> {}
+
+impl<F: for<'t> Fn(&[Var<'t>]) -> Var<'t>> LossFn for F {}
+
+/// [`LossFn`] for a closure over one rank-1 `Var` (the [`vector`] transforms); a closure
+/// stored in a `let` needs [`vector::function`] around it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a loss over a vector `Var`: expected `for<'t> Fn(Var<'t>) -> Var<'t>`",
+    note = "write the loss as a `fn` item, or wrap a closure stored in a `let` in `hesse::vector::function(|w| ...)`"
+)]
+pub trait VectorLossFn: for<'t> Fn(Var<'t>) -> Var<'t> {}
+
+impl<F: for<'t> Fn(Var<'t>) -> Var<'t>> VectorLossFn for F {}
+
 /// Pins a closure to the signature every transform takes, so it can be stored in a `let` and
 /// reused: Rust does not infer a closure as working for every tape lifetime unless the
 /// signature is known where the closure is written.
@@ -122,7 +96,7 @@ pub(crate) fn symmetrize(m: &mut Matrix) {
 /// ```
 pub fn function<F>(f: F) -> F
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>, // (the bound the closure's signature is inferred from)
 {
     f
 }
@@ -135,7 +109,7 @@ where
 /// ```
 pub fn grad<F>(f: F, x: &[f64]) -> Vec<f64>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
     value_and_grad(f, x).1
 }
@@ -148,7 +122,7 @@ where
 /// ```
 pub fn value_and_grad<F>(f: F, x: &[f64]) -> (f64, Vec<f64>)
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
     Tape::scratch(|tape| {
         let xs = tape.vars(x);
@@ -171,7 +145,7 @@ where
 #[track_caller]
 pub fn hvp<F>(f: F, x: &[f64], v: &[f64]) -> Vec<f64>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
     assert_eq!(
         x.len(),
@@ -198,7 +172,7 @@ where
 /// ```
 pub fn hessian<F>(f: F, x: &[f64]) -> Matrix
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
     let mut out = Matrix::zeros(x.len(), x.len());
     hessian_to(f, x, &mut out);
@@ -211,7 +185,7 @@ where
 /// If `out` is not n×n.
 pub fn hessian_to<F>(f: F, x: &[f64], out: &mut Matrix)
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
     Tape::scratch(|tape| {
         let xs = tape.vars(x);
@@ -222,7 +196,8 @@ where
 }
 
 /// The Jacobian of a vector function: row i holds the gradient of output element i (outputs
-/// are the concatenated elements of the returned `Var`s).
+/// are the concatenated elements of the returned `Var`s). Taken by rows (one reverse sweep
+/// per output) or, with fewer inputs than outputs, by columns (forward mode, [`crate::jvp`]).
 ///
 /// ```
 /// let j = hesse_core::jacobian(|x| vec![x[0] * x[1], x[0].sin()], &[2.0, 3.0]);
@@ -236,32 +211,7 @@ where
     let tape = Tape::new();
     let xs = tape.vars(x);
     let ys = f(&xs);
-    jacobian_of(&tape, &ys, &xs)
-}
-
-pub(crate) fn jacobian_of<'t>(tape: &'t Tape, ys: &[Var<'t>], leaves: &[Var<'t>]) -> Matrix {
-    let n: usize = leaves.iter().map(|v| v.len()).sum();
-    let m: usize = ys.iter().map(|v| v.len()).sum();
-    let mut out = Matrix::zeros(m, n);
-    let mut row = 0;
-    for y in ys {
-        let len = y.len();
-        for e in 0..len {
-            let mark = tape.mark();
-            let grads = if y.is_scalar() {
-                tape.grad(*y, leaves)
-            } else {
-                let mut seed = vec![0.0; len];
-                seed[e] = 1.0;
-                let s = tape.constant(&seed, &y.shape());
-                tape.vjp(*y, leaves, s)
-            };
-            copy_flat(&grads, out.row_mut(row));
-            tape.rewind(mark);
-            row += 1;
-        }
-    }
-    out
+    crate::forward::jacobian_auto(&tape, &ys, &xs)
 }
 
 /// The same transforms for a closure over one rank-1 `Var` (a flat parameter vector).
@@ -290,7 +240,7 @@ pub mod vector {
     /// ```
     pub fn grad<F>(f: F, x: &[f64]) -> Vec<f64>
     where
-        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
         value_and_grad(f, x).1
     }
@@ -303,7 +253,7 @@ pub mod vector {
     /// ```
     pub fn value_and_grad<F>(f: F, x: &[f64]) -> (f64, Vec<f64>)
     where
-        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
         Tape::scratch(|tape| {
             let w = tape.vector(x);
@@ -323,7 +273,7 @@ pub mod vector {
     #[track_caller]
     pub fn hvp<F>(f: F, x: &[f64], v: &[f64]) -> Vec<f64>
     where
-        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
         assert_eq!(
             x.len(),
@@ -350,7 +300,7 @@ pub mod vector {
     /// ```
     pub fn hessian<F>(f: F, x: &[f64]) -> Matrix
     where
-        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
         let mut out = Matrix::zeros(x.len(), x.len());
         Tape::scratch(|tape| {
@@ -370,11 +320,11 @@ pub mod vector {
     /// ```
     pub fn jacobian<F>(f: F, x: &[f64]) -> Matrix
     where
-        F: for<'t> Fn(Var<'t>) -> Var<'t>,
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
         let tape = Tape::new();
         let w = tape.vector(x);
         let y = f(w);
-        jacobian_of(&tape, &[y], &[w])
+        crate::forward::jacobian_auto(&tape, &[y], &[w])
     }
 }

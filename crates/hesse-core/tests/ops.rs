@@ -25,6 +25,11 @@ fn reference(u: Unary, x: f64) -> f64 {
         Unary::Exp => x.exp(),
         Unary::Ln => x.ln(),
         Unary::Ln1p => x.ln_1p(),
+        // eˣ − 1 = 2 tanh(x/2) / (1 − tanh(x/2)): no cancellation near 0.
+        Unary::ExpM1 => {
+            let t = (0.5 * x).tanh();
+            2.0 * t / (1.0 - t)
+        }
         Unary::Sqrt => x.sqrt(),
         Unary::Sin => x.sin(),
         Unary::Cos => x.cos(),
@@ -48,6 +53,10 @@ fn reference(u: Unary, x: f64) -> f64 {
                 x.signum()
             }
         }
+        Unary::Floor => x.floor(),
+        Unary::Ceil => -(-x).floor(),
+        Unary::Round => (x.abs() + 0.5).floor().copysign(x),
+        Unary::Trunc => x.abs().floor().copysign(x),
         Unary::Powi(n) => x.powf(f64::from(n)),
         Unary::Powf(c) => x.powf(c),
         Unary::AddScalar(c) => x + c,
@@ -93,11 +102,12 @@ fn apply<'t>(u: Unary, x: Var<'t>) -> Var<'t> {
 fn methods_are_the_registered_ops() {
     let tape = Tape::new();
     let x = tape.var(0.37);
-    let methods: [(&str, Var); 21] = [
+    let methods: [(&str, Var); 26] = [
         ("neg", -x),
         ("exp", x.exp()),
         ("ln", x.ln()),
         ("ln_1p", x.ln_1p()),
+        ("exp_m1", x.exp_m1()),
         ("sqrt", x.sqrt()),
         ("sin", x.sin()),
         ("cos", x.cos()),
@@ -115,6 +125,10 @@ fn methods_are_the_registered_ops() {
         ("recip", x.recip()),
         ("step", x.step()),
         ("sign", x.sign()),
+        ("floor", x.floor()),
+        ("ceil", x.ceil()),
+        ("round", x.round()),
+        ("trunc", x.trunc()),
     ];
     assert_eq!(
         methods.len(),
@@ -225,8 +239,16 @@ fn kinks_follow_the_documented_conventions() {
             let d = nth_derivative(u, k, 1);
             let d2 = nth_derivative(u, k, 2);
             match u {
-                // relu'(0) = 0, |x|'(0) = 0, step and sign are masks with zero derivative.
-                Unary::Relu | Unary::Abs | Unary::Step | Unary::Sign => {
+                // relu'(0) = 0, |x|'(0) = 0; step, sign and rounding are masks with zero
+                // derivative, at their jumps too.
+                Unary::Relu
+                | Unary::Abs
+                | Unary::Step
+                | Unary::Sign
+                | Unary::Floor
+                | Unary::Ceil
+                | Unary::Round
+                | Unary::Trunc => {
                     assert_eq!((d, d2), (0.0, 0.0), "{u:?}")
                 }
                 other => panic!("{other:?} declares a kink without a tested convention"),

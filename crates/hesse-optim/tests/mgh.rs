@@ -358,10 +358,10 @@ fn discrete_boundary<'t>(x: &[Var<'t>]) -> Var<'t> {
         let t = (i + 1) as f64 * h;
         let mut r = 2.0 * x[i] + 0.5 * h * h * (x[i] + t + 1.0).powi(3);
         if i > 0 {
-            r = r - x[i - 1];
+            r -= x[i - 1];
         }
         if i + 1 < n {
-            r = r - x[i + 1];
+            r -= x[i + 1];
         }
         r
     }))
@@ -373,10 +373,10 @@ fn broyden_tridiagonal<'t>(x: &[Var<'t>]) -> Var<'t> {
     sum_sq((0..n).map(|i| {
         let mut r = (3.0 - 2.0 * x[i]) * x[i] + 1.0;
         if i > 0 {
-            r = r - x[i - 1];
+            r -= x[i - 1];
         }
         if i + 1 < n {
-            r = r - 2.0 * x[i + 1];
+            r -= 2.0 * x[i + 1];
         }
         r
     }))

@@ -736,7 +736,7 @@ impl Gen<'_> {
             u,
             Unary::Ln | Unary::Sqrt | Unary::Powf(_) | Unary::Ln1p | Unary::Recip | Unary::RDivScalar(_)
         ) || matches!(u, Unary::Powi(k) if k < 0);
-        let grows = matches!(u, Unary::Exp | Unary::Powi(3..) | Unary::Square);
+        let grows = matches!(u, Unary::Exp | Unary::ExpM1 | Unary::Powi(3..) | Unary::Square);
         let mut x = x;
         if restricted && self.rng.random_bool(0.6) {
             let a = self.push(Step::Unary(Unary::Abs, x));

@@ -199,6 +199,7 @@ fn is_trailing(small: &[usize], out: &[usize]) -> bool {
     !s.is_empty() && s.len() <= out.len() && out[out.len() - s.len()..] == *s
 }
 
+mod compound;
 mod rules;
 
 #[cfg(test)]

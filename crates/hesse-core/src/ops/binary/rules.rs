@@ -69,7 +69,11 @@ impl Binary {
 impl<'t> Var<'t> {
     #[track_caller]
     pub(crate) fn binary(self, rhs: Var<'t>, op: Binary) -> Var<'t> {
-        self.same_tape(&rhs, op.name());
+        if !std::ptr::eq(self.tape, rhs.tape) {
+            // A free constant (`Var::constant`) joins the other operand's tape.
+            let (a, b) = self.meet(rhs, op.name());
+            return a.binary(b, op);
+        }
         let (sa, sb, scalars) = {
             let inner = self.tape.inner.borrow();
             let (na, nb) = (inner.node(&self), inner.node(&rhs));

@@ -151,6 +151,13 @@ impl<'t> Var<'t> {
         if vars.len() == 1 {
             return vars[0];
         }
+        // Free constants (`Var::constant`) join the tape of the first `Var` that has one.
+        if let Some(real) = vars.iter().find(|v| !v.is_free()) {
+            if vars.iter().any(|v| !std::ptr::eq(v.tape, real.tape)) {
+                let on: Vec<Var<'t>> = vars.iter().map(|v| v.onto(real.tape, "concat")).collect();
+                return Var::concat(&on, axis);
+            }
+        }
         let first = vars[0].shape_small();
         assert!(
             axis < first.len(),

@@ -36,7 +36,10 @@ impl<'t> Var<'t> {
     /// `op(A) · op(B)` with optional transposes read through strides.
     #[track_caller]
     pub(crate) fn matmul_t(self, rhs: Var<'t>, ta: bool, tb: bool) -> Var<'t> {
-        self.same_tape(&rhs, "matmul");
+        if !std::ptr::eq(self.tape, rhs.tape) {
+            let (a, b) = self.meet(rhs, "matmul");
+            return a.matmul_t(b, ta, tb);
+        }
         let (sa, sb) = (self.shape_small(), rhs.shape_small());
         let dims = |s: &Shape, t: bool| if t { (s[1], s[0]) } else { (s[0], s[1]) };
         let ok = sa.len() == 2 && sb.len() == 2 && dims(&sa, ta).1 == dims(&sb, tb).0;

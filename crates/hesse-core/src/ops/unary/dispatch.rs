@@ -2,14 +2,10 @@
 //! registered ops that calls the op's own block (no `_ =>` arm), generated from the
 //! registry's list; and the conversion from each op's type into [`Unary`].
 
-use super::arith::*;
-use super::exp_log::*;
-use super::kind::{Domain, Unary};
-use super::lower::{self, Lower};
-use super::op::UnaryOp;
-use super::piecewise::*;
-use super::special::*;
-use super::trig::*;
+// Every family's op types, through the parent's re-exports: a new family file needs no line
+// here.
+use super::lower;
+use super::*;
 use crate::var::Var;
 
 /// Generates the conversions from each op's type and [`Unary`]'s exhaustive dispatch to each

@@ -114,6 +114,42 @@ impl<'t> Var<'t> {
     }
 }
 
+/// `eˣ − 1`, accurate near 0 (where `exp(x) − 1` loses digits to cancellation).
+/// d/dx = eˣ = y + 1 (the rule reuses the output). The op's own scalar function (`f64::exp_m1`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExpM1;
+
+impl UnaryOp for ExpM1 {
+    const NAME: &'static str = "exp_m1";
+    const SAMPLES: &'static [Self] = &[ExpM1];
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
+    fn domain(&self) -> Domain {
+        Domain::All
+    }
+    #[inline(always)]
+    fn call(&self, x: f64) -> f64 {
+        x.exp_m1()
+    }
+    fn vjp<'t>(&self, g: Var<'t>, _x: Var<'t>, y: Var<'t>) -> Option<Var<'t>> {
+        Some(g * (y + 1.0))
+    }
+}
+
+impl<'t> Var<'t> {
+    /// `eˣ − 1`, elementwise, accurate near 0. d/dx = eˣ.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// assert_eq!(tape.var(1e-10).exp_m1().value(), 1e-10f64.exp_m1());
+    /// assert_eq!(hesse_core::grad(|x| x[0].exp_m1(), &[0.0]), [1.0]);
+    /// ```
+    pub fn exp_m1(self) -> Var<'t> {
+        self.apply(Unary::ExpM1)
+    }
+}
+
 /// Square root, correctly rounded. d/dx √x = 1/(2√x) (the rule reuses the output). Domain
 /// x ≥ 0 (derivative +inf at 0; NaN below).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,7 +1,7 @@
 //! Elementwise functions of one input: the registry.
 //!
 //! **An op is one block and one registry line.** Its block (in a family file: [`arith`],
-//! [`exp_log`], [`trig`], [`piecewise`], [`special`]) is a type implementing [`UnaryOp`] —
+//! [`exp_log`], [`trig`], [`piecewise`], [`rounding`], [`special`]) is a type implementing [`UnaryOp`] —
 //! its name, its value as a program of primitives ([`UnaryOp::lower`], see [`lower`]) or a
 //! call-out to its own scalar function, its derivative rule written in `Var` ops (so it
 //! differentiates again), its domain and kinks, optionally a slice kernel — and the `Var`
@@ -31,6 +31,8 @@ macro_rules! registry {
             Ln,
             /// `ln(1 + x)`
             Ln1p,
+            /// `eˣ − 1`
+            ExpM1,
             /// `√x`
             Sqrt,
             /// `sin x`
@@ -65,6 +67,14 @@ macro_rules! registry {
             Step,
             /// `-1`, `0` or `1`, zero derivative
             Sign,
+            /// `⌊x⌋`, zero derivative
+            Floor,
+            /// `⌈x⌉`, zero derivative
+            Ceil,
+            /// nearest integer (halves away from 0), zero derivative
+            Round,
+            /// integer part, zero derivative
+            Trunc,
             /// `xⁿ`, integer n
             Powi(n: i32),
             /// `xᶜ`, real c
@@ -91,6 +101,7 @@ mod kind;
 pub mod lower;
 mod op;
 pub mod piecewise;
+pub mod rounding;
 pub mod special;
 pub mod trig;
 
@@ -100,6 +111,7 @@ pub use kind::{Domain, Unary};
 pub use lower::{Cmp, Lower, Scalar};
 pub use op::UnaryOp;
 pub use piecewise::*;
+pub use rounding::*;
 pub use special::*;
 pub use trig::*;
 
