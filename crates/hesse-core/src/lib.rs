@@ -81,6 +81,6 @@ mod var;
 pub use error::CoreError;
 pub use matrix::Matrix;
 pub use recorded::RecordedFn;
-pub use tape::{Mark, NodeId, Tape};
+pub use tape::{Mark, NodeId, NodeView, Tape};
 pub use transforms::{function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad, vector};
 pub use var::Var;
