@@ -199,11 +199,15 @@ pub fn accuracy(net: &Mlp, w: &[f64], x: &Matrix, y: &[usize]) -> Result<f64, Nn
     Ok(p.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len() as f64)
 }
 
-/// The exact-Hessian analysis of a fitted model's end point (no refinement: the point L-BFGS
-/// stopped at).
-pub fn end_point_analysis(m: &Model, f: &Fit) -> Result<Analysis, NnError> {
+/// The exact-Hessian analysis of a fitted model's end point (refinement turned off: the point
+/// L-BFGS stopped at).
+pub fn end_point_analysis(m: &Model, f: &Fit) -> Result<Analysis, Box<dyn std::error::Error>> {
     let (_, loss, _, _) = problem(m)?;
-    Ok(analyze_vector(|w| loss.eval(w), &f.w, AnalysisOptions::default()))
+    Ok(analyze_vector(
+        |w| loss.eval(w),
+        &f.w,
+        AnalysisOptions::default().with_refine(false),
+    )?)
 }
 
 /// The share of the near-zero-curvature eigenvectors' squared length that lies on the

@@ -98,7 +98,7 @@ pub fn gradient_descent(theta0: &[f64], lr: f64, tol: f64) -> (Vec<f64>, usize, 
 /// The whole workflow; pictures go to `out`.
 pub fn run(out: &Path, starts: usize) -> Result<Outcome, Box<dyn std::error::Error>> {
     let (theta, gd_steps, gd_loss) = gradient_descent(&THETA0, 0.05, 1e-8);
-    let analysis = analyze_vector(loss, &theta, AnalysisOptions::default().with_refine(true));
+    let analysis = analyze_vector(loss, &theta, AnalysisOptions::default())?;
 
     // Seeded random starts, L-BFGS on engine gradients.
     let mut rng = StdRng::seed_from_u64(0);

@@ -20,7 +20,7 @@
 //! }
 //! let h = hessian(saddle, &[0.0, 0.0]);
 //! assert_eq!(h.to_rows(), vec![vec![2.0, 0.0], vec![0.0, -2.0]]);
-//! let a = analyze(saddle, &[0.0, 0.0], AnalysisOptions::default());
+//! let a = analyze(saddle, &[0.0, 0.0], AnalysisOptions::default()).unwrap();
 //! assert_eq!(a.classification, Classification::Saddle { index: 1 });
 //! ```
 

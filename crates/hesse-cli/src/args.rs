@@ -79,7 +79,8 @@ EXIT STATUS:
 pub enum Command {
     /// Value, gradient and Hessian of a formula at a point.
     Eval(EvalArgs),
-    /// Classify a point by the eigenvalues of the exact Hessian.
+    /// Classify a point by the eigenvalues of the exact Hessian; optionally prove it.
+    #[command(after_help = CRITICAL_RULES)]
     Critical(CriticalArgs),
     /// Minimize a formula from a starting point.
     Minimize(MinimizeArgs),
@@ -116,15 +117,47 @@ pub struct CriticalArgs {
     /// The point to analyse, e.g. x=1,y=1.
     #[arg(long, value_name = "POINT", value_parser = parse_point, allow_hyphen_values = true)]
     pub at: Point,
-    /// First move onto the nearby critical point (Newton on the exact Hessian, to
-    /// ‖gradient‖ ≤ 1e-12).
-    #[arg(long)]
+    /// Refine onto the nearby critical point first (the default; kept for older scripts).
+    #[arg(long, conflicts_with = "no_refine", hide = true)]
     pub refine: bool,
+    /// Analyse the point as given, without moving onto the nearby critical point.
+    #[arg(long)]
+    pub no_refine: bool,
+    /// Also try to prove, in interval arithmetic, that a unique critical point lies in a
+    /// small box around the refined point, and of what kind.
+    #[arg(long)]
+    pub certify: bool,
     /// Print one JSON object: {"x", "value", "gradient_norm", "eigenvalues", "classification",
     /// "tolerance", ...}.
     #[arg(long)]
     pub json: bool,
 }
+
+/// The rules of `hesse critical`, printed under its help.
+pub const CRITICAL_RULES: &str = "\
+RULES:
+  Refinement (default; --no-refine turns it off): Newton's method on grad f = 0 with the exact
+    Hessian moves the point onto the nearby critical point, accepting only steps that reduce
+    ||grad f||_2 and never moving more than 10*max(1, ||x||_2) from the given point. What it
+    did is printed; the verdict says when the critical point is not the point given.
+  Critical: ||grad f||_2 <= 1e-6*max(|f|, 1) at the analysed point. ||grad f||_2 (Euclidean)
+    is the norm every rule uses; ||grad f||_inf (largest component, the norm `minimize`'s
+    reports and hesse-optim use) is printed beside it. A point that is not critical says so,
+    with what to do.
+  Zero eigenvalues: |lambda| <= tolerance counts as undecided, where tolerance =
+    10*n*eps*max|lambda| (rounding) + 2*L*d (d: Newton step to the critical point, L: change of
+    the Hessian per unit length along it) + ||grad f||_2 (residual gradient).
+  Verdict: strict local minimum / maximum (all eigenvalues decided, one sign); saddle of
+    index k (both signs; 'at least k' when some are undecided); degenerate (undecided ones and
+    at most one sign: second order cannot decide; directions with H*v ~ 0 and g*v ~ 0 are named
+    as flat). A NaN or infinite value, gradient or Hessian is an error (exit 1), not a verdict.
+  --certify proves, when it can, in interval arithmetic with outward rounding over a box around
+    the refined point: that a unique critical point lies in the box, within the printed radius
+    (max-norm) of the refined point, and that it is a strict local minimum / maximum / saddle of
+    index k (Krawczyk's test on the interval gradient and Hessian; the inertia by Gershgorin discs
+    of the congruent interval Hessian). It assumes library functions (exp, ln, sin, ...) accurate
+    to a few ulps. Degenerate points, kinks (abs, relu, max, ...) inside the box and unbounded
+    enclosures give no certificate, and the reason is printed.";
 
 /// The optimizers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,9 @@
-//! `hesse critical`: classify a point by the eigenvalues of the exact Hessian
-//! (hesse-critical's analysis).
+//! `hesse critical`: classify a point by the eigenvalues of the exact Hessian after refining
+//! onto the nearby critical point (hesse-critical's analysis), and optionally certify it.
 
-use hesse_critical::{Analysis, AnalysisOptions, Classification, analyze};
+use hesse_critical::{
+    Analysis, AnalysisOptions, Certificate, CertifiedKind, Classification, analyze, certify_analysis,
+};
 use serde_json::{Map, Value};
 
 use crate::args::CriticalArgs;
@@ -42,70 +44,102 @@ pub fn run(args: &CriticalArgs) -> Result<u8, CliError> {
         )));
     }
 
-    let a = analyze(f, x, AnalysisOptions::default().with_refine(args.refine));
+    let opts = AnalysisOptions::default().with_refine(!args.no_refine);
+    let a = analyze(f, x, opts).map_err(|e| {
+        CliError::Evaluation(format!(
+            "cannot classify the point {}: {e}",
+            assignments(&point.names, x)
+        ))
+    })?;
+    let certificate = args.certify.then(|| certify_analysis(f, &a));
     if args.json {
-        print_json(json(&a, &point.names));
+        print_json(json(&a, &point.names, certificate.as_ref()));
     } else {
-        emit(&human(&a, &point.names));
+        emit(&human(&a, &point.names, certificate.as_ref()));
     }
     Ok(0)
 }
 
-/// Whether the gradient is small enough for the classification to describe a critical
-/// point: hesse-critical's own rule in `Display for Analysis`, ‖∇f‖₂ ≤ 1e-6·max(|f|, 1).
-fn is_critical(a: &Analysis) -> bool {
-    a.is_critical(1e-6 * a.value.abs().max(1.0))
-}
-
-fn verdict(a: &Analysis) -> String {
-    if is_critical(a) {
-        a.classification.to_string()
-    } else {
-        format!(
-            "not a critical point (‖gradient‖ = {}); the curvature there is that of a {}",
-            num(a.gradient_norm),
-            a.classification
-        )
-    }
-}
-
-fn human(a: &Analysis, names: &[String]) -> String {
+fn human(a: &Analysis, names: &[String], certificate: Option<&Certificate>) -> String {
     let mut lines = vec![format!("point        {}", assignments(names, &a.x))];
     if let Some(r) = &a.refinement {
-        lines.push(format!(
-            "refined      {} step{}, moved {}, ‖gradient‖ {} → {}{}",
-            r.steps,
-            if r.steps == 1 { "" } else { "s" },
-            num(r.moved),
-            num(r.initial_gradient_norm),
-            num(r.final_gradient_norm),
-            if r.converged { "" } else { " (not converged)" }
-        ));
+        if r.steps > 0 || !r.converged {
+            lines.push(format!(
+                "refined      {} step{}, moved {} from {}, ‖∇f‖₂ {} → {}{}",
+                r.steps,
+                if r.steps == 1 { "" } else { "s" },
+                num(r.moved),
+                assignments(names, &a.start),
+                num(r.initial_gradient_norm),
+                num(r.final_gradient_norm),
+                if r.converged { "" } else { " (not converged)" }
+            ));
+        }
     }
     lines.push(format!("value        {}", num(a.value)));
-    lines.push(format!("‖gradient‖   {}", num(a.gradient_norm)));
+    lines.push(format!(
+        "‖∇f‖₂        {}   (‖∇f‖∞ {})",
+        num(a.gradient_norm),
+        num(a.gradient_norm_inf)
+    ));
     lines.push("hessian".into());
     lines.push(labelled_matrix(names, &a.hessian.to_rows(), "  "));
     let eig: Vec<String> = a.eigenvalues.iter().map(|&l| signed(l)).collect();
     lines.push(format!("eigenvalues  {}", eig.join("  ")));
+    let t = &a.zero_tolerance;
     lines.push(format!(
-        "inertia      {} negative, {} zero, {} positive (|λ| ≤ {} counts as zero)",
+        "inertia      {} negative, {} undecided, {} positive (|λ| ≤ {} counts as zero: rounding {} + distance {} + gradient {})",
         a.inertia.negative,
         a.inertia.zero,
         a.inertia.positive,
-        num_sig(a.tolerance, 3)
+        num_sig(a.tolerance, 3),
+        num_sig(t.rounding, 2),
+        num_sig(t.distance, 2),
+        num_sig(t.gradient, 2)
     ));
-    lines.push(format!("verdict      {}", verdict(a)));
+    if let Some(c) = certificate {
+        lines.push(format!("certificate  {c}"));
+    }
+    lines.push(format!("verdict      {}", a.verdict()));
     lines.join("\n")
 }
 
-fn json(a: &Analysis, names: &[String]) -> Map<String, Value> {
+fn json_certificate(c: &Certificate) -> Value {
+    match c {
+        Certificate::Proved(p) => {
+            let (kind, index) = match p.kind {
+                CertifiedKind::Minimum => ("minimum", None),
+                CertifiedKind::Maximum => ("maximum", None),
+                CertifiedKind::Saddle { index } => ("saddle", Some(index)),
+            };
+            serde_json::json!({
+                "proved": true,
+                "kind": kind,
+                "index": index,
+                "center": json_vec(&p.center),
+                "radius": json_num(p.radius),
+                "box_radius": json_num(p.box_radius),
+                "radius_from_start": json_num(p.radius_from_start),
+                "eigenvalue_gap": p.eigenvalue_gap.map(json_num),
+                "statement": c.to_string(),
+            })
+        }
+        Certificate::NotProved(why) => serde_json::json!({
+            "proved": false,
+            "reason": why.to_string(),
+        }),
+    }
+}
+
+fn json(a: &Analysis, names: &[String], certificate: Option<&Certificate>) -> Map<String, Value> {
     let mut o = Map::new();
     o.insert("variables".into(), json_names(names));
     o.insert("x".into(), json_vec(&a.x));
+    o.insert("start".into(), json_vec(&a.start));
     o.insert("value".into(), json_num(a.value));
     o.insert("gradient".into(), json_vec(&a.gradient));
     o.insert("gradient_norm".into(), json_num(a.gradient_norm));
+    o.insert("gradient_norm_inf".into(), json_num(a.gradient_norm_inf));
     o.insert("hessian".into(), json_matrix(&a.hessian.to_rows()));
     o.insert("eigenvalues".into(), json_vec(&a.eigenvalues));
     let vectors: Vec<Vec<f64>> = (0..a.eigenvalues.len()).map(|j| a.eigenvector(j)).collect();
@@ -124,16 +158,28 @@ fn json(a: &Analysis, names: &[String]) -> Map<String, Value> {
         _ => {}
     }
     o.insert("tolerance".into(), json_num(a.tolerance));
+    let t = &a.zero_tolerance;
+    o.insert(
+        "tolerance_parts".into(),
+        serde_json::json!({
+            "rounding": json_num(t.rounding),
+            "distance": json_num(t.distance),
+            "gradient": json_num(t.gradient),
+            "distance_to_critical": json_num(t.distance_to_critical),
+        }),
+    );
     o.insert(
         "inertia".into(),
         serde_json::json!({
             "negative": a.inertia.negative,
             "zero": a.inertia.zero,
+            "undecided": a.inertia.zero,
             "positive": a.inertia.positive,
         }),
     );
-    o.insert("is_critical".into(), Value::Bool(is_critical(a)));
-    o.insert("verdict".into(), Value::String(verdict(a)));
+    o.insert("flat_directions".into(), a.flat_directions().len().into());
+    o.insert("is_critical".into(), Value::Bool(a.is_critical_point()));
+    o.insert("verdict".into(), Value::String(a.verdict()));
     o.insert(
         "refinement".into(),
         match &a.refinement {
@@ -146,6 +192,10 @@ fn json(a: &Analysis, names: &[String]) -> Map<String, Value> {
             }),
             None => Value::Null,
         },
+    );
+    o.insert(
+        "certificate".into(),
+        certificate.map_or(Value::Null, json_certificate),
     );
     o
 }

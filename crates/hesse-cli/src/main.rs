@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! hesse eval EXPR [--at x=1,y=2] [--grad] [--hessian] [--json]
-//! hesse critical EXPR --at x=1,y=1 [--refine] [--json]
+//! hesse critical EXPR --at x=1,y=1 [--no-refine] [--certify] [--json]
 //! hesse minimize EXPR --from x=-1.2,y=1 [--method gd|momentum|nesterov|lbfgs|newton-cg]
 //!                [--lr F] [--momentum F] [--max-iter N] [--gtol F] [--plot FILE.svg] [--json]
 //! hesse plot EXPR --x A:B --y C:D [--trajectory METHOD --from x=..,y=..] -o FILE.svg

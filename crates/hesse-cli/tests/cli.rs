@@ -252,8 +252,8 @@ fn refine_moves_onto_the_critical_point() {
     assert!(f(&v["gradient_norm"]) < 1e-12);
     assert!(fs(&v["x"]).iter().all(|c| c.abs() < 1e-12));
     assert!(v["refinement"]["steps"].as_u64().unwrap() >= 1);
-    // Without --refine, far from a critical point, the verdict says so.
-    let o = hesse(&["critical", "x^2 + y^2", "--at", "x=1,y=1"]);
+    // With --no-refine, far from a critical point, the verdict says so.
+    let o = hesse(&["critical", "x^2 + y^2", "--at", "x=1,y=1", "--no-refine"]);
     assert!(
         stdout(&o).contains("verdict      not a critical point"),
         "{}",
@@ -702,4 +702,101 @@ fn registered_ops_are_formula_functions() {
 /// erf(0.75), Abramowitz & Stegun table 7.1 (to 16 digits).
 fn erf_075_published() -> f64 {
     0.711_155_633_653_515_1
+}
+
+const HIMMELBLAU: &str = "(x^2+y-11)^2+(x+y^2-7)^2";
+
+/// issue 17: Himmelblau's critical points given to 6 digits (published values: minima (3, 2),
+/// (−2.805118, 3.131312), (−3.779310, −3.283186), (3.584428, −1.848126); maximum
+/// (−0.270845, −0.923039), f ≈ 181.617; saddles (0.086677, 2.884254), (−3.073026, −0.081353),
+/// (3.385154, 0.073852), (−0.127961, −1.953715)) are refined by default, classified and
+/// certified, and the JSON carries the certified radius.
+#[test]
+fn himmelblau_points_to_six_digits_are_refined_and_certified() {
+    let cases = [
+        ("x=3.000001,y=1.999999", "minimum", None),
+        ("x=-2.805118,y=3.131312", "minimum", None),
+        ("x=-3.779310,y=-3.283186", "minimum", None),
+        ("x=3.584428,y=-1.848126", "minimum", None),
+        ("x=-0.270845,y=-0.923039", "maximum", None),
+        ("x=0.086677,y=2.884254", "saddle", Some(1)),
+        ("x=-3.073026,y=-0.081353", "saddle", Some(1)),
+        ("x=3.385154,y=0.073852", "saddle", Some(1)),
+        ("x=-0.127961,y=-1.953715", "saddle", Some(1)),
+    ];
+    for (at, kind, index) in cases {
+        let v = json(&["critical", HIMMELBLAU, "--at", at, "--certify", "--json"]);
+        assert_eq!(v["classification"], kind, "{at}: {v}");
+        assert_eq!(v["is_critical"], true, "{at}");
+        let c = &v["certificate"];
+        assert_eq!(c["proved"], true, "{at}: {c}");
+        assert_eq!(c["kind"], kind, "{at}");
+        if let Some(i) = index {
+            assert_eq!(c["index"], i, "{at}");
+        }
+        // the critical point is within 1e-5 of the 6-digit point given
+        let r = f(&c["radius_from_start"]);
+        assert!(r > 0.0 && r < 1e-5, "{at}: {r}");
+        assert!(f(&c["radius"]) <= f(&c["box_radius"]), "{at}");
+    }
+    let o = hesse(&["critical", HIMMELBLAU, "--at", "x=-0.270845,y=-0.923039"]);
+    let out = stdout(&o);
+    assert!(out.contains("verdict      strict local maximum"), "{out}");
+    assert!(out.contains("refined      2 steps"), "{out}");
+    assert!(out.contains("(‖∇f‖∞ "), "{out}");
+    // Without refinement the 6-digit minimum is not a critical point, and the verdict
+    // says what to do.
+    let o = hesse(&[
+        "critical",
+        HIMMELBLAU,
+        "--at",
+        "x=3.000001,y=1.999999",
+        "--no-refine",
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains("verdict      not a critical point"), "{out}");
+    assert!(out.contains("minimize first"), "{out}");
+}
+
+/// issue 17: a point refinement cannot bring to a critical point says so and suggests what
+/// to do; a certificate is refused with its reason at a degenerate minimum.
+#[test]
+fn far_points_and_degenerate_points_say_why() {
+    let o = hesse(&["critical", "x^2 + y", "--at", "x=1,y=1", "--certify"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(out.contains("verdict      not a critical point"), "{out}");
+    assert!(out.contains("minimize first"), "{out}");
+    assert!(out.contains("certificate  no certificate: "), "{out}");
+    let v = json(&["critical", "x^4 + y^2", "--at", "x=0,y=0", "--certify", "--json"]);
+    assert_eq!(v["certificate"]["proved"], false);
+    assert!(
+        v["certificate"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("degenerate"),
+        "{v}"
+    );
+}
+
+/// issue 17: `critical --help` states the rules.
+#[test]
+fn critical_help_states_the_rules() {
+    let o = hesse(&["critical", "--help"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    for needle in [
+        "--certify",
+        "--no-refine",
+        "Refinement (default",
+        "||grad f||_2 <= 1e-6*max(|f|, 1)",
+        "||grad f||_inf",
+        "10*n*eps*max|lambda|",
+        "undecided",
+        "unique critical point lies in the box",
+        "Krawczyk",
+        "accurate",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
 }

@@ -89,7 +89,7 @@ pub use error::CoreError;
 pub use forward::jvp;
 pub use matrix::Matrix;
 pub use recorded::RecordedFn;
-pub use tape::{Mark, NodeId, Tape};
+pub use tape::{Mark, NodeId, NodeView, Tape};
 pub use transforms::{
     LossFn, VectorLossFn, function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad, vector,
 };

@@ -187,6 +187,50 @@ impl Tape {
     }
 }
 
+/// A copy of one recorded node, for tools that interpret a tape themselves (an interval
+/// evaluator, a printer): its op, its inputs, its shape and its value at recording.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    /// The operation.
+    pub op: Op,
+    /// The nodes it reads, in order (all recorded before it).
+    pub inputs: Vec<NodeId>,
+    /// Its shape (empty for a scalar).
+    pub shape: Vec<usize>,
+    /// Its value, row-major, as computed when it was pushed.
+    pub value: Vec<f64>,
+}
+
+impl Tape {
+    /// Every node, in recording order (node `i` is `Var::id().index() == i`). A node's inputs
+    /// come before it, so a walk in this order evaluates the tape forward.
+    ///
+    /// ```
+    /// use hesse_core::{Tape, ops::{Op, Unary}};
+    /// let tape = Tape::new();
+    /// let x = tape.var(2.0);
+    /// let y = x.exp();
+    /// let nodes = tape.nodes();
+    /// assert_eq!(nodes[y.id().index()].op, Op::Unary(Unary::Exp));
+    /// assert_eq!(nodes[y.id().index()].inputs, vec![x.id()]);
+    /// assert_eq!(nodes[x.id().index()].value, vec![2.0]);
+    /// ```
+    pub fn nodes(&self) -> Vec<NodeView> {
+        let inner = self.inner.borrow();
+        (0..inner.nodes.len())
+            .map(|i| {
+                let n = &inner.nodes[i];
+                NodeView {
+                    op: n.op,
+                    inputs: n.inputs.iter().map(|&j| NodeId(j)).collect(),
+                    shape: n.shape.to_vec(),
+                    value: inner.value(i as u32).to_vec(),
+                }
+            })
+            .collect()
+    }
+}
+
 thread_local! {
     /// Arenas of finished scratch tapes, kept for reuse by [`Tape::scratch`].
     static POOL: RefCell<Vec<TapeInner>> = const { RefCell::new(Vec::new()) };

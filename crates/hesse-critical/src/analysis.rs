@@ -1,29 +1,36 @@
 //! The analysis of one point: value, gradient, exact Hessian, eigen-decomposition, inertia and
-//! classification, after an optional refinement onto the critical point.
-
-use std::fmt;
+//! classification, after a refinement onto the critical point (on by default).
+//!
+//! **What counts as critical**: `‖∇f‖₂ ≤ 1e-6 · max(|f|, 1)` at the analysed point
+//! ([`critical_gradient_tolerance`]). **What counts as zero**: an eigenvalue within the
+//! [`ZeroTolerance`] (rounding, the distance to the critical point, the residual gradient),
+//! reported as undecided. The verdict ([`Analysis::verdict`]) says what second order can and
+//! cannot tell.
 
 use hesse_core::{Matrix, RecordedFn, Var};
 
-use crate::classify::{Classification, Inertia, default_tolerance};
+use crate::classify::{Classification, Inertia};
 use crate::eigen::symmetric_eigen;
+use crate::error::AnalysisError;
 use crate::model::{TwiceDifferentiable, norm};
 use crate::refine::{Refinement, refine};
+use crate::symmetry::{complement, largest_image, orthonormalize, restrict};
+use crate::tolerance::{ZeroTolerance, zero_tolerance};
 
 /// Options of [`analyze`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AnalysisOptions {
-    /// Eigenvalues with |λ| ≤ tolerance count as zero; `None` uses the scale-aware
-    /// [`default_tolerance`].
+    /// Eigenvalues with |λ| ≤ tolerance count as zero (undecided); `None` uses the
+    /// [`ZeroTolerance`] computed at the point.
     pub tolerance: Option<f64>,
-    /// Refine onto the critical point first (Newton on ∇f = 0). Default: off.
+    /// Refine onto the critical point first (Newton on ∇f = 0). Default: on.
     pub refine: bool,
     /// Refinement stops when ‖∇f‖₂ ≤ this. Default 1e-12.
     pub gradient_tolerance: f64,
     /// Refinement step limit. Default 100.
     pub max_steps: usize,
     /// Refinement never moves farther than this from the start (Euclidean). Default
-    /// `None`: `10 · max(1, ‖x₀‖)`.
+    /// `None`: `10 · max(1, ‖x₀‖₂)`.
     pub max_move: Option<f64>,
 }
 
@@ -31,7 +38,7 @@ impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
             tolerance: None,
-            refine: false,
+            refine: true,
             gradient_tolerance: 1e-12,
             max_steps: 100,
             max_move: None,
@@ -70,10 +77,27 @@ impl AnalysisOptions {
     }
 }
 
+/// The gradient norm below which a point counts as critical: `1e-6 · max(|f|, 1)`, compared
+/// with `‖∇f‖₂`.
+///
+/// ```
+/// assert_eq!(hesse_critical::critical_gradient_tolerance(-3.0), 3e-6);
+/// assert_eq!(hesse_critical::critical_gradient_tolerance(0.5), 1e-6);
+/// ```
+pub fn critical_gradient_tolerance(value: f64) -> f64 {
+    1e-6 * value.abs().max(1.0)
+}
+
 /// The analysis of a point.
+///
+/// Two gradient norms are reported, each labelled: `gradient_norm` is the Euclidean
+/// `‖∇f‖₂` (the one every rule here uses), `gradient_norm_inf` the largest component
+/// `‖∇f‖∞` (the one hesse-optim's reports use).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Analysis {
+    /// The point given.
+    pub start: Vec<f64>,
     /// The analysed point (after refinement, if any).
     pub x: Vec<f64>,
     /// f(x).
@@ -82,20 +106,32 @@ pub struct Analysis {
     pub gradient: Vec<f64>,
     /// ‖∇f(x)‖₂.
     pub gradient_norm: f64,
+    /// ‖∇f(x)‖∞ = maxᵢ |∂ᵢf(x)|.
+    pub gradient_norm_inf: f64,
     /// The exact Hessian, symmetric.
     pub hessian: Matrix,
     /// Eigenvalues, ascending.
     pub eigenvalues: Vec<f64>,
     /// Eigenvectors: column j pairs with `eigenvalues[j]`.
     pub eigenvectors: Matrix,
-    /// The zero tolerance used for the inertia.
+    /// The zero tolerance used for the inertia (`zero_tolerance.total()`).
     pub tolerance: f64,
-    /// Counts of negative, zero and positive eigenvalues.
+    /// Its parts.
+    pub zero_tolerance: ZeroTolerance,
+    /// Counts of negative, undecided (|λ| ≤ tolerance) and positive eigenvalues — of the
+    /// Hessian restricted to the complement of the declared symmetry directions, if any.
     pub inertia: Inertia,
-    /// What the Hessian says the point is.
+    /// What the Hessian says the point is (modulo the declared symmetry directions).
     pub classification: Classification,
     /// What refinement did, when asked.
     pub refinement: Option<Refinement>,
+    /// The declared symmetry directions, orthonormalised ([`Analysis::modulo`]).
+    pub symmetries: Vec<Vec<f64>>,
+    /// Eigenvalues of the Hessian restricted to their complement, ascending (empty without
+    /// symmetries).
+    pub reduced_eigenvalues: Vec<f64>,
+    /// `max ‖H v‖₂` over the declared directions: at most the tolerance if they are flat.
+    pub symmetry_residual: f64,
 }
 
 impl Analysis {
@@ -106,7 +142,7 @@ impl Analysis {
             .collect()
     }
 
-    /// The eigenvectors whose eigenvalues are within the tolerance of zero.
+    /// The eigenvectors whose eigenvalues are within the tolerance of zero (undecided).
     pub fn zero_directions(&self) -> Vec<Vec<f64>> {
         (0..self.eigenvalues.len())
             .filter(|&j| self.eigenvalues[j].abs() <= self.tolerance)
@@ -114,9 +150,39 @@ impl Analysis {
             .collect()
     }
 
-    /// Whether ‖∇f‖₂ ≤ `gtol`: the classification describes a critical point only then.
+    /// The undecided eigenvectors along which the function is flat to second order here:
+    /// `H·v ≈ 0` (|λ| within the tolerance) and `g·v ≈ 0` (within
+    /// [`critical_gradient_tolerance`]). Symmetries of f show up as such directions.
+    ///
+    /// ```
+    /// use hesse_critical::{analyze, AnalysisOptions};
+    /// // f depends on x − y only: (1, 1)/√2 is flat everywhere
+    /// let a = analyze(|x| (x[0] - x[1]).powi(2), &[0.3, 0.3], AnalysisOptions::default()).unwrap();
+    /// assert_eq!(a.flat_directions().len(), 1);
+    /// ```
+    pub fn flat_directions(&self) -> Vec<Vec<f64>> {
+        let gtol = critical_gradient_tolerance(self.value);
+        self.zero_directions()
+            .into_iter()
+            .filter(|v| {
+                v.iter()
+                    .zip(&self.gradient)
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
+                    .abs()
+                    <= gtol
+            })
+            .collect()
+    }
+
+    /// Whether ‖∇f‖₂ ≤ `gtol`.
     pub fn is_critical(&self, gtol: f64) -> bool {
         self.gradient_norm <= gtol
+    }
+
+    /// Whether the point counts as critical: ‖∇f‖₂ ≤ [`critical_gradient_tolerance`]`(f)`.
+    pub fn is_critical_point(&self) -> bool {
+        self.is_critical(critical_gradient_tolerance(self.value))
     }
 
     /// Condition number |λ|max / |λ|min (∞ when an eigenvalue is 0).
@@ -126,19 +192,72 @@ impl Analysis {
         let min = abs.iter().cloned().fold(f64::INFINITY, f64::min);
         max / min
     }
+
+    /// The analysis modulo symmetry directions: `directions` (any spanning set, e.g.
+    /// [`rigid_body_modes`](crate::rigid_body_modes)) are declared flat, and the inertia and
+    /// classification are those of the Hessian restricted to their orthogonal complement,
+    /// at the same tolerance. If a declared direction is not flat here (`‖H v‖₂` above the
+    /// tolerance), the declaration is recorded but the classification stays that of the
+    /// whole Hessian, and the verdict says so.
+    ///
+    /// ```
+    /// use hesse_critical::{analyze, AnalysisOptions, Classification};
+    /// // invariant under shifting both coordinates: x − y is what matters
+    /// let a = analyze(|x| (x[0] - x[1]).powi(2), &[0.3, 0.3], AnalysisOptions::default()).unwrap();
+    /// assert!(matches!(a.classification, Classification::Degenerate { .. }));
+    /// let m = a.modulo(&[vec![1.0, 1.0]]);
+    /// assert_eq!(m.classification, Classification::Minimum);
+    /// assert_eq!(m.verdict(), "strict local minimum modulo 1 symmetry direction");
+    /// ```
+    ///
+    /// # Panics
+    /// If a direction's length is not the dimension.
+    #[track_caller]
+    pub fn modulo(&self, directions: &[Vec<f64>]) -> Analysis {
+        let n = self.x.len();
+        assert!(
+            directions.iter().all(|d| d.len() == n),
+            "Analysis::modulo: directions must have {n} entries"
+        );
+        let basis = orthonormalize(directions);
+        let mut a = self.clone();
+        a.symmetry_residual = largest_image(&self.hessian, &basis);
+        a.symmetries = basis;
+        let p = complement(&a.symmetries, n);
+        let (reduced, _) = symmetric_eigen(&restrict(&self.hessian, &p));
+        a.reduced_eigenvalues = reduced;
+        if a.symmetry_residual <= a.tolerance {
+            a.inertia = Inertia::of(&a.reduced_eigenvalues, a.tolerance);
+            a.classification = Classification::from_inertia(a.inertia);
+        }
+        a
+    }
+
+    /// Whether declared symmetry directions are in force (declared and flat here).
+    pub fn symmetries_hold(&self) -> bool {
+        !self.symmetries.is_empty() && self.symmetry_residual <= self.tolerance
+    }
 }
 
-/// Analyses `model` at `x` (refining first if asked).
+/// Analyses `model` at `x` (refining first unless turned off).
 ///
 /// ```
 /// use hesse_core::RecordedFn;
 /// use hesse_critical::{analyze_model, AnalysisOptions, Classification};
 /// let mut f = RecordedFn::new(|x| x[0].powi(2) - x[1].powi(2), &[0.1, 0.1]);
-/// let a = analyze_model(&mut f, &[0.1, 0.1], AnalysisOptions::default().with_refine(true));
+/// let a = analyze_model(&mut f, &[0.1, 0.1], AnalysisOptions::default()).unwrap();
 /// assert_eq!(a.classification, Classification::Saddle { index: 1 });
 /// assert!(a.gradient_norm < 1e-12);
 /// ```
-pub fn analyze_model(model: &mut dyn TwiceDifferentiable, x: &[f64], opts: AnalysisOptions) -> Analysis {
+///
+/// # Errors
+/// [`AnalysisError::NotFinite`] if the value, gradient or Hessian at the analysed point is
+/// not finite.
+pub fn analyze_model(
+    model: &mut dyn TwiceDifferentiable,
+    x: &[f64],
+    opts: AnalysisOptions,
+) -> Result<Analysis, AnalysisError> {
     let mut point = x.to_vec();
     let refinement = opts.refine.then(|| {
         refine(
@@ -149,22 +268,44 @@ pub fn analyze_model(model: &mut dyn TwiceDifferentiable, x: &[f64], opts: Analy
             opts.max_move_from(x),
         )
     });
-    finish(model, point, refinement, opts)
+    finish(model, x, point, refinement, opts)
 }
 
 fn finish(
     model: &mut dyn TwiceDifferentiable,
+    start: &[f64],
     x: Vec<f64>,
     refinement: Option<Refinement>,
     opts: AnalysisOptions,
-) -> Analysis {
+) -> Result<Analysis, AnalysisError> {
     let (value, gradient) = model.value_and_grad(&x);
+    let not_finite = |what| Err(AnalysisError::NotFinite { what, x: x.clone() });
+    if !value.is_finite() {
+        return not_finite("value");
+    }
+    if !gradient.iter().all(|g| g.is_finite()) {
+        return not_finite("gradient");
+    }
     let hessian = model.hessian(&x);
+    if !hessian.as_slice().iter().all(|h| h.is_finite()) {
+        return not_finite("Hessian");
+    }
     let (eigenvalues, eigenvectors) = symmetric_eigen(&hessian);
-    let tolerance = opts.tolerance.unwrap_or_else(|| default_tolerance(&eigenvalues));
+    let zt = zero_tolerance(
+        model,
+        &x,
+        &gradient,
+        &hessian,
+        &eigenvalues,
+        &eigenvectors,
+        opts.tolerance,
+    );
+    let tolerance = zt.total();
     let inertia = Inertia::of(&eigenvalues, tolerance);
-    Analysis {
+    Ok(Analysis {
+        start: start.to_vec(),
         gradient_norm: norm(&gradient),
+        gradient_norm_inf: gradient.iter().fold(0.0, |m: f64, g| m.max(g.abs())),
         x,
         value,
         gradient,
@@ -172,24 +313,35 @@ fn finish(
         eigenvalues,
         eigenvectors,
         tolerance,
+        zero_tolerance: zt,
         inertia,
         classification: Classification::from_inertia(inertia),
         refinement,
-    }
+        symmetries: Vec::new(),
+        reduced_eigenvalues: Vec::new(),
+        symmetry_residual: 0.0,
+    })
 }
 
-/// Analyses `f` (a closure over one scalar `Var` per coordinate) at `x`.
+/// Analyses `f` (a closure over one scalar `Var` per coordinate) at `x`, refining onto the
+/// nearby critical point first (unless turned off in `opts`).
 ///
 /// The function is recorded once and replayed; if refinement moves the point across a
 /// recorded comparison, it is recorded again at the final point.
 ///
 /// ```
 /// use hesse_critical::{analyze, AnalysisOptions, Classification};
-/// let a = analyze(|x| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2), &[1.0, 1.0], AnalysisOptions::default());
+/// let a = analyze(|x| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2), &[1.0, 1.0], AnalysisOptions::default()).unwrap();
 /// assert_eq!(a.classification, Classification::Minimum);
 /// assert_eq!(a.hessian.to_rows(), vec![vec![802.0, -400.0], vec![-400.0, 200.0]]);
+/// // a NaN Hessian is an error, not a verdict
+/// assert!(analyze(|x| x[0].sqrt() + x[1], &[-1.0, 0.0], AnalysisOptions::default()).is_err());
 /// ```
-pub fn analyze<F>(f: F, x: &[f64], opts: AnalysisOptions) -> Analysis
+///
+/// # Errors
+/// [`AnalysisError::NotFinite`] if the value, gradient or Hessian at the analysed point is
+/// not finite.
+pub fn analyze<F>(f: F, x: &[f64], opts: AnalysisOptions) -> Result<Analysis, AnalysisError>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
@@ -207,17 +359,20 @@ where
     if rec.branch_changed() {
         rec = RecordedFn::new(&f, &point);
     }
-    finish(&mut rec, point, refinement, opts)
+    finish(&mut rec, x, point, refinement, opts)
 }
 
 /// Analyses `f` (a closure over one rank-1 `Var`, e.g. a network's flat parameters) at `x`.
 ///
 /// ```
 /// use hesse_critical::{analyze_vector, AnalysisOptions, Classification};
-/// let a = analyze_vector(|w| -w.square().sum(), &[0.0, 0.0, 0.0], AnalysisOptions::default());
+/// let a = analyze_vector(|w| -w.square().sum(), &[0.0, 0.0, 0.0], AnalysisOptions::default()).unwrap();
 /// assert_eq!(a.classification, Classification::Maximum);
 /// ```
-pub fn analyze_vector<F>(f: F, x: &[f64], opts: AnalysisOptions) -> Analysis
+///
+/// # Errors
+/// [`AnalysisError::NotFinite`] as [`analyze`].
+pub fn analyze_vector<F>(f: F, x: &[f64], opts: AnalysisOptions) -> Result<Analysis, AnalysisError>
 where
     F: for<'t> Fn(Var<'t>) -> Var<'t>,
 {
@@ -235,72 +390,5 @@ where
     if rec.branch_changed() {
         rec = RecordedFn::new_vector(&f, &point);
     }
-    finish(&mut rec, point, refinement, opts)
-}
-
-/// A human-readable report: the point, value, gradient norm, the Hessian as an aligned matrix,
-/// signed eigenvalues, the tolerance and a one-line verdict.
-impl fmt::Display for Analysis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.x.len();
-        writeln!(f, "point      [{}]", join(&self.x))?;
-        writeln!(f, "value      {}", fmt_num(self.value))?;
-        writeln!(f, "‖gradient‖ {:.3e}", self.gradient_norm)?;
-        if let Some(r) = &self.refinement {
-            writeln!(
-                f,
-                "refined    {} step{}, moved {:.3e}, ‖gradient‖ {:.3e} → {:.3e}{}",
-                r.steps,
-                if r.steps == 1 { "" } else { "s" },
-                r.moved,
-                r.initial_gradient_norm,
-                r.final_gradient_norm,
-                if r.converged { "" } else { " (not converged)" }
-            )?;
-        }
-        if n <= 12 {
-            writeln!(f, "hessian")?;
-            let cells: Vec<String> = self.hessian.as_slice().iter().map(|&v| fmt_num(v)).collect();
-            let width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(1);
-            for i in 0..n {
-                let row: Vec<String> = (0..n).map(|j| format!("{:>width$}", cells[i * n + j])).collect();
-                writeln!(f, "  [ {} ]", row.join("  "))?;
-            }
-        } else {
-            writeln!(f, "hessian    {n}×{n} (not printed)")?;
-        }
-        let signed: Vec<String> = self.eigenvalues.iter().map(|&l| format!("{l:+.6e}")).collect();
-        writeln!(f, "eigenvalues {}", signed.join("  "))?;
-        writeln!(
-            f,
-            "inertia    {} negative, {} zero, {} positive (|λ| ≤ {:.3e} counts as zero)",
-            self.inertia.negative, self.inertia.zero, self.inertia.positive, self.tolerance
-        )?;
-        let critical = self.gradient_norm <= 1e-6 * self.value.abs().max(1.0);
-        if critical {
-            write!(f, "verdict    {}", self.classification)
-        } else {
-            write!(
-                f,
-                "verdict    not a critical point (‖gradient‖ = {:.3e}); the curvature there is that of a {}",
-                self.gradient_norm, self.classification
-            )
-        }
-    }
-}
-
-fn fmt_num(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else if v.abs() >= 1e-4 && v.abs() < 1e7 {
-        let s = format!("{v:.10}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
-    } else {
-        format!("{v:.6e}")
-    }
-}
-
-fn join(x: &[f64]) -> String {
-    x.iter().map(|&v| fmt_num(v)).collect::<Vec<_>>().join(", ")
+    finish(&mut rec, x, point, refinement, opts)
 }

@@ -111,11 +111,11 @@ impl fmt::Display for Classification {
             Classification::Maximum => write!(f, "strict local maximum"),
             Classification::Saddle { index } => write!(f, "saddle point of index {index}"),
             Classification::Degenerate { zero_directions } => {
-                write!(f, "degenerate ({zero_directions} zero-curvature direction")?;
+                write!(f, "degenerate ({zero_directions} eigenvalue")?;
                 if *zero_directions != 1 {
                     write!(f, "s")?;
                 }
-                write!(f, "; second order cannot decide)")
+                write!(f, " cannot be told from zero; second order cannot decide)")
             }
         }
     }

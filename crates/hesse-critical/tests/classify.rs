@@ -6,7 +6,7 @@ use hesse_core::check::{CheckOptions, check_hessian};
 use hesse_critical::{AnalysisOptions, Classification, analyze, symmetric_eigen};
 
 fn classify(f: impl for<'t> Fn(&[Var<'t>]) -> Var<'t>, x: &[f64]) -> Classification {
-    analyze(f, x, AnalysisOptions::default()).classification
+    analyze(f, x, AnalysisOptions::default()).unwrap().classification
 }
 
 #[test]
@@ -33,7 +33,7 @@ fn textbook_cases() {
         Classification::Degenerate { zero_directions: 2 }
     );
     let rosen = hesse_core::function(|x| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2));
-    let a = analyze(rosen, &[1.0, 1.0], AnalysisOptions::default());
+    let a = analyze(rosen, &[1.0, 1.0], AnalysisOptions::default()).unwrap();
     assert_eq!(a.classification, Classification::Minimum);
     assert_eq!(a.gradient_norm, 0.0);
     // eigenvalues of [[802, -400], [-400, 200]]: 501 ± sqrt(301² + 400²)
@@ -44,7 +44,7 @@ fn textbook_cases() {
 #[test]
 fn a_higher_index_saddle_counts_its_descent_directions() {
     let f = hesse_core::function(|x| x[0].powi(2) - x[1].powi(2) - 2.0 * x[2].powi(2) + x[3].powi(2));
-    let a = analyze(f, &[0.0; 4], AnalysisOptions::default());
+    let a = analyze(f, &[0.0; 4], AnalysisOptions::default()).unwrap();
     assert_eq!(a.classification, Classification::Saddle { index: 2 });
     assert_eq!(
         (a.inertia.negative, a.inertia.zero, a.inertia.positive),
@@ -55,9 +55,9 @@ fn a_higher_index_saddle_counts_its_descent_directions() {
 #[test]
 fn an_explicit_tolerance_is_used_and_reported() {
     let f = hesse_core::function(|x| x[0].powi(2) + 1e-9 * x[1].powi(2));
-    let strict = analyze(f, &[0.0, 0.0], AnalysisOptions::default());
+    let strict = analyze(f, &[0.0, 0.0], AnalysisOptions::default()).unwrap();
     assert_eq!(strict.classification, Classification::Minimum);
-    let loose = analyze(f, &[0.0, 0.0], AnalysisOptions::default().with_tolerance(1e-6));
+    let loose = analyze(f, &[0.0, 0.0], AnalysisOptions::default().with_tolerance(1e-6)).unwrap();
     assert_eq!(
         loose.classification,
         Classification::Degenerate { zero_directions: 1 }
@@ -90,7 +90,8 @@ fn peaks_critical_points() {
             peaks,
             &[x + 0.01, y - 0.01],
             AnalysisOptions::default().with_refine(true),
-        );
+        )
+        .unwrap();
         assert!(a.gradient_norm < 1e-12, "{a}");
         assert_eq!(a.classification, Classification::Minimum, "{a}");
         assert!((a.x[0] - x).abs() < 1e-3 && (a.x[1] - y).abs() < 1e-3, "{a}");
@@ -101,7 +102,7 @@ fn peaks_critical_points() {
     for i in 0..13 {
         for j in 0..13 {
             let start = [-3.0 + 0.5 * i as f64, -3.0 + 0.5 * j as f64];
-            let a = analyze(peaks, &start, AnalysisOptions::default().with_refine(true));
+            let a = analyze(peaks, &start, AnalysisOptions::default().with_refine(true)).unwrap();
             if a.gradient_norm > 1e-10 || a.x.iter().any(|c| c.abs() > 3.0) {
                 continue;
             }
@@ -140,7 +141,7 @@ fn peaks_critical_points() {
 #[test]
 fn refinement_reports_how_far_the_point_moved() {
     let f = hesse_core::function(|x| (x[0] - 1.0).powi(2) + (x[0] * x[1] - 2.0).powi(2));
-    let a = analyze(f, &[1.2, 1.5], AnalysisOptions::default().with_refine(true));
+    let a = analyze(f, &[1.2, 1.5], AnalysisOptions::default().with_refine(true)).unwrap();
     let r = a.refinement.clone().expect("refined");
     assert!(r.converged && r.final_gradient_norm < 1e-12);
     // the minimum is (1, 2)
@@ -154,7 +155,7 @@ fn refinement_reports_how_far_the_point_moved() {
 
 #[test]
 fn a_non_critical_point_says_so() {
-    let a = analyze(|x| x[0].powi(2) + x[1], &[0.0, 0.0], AnalysisOptions::default());
+    let a = analyze(|x| x[0].powi(2) + x[1], &[0.0, 0.0], AnalysisOptions::default()).unwrap();
     assert!(a.to_string().contains("not a critical point"), "{a}");
 }
 
@@ -162,13 +163,19 @@ fn a_non_critical_point_says_so() {
 fn refinement_stays_local_and_survives_non_finite_values() {
     // x^(1/3) has no critical point nearby; Newton's steps grow geometrically.
     let f = hesse_core::function(|x| x[0].powf(1.0 / 3.0) + x[1].powi(2));
-    let a = analyze(f, &[0.001, 0.0], AnalysisOptions::default().with_refine(true));
+    let a = analyze(f, &[0.001, 0.0], AnalysisOptions::default().with_refine(true)).unwrap();
     let r = a.refinement.clone().expect("refined");
     assert!(!r.converged, "{a}");
     assert!(r.moved <= 10.0, "moved {}", r.moved);
-    // a NaN Hessian gives NaN eigenvalues and a degenerate verdict, not a hang or a panic
+    // issue 17: a NaN Hessian is a typed error, not a verdict (it used to answer
+    // "degenerate (2 zero-curvature directions)"), and not a hang or a panic
     let g = hesse_core::function(|x| x[0].sqrt() + x[1].powi(2));
     let b = analyze(g, &[-1.0, 0.0], AnalysisOptions::default().with_refine(true));
-    assert!(b.eigenvalues.iter().all(|l| l.is_nan()), "{b}");
-    assert!(matches!(b.classification, Classification::Degenerate { .. }));
+    assert!(
+        matches!(
+            b,
+            Err(hesse_critical::AnalysisError::NotFinite { what: "value", .. })
+        ),
+        "{b:?}"
+    );
 }

@@ -96,6 +96,7 @@ where
     let finish = |state: State, status: Status, trajectory, observer: &mut B, solver: &S| {
         let report = Report {
             grad_norm: state.grad_norm,
+            grad_norm_kind: norm,
             f: state.f,
             iterations: state.iteration,
             f_evals: state.f_evals,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::StopRule;
+use crate::{Norm, StopRule};
 
 /// Why a run stopped.
 ///
@@ -104,6 +104,9 @@ pub struct Report {
     /// ‖∇f(x)‖ in the norm chosen by [`Options::with_grad_norm`](crate::Options::with_grad_norm)
     /// (∞-norm by default).
     pub grad_norm: f64,
+    /// Which norm `grad_norm` is: [`Norm::Inf`] (the default) or [`Norm::L2`] (the norm
+    /// hesse-critical's rules use); the report's text labels it `‖g‖∞` or `‖g‖₂`.
+    pub grad_norm_kind: Norm,
     /// Completed iterations.
     pub iterations: usize,
     /// Evaluations of f (each `value` or `value_and_grad` counts one).
@@ -127,11 +130,15 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} after {} iterations; f = {:e}, |g| = {:e}; {} f, {} grad, {} hvp evaluations in {:?}",
+            "{}: {} after {} iterations; f = {:e}, {} = {:e}; {} f, {} grad, {} hvp evaluations in {:?}",
             self.solver,
             self.status,
             self.iterations,
             self.f,
+            match self.grad_norm_kind {
+                Norm::Inf => "‖g‖∞",
+                Norm::L2 => "‖g‖₂",
+            },
             self.grad_norm,
             self.f_evals,
             self.g_evals,
