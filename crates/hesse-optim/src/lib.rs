@@ -48,8 +48,11 @@
 #![forbid(unsafe_code)]
 
 pub mod adam;
+pub mod curvature;
 mod engine;
 mod error;
+mod escape;
+pub mod exact_subproblem;
 pub mod gd;
 pub mod lbfgs;
 pub mod linesearch;
@@ -62,13 +65,14 @@ mod report;
 mod solver;
 mod state;
 pub mod stop;
+pub mod trust_exact;
 pub mod trust_region;
 
 pub use adam::Adam;
 pub use engine::{VarObjective, VectorObjective};
 pub use error::OptimError;
 pub use gd::GradientDescent;
-pub use lbfgs::{HINT_INCONSISTENT, HINT_OTHER, HINT_PRECISION, HINT_UNBOUNDED, Lbfgs};
+pub use lbfgs::{HINT_INCONSISTENT, HINT_NO_STEP, HINT_OTHER, HINT_PRECISION, HINT_UNBOUNDED, Lbfgs};
 pub use minimize::{minimize, minimize_with};
 pub use momentum::{Momentum, Nesterov};
 pub use newton_cg::NewtonCg;
@@ -78,6 +82,7 @@ pub use report::{Report, Status};
 pub use solver::{Solver, Step};
 pub use state::State;
 pub use stop::{Norm, Options, StopRule, Trajectory};
+pub use trust_exact::TrustExact;
 
 #[cfg(test)]
 mod tests {
