@@ -194,7 +194,7 @@ pub struct MinimizeArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<std::path::PathBuf>,
     /// Print one JSON object: {"x", "f", "gradient_norm", "iterations", "f_evals", "g_evals",
-    /// "status", ...}.
+    /// "hvp_evals", "hessian_evals", "status", "min_hessian_eigenvalue"?, ...}.
     #[arg(long)]
     pub json: bool,
 }

@@ -246,6 +246,7 @@ fn json(report: &Report, method: Method, names: &[String], plot: Option<&Path>) 
     o.insert("f_evals".into(), report.f_evals.into());
     o.insert("g_evals".into(), report.g_evals.into());
     o.insert("hvp_evals".into(), report.hvp_evals.into());
+    o.insert("hessian_evals".into(), report.hess_evals.into());
     o.insert("status".into(), Value::String(status_name(&report.status).into()));
     if let Status::Converged(rule) = &report.status {
         o.insert("converged_by".into(), Value::String(stop_rule_name(rule).into()));
@@ -275,6 +276,10 @@ fn human(report: &Report, method: Method, names: &[String], plot: Option<&Path>)
             report.g_evals,
             if report.hvp_evals > 0 {
                 format!(", {} hessian-vector", report.hvp_evals)
+            } else {
+                String::new()
+            } + &if report.hess_evals > 0 {
+                format!(", {} hessian", report.hess_evals)
             } else {
                 String::new()
             }

@@ -15,6 +15,9 @@
 //!   ‖αd‖∞ ≤ ε‖x‖∞), the run ends at once, at the best point met, with
 //!   [`Status::LineSearchFailed`] and [`HINT_NO_STEP`]: no retry can find a step f64 can
 //!   represent.
+//! - **Stagnation.** Two accepted steps in a row that leave f unchanged (or higher) end the
+//!   run with [`Status::NoProgress`] and [`HINT_STAGNANT`]: f no longer resolves the decrease
+//!   left, and the gradient is at its rounding-noise floor.
 //! - **Unbounded below.** If a search (failed or not) only ever found lower f at longer steps, the
 //!   slope not flattening (φ' at the longest step ≤ ½φ'(0)) and f falling by more than
 //!   10⁸·max(|f₀|, 1), the run ends with [`Status::UnboundedBelow`] at the lowest point.
@@ -53,15 +56,15 @@ pub const HINT_INCONSISTENT: &str = "f increased along a direction its gradient 
 /// Hint of [`Status::LineSearchFailed`] when f no longer changes above rounding error.
 pub const HINT_PRECISION: &str = "f does not change above rounding error along the search direction: \
      the tolerances may be tighter than f64 precision allows at this point";
-/// Hint of [`Status::LineSearchFailed`] when f had already fallen below the start by the
-/// divergence limit (set by the driver, which knows the starting value).
-pub const HINT_UNBOUNDED: &str = "f kept decreasing along the search direction by many orders of magnitude: \
-     the objective may be unbounded below";
 /// Hint of [`Status::LineSearchFailed`] when the search's trial steps no longer change x: the
 /// relative step ‖αd‖∞/‖x‖∞ fell below machine precision, so no shorter step can help and the
 /// run stops at once instead of retrying.
 pub const HINT_NO_STEP: &str = "the line search's trial steps no longer change x (relative step below machine \
      precision): x is as close to a minimizer along this direction as f64 can tell";
+/// Hint of [`Status::NoProgress`] when two accepted steps in a row left f unchanged (or
+/// higher): f no longer resolves the remaining decrease.
+pub const HINT_STAGNANT: &str = "f did not decrease over two consecutive iterations: x is a minimizer to within \
+     f64 rounding (the gradient tolerance is below the gradient's rounding noise here)";
 /// Hint of [`Status::LineSearchFailed`] otherwise.
 pub const HINT_OTHER: &str = "no step met the line search conditions, even along steepest descent";
 
@@ -111,6 +114,8 @@ pub struct Lbfgs<L = MoreThuente> {
     probe: Probe,
     /// Whether the previous iteration needed the steepest-descent recovery.
     recovered_last: bool,
+    /// Accepted steps in a row that did not decrease f.
+    stagnant: usize,
 }
 
 impl Default for Lbfgs<MoreThuente> {
@@ -128,6 +133,7 @@ impl Default for Lbfgs<MoreThuente> {
             alpha: Vec::new(),
             probe: Probe::default(),
             recovered_last: false,
+            stagnant: 0,
         }
     }
 }
@@ -160,6 +166,7 @@ impl<L: LineSearch> Lbfgs<L> {
             alpha: self.alpha,
             probe: self.probe,
             recovered_last: self.recovered_last,
+            stagnant: self.stagnant,
         }
     }
     /// ε ∈ [0, 1) of the curvature guard.
@@ -285,6 +292,7 @@ impl<L: LineSearch> Solver for Lbfgs<L> {
         self.d = vec![0.0; n];
         self.probe = Probe::new(n);
         self.recovered_last = false;
+        self.stagnant = 0;
         Ok(())
     }
 
@@ -378,10 +386,20 @@ impl<L: LineSearch> Solver for Lbfgs<L> {
             }
         }
         self.push_pair(state.x(), state.grad());
+        self.stagnant = if self.probe.f >= state.f() {
+            self.stagnant + 1
+        } else {
+            0
+        };
         let (x, f, g) = state.parts_mut();
         x.copy_from_slice(&self.probe.x);
         g.copy_from_slice(&self.probe.g);
         *f = self.probe.f;
+        if self.stagnant >= 2 {
+            return Ok(Step::Stop(Status::NoProgress {
+                hint: HINT_STAGNANT.into(),
+            }));
+        }
         Ok(Step::Accepted)
     }
 }

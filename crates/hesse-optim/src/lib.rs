@@ -72,7 +72,7 @@ pub use adam::Adam;
 pub use engine::{VarObjective, VectorObjective};
 pub use error::OptimError;
 pub use gd::GradientDescent;
-pub use lbfgs::{HINT_INCONSISTENT, HINT_NO_STEP, HINT_OTHER, HINT_PRECISION, HINT_UNBOUNDED, Lbfgs};
+pub use lbfgs::{HINT_INCONSISTENT, HINT_NO_STEP, HINT_OTHER, HINT_PRECISION, HINT_STAGNANT, Lbfgs};
 pub use minimize::{minimize, minimize_with};
 pub use momentum::{Momentum, Nesterov};
 pub use newton_cg::NewtonCg;

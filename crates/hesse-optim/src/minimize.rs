@@ -253,6 +253,9 @@ where
             }
             solver.init(&mut obj, &mut state)?;
             sync_counts(&mut state, &obj);
+            if observer.on_iteration(&state) == crate::Control::Stop {
+                break Status::StoppedByObserver;
+            }
             at_start = true;
             continue;
         }

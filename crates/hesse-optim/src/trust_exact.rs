@@ -5,12 +5,15 @@
 //! including the hard case — on the exact Hessian from [`Objective::hessian`] (one per
 //! accepted point; a rejected step reuses it), then updates the radius by Nocedal & Wright's
 //! Alg. 4.1: ρ = (f(x) − f(x + p)) / (m(0) − m(p)) (with the gradient-based decrease where
-//! f(x) − f(x + p) is at rounding level); ρ < ¼ → Δ ← ¼‖p‖; ρ > ¾ on the boundary →
+//! f(x) − f(x + p) is at rounding level); ρ < ¼ → Δ ← ¼Δ; ρ > ¾ on the boundary →
 //! Δ ← min(2Δ, Δ_max); the step is taken if ρ > η.
 //!
 //! Because the subproblem is solved globally, a negative eigenvalue of ∇²f always gives a
 //! step along negative curvature: the method leaves saddle points and maxima by itself, and
 //! its limit points satisfy the second-order necessary conditions (Moré & Sorensen 1983).
+//! A direction of negative curvature the gradient cannot see (a ridge of saddle points, a
+//! symmetry of f) gets a component of the step too, as long as the step keeps half of the
+//! model decrease (see `hidden_curvature`).
 //!
 //! - **No progress.** When Δ < 1e-14·max(1, ‖x‖), or the model predicts no decrease while
 //!   ∇f ≠ 0, the run ends with [`Status::NoProgress`] ([`Status::NonFinite`] if the last
@@ -174,7 +177,8 @@ impl Solver for TrustExact {
         let Some((lambda, q, g_eig)) = self.eig.as_ref() else {
             unreachable!("decomposed above");
         };
-        let sub = solve(lambda, g_eig, self.radius);
+        let mut sub = solve(lambda, g_eig, self.radius);
+        hidden_curvature(lambda, g_eig, self.radius, &mut sub);
         for i in 0..n {
             self.p[i] = (0..n).map(|k| q[i * n + k] * sub.p_eig[k]).sum();
         }
@@ -185,7 +189,6 @@ impl Solver for TrustExact {
             }));
         }
         let l1 = lambda[0];
-        let pnorm = norm2(&self.p);
         self.x_trial
             .iter_mut()
             .zip(state.x().iter().zip(&self.p))
@@ -202,7 +205,7 @@ impl Solver for TrustExact {
         );
         let unbounded = sub.boundary && l1 <= 0.0 && self.radius >= self.radius_max && rho > 0.75;
         if rho < 0.25 {
-            self.radius = 0.25 * pnorm;
+            self.radius *= 0.25;
         } else if rho > 0.75 && sub.boundary {
             self.radius = (2.0 * self.radius).min(self.radius_max);
         }
@@ -240,6 +243,67 @@ impl Solver for TrustExact {
     }
 }
 
+/// Adds to the subproblem's step a component along the most negative eigenvector that the
+/// gradient cannot see (λⱼ clearly < 0, |g̃ⱼ| ≤ 1e-8‖g̃‖), when it keeps at least half of the
+/// model decrease.
+///
+/// Such a direction is invisible to the exact solution p* (its coefficient −g̃ⱼ/(λⱼ + μ) is 0),
+/// so from a point on a manifold the gradient never leaves — a symmetry of f, a ridge of
+/// saddle points — every step would stay on it. Any p with m(0) − m(p) ≥ β(m(0) − m(p*)),
+/// β ∈ (0, 1], keeps the convergence theory of the method (Moré & Sorensen 1983; Nocedal &
+/// Wright, eq. 4.20); here β = ½, and p = c·p* + τqⱼ with ‖p‖ = Δ and the smallest c on a grid
+/// of twenty that passes. Where p* is inside the region the component only adds decrease.
+fn hidden_curvature(
+    lambda: &[f64],
+    g_eig: &[f64],
+    radius: f64,
+    sub: &mut crate::exact_subproblem::ExactStep,
+) {
+    let scale = lambda.iter().fold(0.0f64, |m, l| m.max(l.abs()));
+    let gnorm = norm2(g_eig);
+    let Some(j) = (0..lambda.len())
+        .filter(|&j| {
+            lambda[j] < -crate::curvature::NEGATIVE_REL * scale
+                && g_eig[j].abs() <= 1e-8 * gnorm
+                && sub.p_eig[j].abs() <= 1e-8 * radius
+        })
+        .min_by(|&a, &b| lambda[a].total_cmp(&lambda[b]))
+    else {
+        return;
+    };
+    let r2: f64 = sub
+        .p_eig
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != j)
+        .map(|(_, p)| p * p)
+        .sum();
+    let lin: f64 = (0..lambda.len())
+        .filter(|&i| i != j)
+        .map(|i| g_eig[i] * sub.p_eig[i])
+        .sum();
+    let quad: f64 = (0..lambda.len())
+        .filter(|&i| i != j)
+        .map(|i| lambda[i] * sub.p_eig[i] * sub.p_eig[i])
+        .sum();
+    let pred =
+        |c: f64| -(c * lin + 0.5 * c * c * quad) - 0.5 * lambda[j] * (radius * radius - c * c * r2).max(0.0);
+    let full = pred(1.0);
+    let c = (0..=20)
+        .map(|k| k as f64 / 20.0)
+        .find(|&c| pred(c) >= 0.5 * full)
+        .unwrap_or(1.0);
+    let tau = (radius * radius - c * c * r2).max(0.0).sqrt();
+    for (i, p) in sub.p_eig.iter_mut().enumerate() {
+        if i != j {
+            *p *= c;
+        }
+    }
+    sub.p_eig[j] = if g_eig[j] > 0.0 { -tau } else { tau };
+    sub.predicted = pred(c);
+    sub.boundary = true;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +334,26 @@ mod tests {
         let r = minimize(&mut obj, &mut TrustExact::new(), &[1e-3, 0.0], &opts).unwrap();
         assert!(r.status.is_converged(), "{r}");
         assert!((r.f + 0.25).abs() < 1e-12, "{r}");
+    }
+
+    #[test]
+    fn leaves_a_line_of_saddles_the_gradient_cannot_see() {
+        // issue 19: f = x⁴ − 2x² + y² from (0, 1): ∂f/∂x = 0 on the whole line x = 0, where
+        // ∂²f/∂x² = −4. The exact step has no x-component there; the hidden-curvature
+        // component takes the run to a minimum (±1, 0), f = −1, without the driver's check.
+        let mut obj = FnObjective::new(2, |x: &[f64], g: &mut [f64]| {
+            g[0] = 4.0 * x[0].powi(3) - 4.0 * x[0];
+            g[1] = 2.0 * x[1];
+            x[0].powi(4) - 2.0 * x[0] * x[0] + x[1] * x[1]
+        })
+        .with_hvp(|x: &[f64], v: &[f64], out: &mut [f64]| {
+            out[0] = (12.0 * x[0] * x[0] - 4.0) * v[0];
+            out[1] = 2.0 * v[1];
+        });
+        let opts = Options::default().with_gtol(1e-10).with_curvature_check(false);
+        let r = minimize(&mut obj, &mut TrustExact::new(), &[0.0, 1.0], &opts).unwrap();
+        assert!(r.status.is_converged(), "{r}");
+        assert!((r.f + 1.0).abs() < 1e-12, "{r}");
     }
 
     #[test]
