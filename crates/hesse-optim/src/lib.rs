@@ -53,6 +53,7 @@ mod engine;
 mod error;
 mod escape;
 pub mod exact_subproblem;
+mod fd_hvp;
 pub mod gd;
 pub mod lbfgs;
 pub mod linesearch;

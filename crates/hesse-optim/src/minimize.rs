@@ -14,7 +14,8 @@
 //!    ([`Status::NoProgress`], [`Status::LineSearchFailed`]) and the objective has
 //!    Hessian-vector products ([`Options::with_curvature_check`], on by default): the smallest
 //!    eigenvalue λ₁ of ∇²f(x) (exact Hessian for n ≤ 100, Lanczos above; see
-//!    [`curvature`](crate::curvature)). If λ₁ is clearly negative, the driver steps along its
+//!    [`curvature`](crate::curvature)). An objective without them is checked only when the run
+//!    stops at x₀ (∇f(x₀) ≈ 0), with central differences of its gradient. If λ₁ is clearly negative, the driver steps along its
 //!    eigenvector to a lower f (at most 20 times a run), resets the solver
 //!    ([`Solver::init`]) and goes on; if no such step exists, a converged run ends with
 //!    [`Status::SaddlePoint`]. The estimate is in [`Report::min_eigenvalue`].
@@ -23,6 +24,7 @@ use std::time::Instant;
 
 use crate::curvature::smallest_eigenpair;
 use crate::escape::escape;
+use crate::fd_hvp::FdHvp;
 use crate::objective::Counted;
 use crate::observe::NoObserver;
 use crate::state::all_finite;
@@ -229,10 +231,17 @@ where
             outcome,
             Status::Converged(_) | Status::NoProgress { .. } | Status::LineSearchFailed { .. }
         );
-        if !(stalled && options.curvature_check() && obj.supports_hvp()) {
+        let exact = obj.supports_hvp();
+        // Without exact HVPs, only a run that stopped at its start is checked, by differences.
+        let at_x0 = state.iteration == 0 && matches!(outcome, Status::Converged(_));
+        if !(stalled && options.curvature_check() && (exact || at_x0)) {
             break outcome;
         }
-        let curvature = smallest_eigenpair(&mut obj, &state.x)?;
+        let curvature = if exact {
+            smallest_eigenpair(&mut obj, &state.x)?
+        } else {
+            smallest_eigenpair(&mut FdHvp { inner: &mut obj }, &state.x)?
+        };
         sync_counts(&mut state, &obj);
         let Some(curvature) = curvature else {
             break outcome;
