@@ -15,9 +15,10 @@
 //!   ‖αd‖∞ ≤ ε‖x‖∞), the run ends at once, at the best point met, with
 //!   [`Status::LineSearchFailed`] and [`HINT_NO_STEP`]: no retry can find a step f64 can
 //!   represent.
-//! - **Stagnation.** Two accepted steps in a row that leave f unchanged (or higher) end the
-//!   run with [`Status::NoProgress`] and [`HINT_STAGNANT`]: f no longer resolves the decrease
-//!   left, and the gradient is at its rounding-noise floor.
+//! - **Stagnation.** An accepted step that leaves f unchanged (or higher) ends the run, at the
+//!   new point, with [`Status::NoProgress`] and [`HINT_STAGNANT`]: the line search accepted it
+//!   only because the decrease it asked for, c₁α∇fᵀd, is below f's rounding error, so f no
+//!   longer resolves the decrease left (scipy's L-BFGS-B stops there too, with `ftol = 0`).
 //! - **Unbounded below.** If a search (failed or not) only ever found lower f at longer steps, the
 //!   slope not flattening (φ' at the longest step ≤ ½φ'(0)) and f falling by more than
 //!   10⁸·max(|f₀|, 1), the run ends with [`Status::UnboundedBelow`] at the lowest point.
@@ -61,9 +62,9 @@ pub const HINT_PRECISION: &str = "f does not change above rounding error along t
 /// run stops at once instead of retrying.
 pub const HINT_NO_STEP: &str = "the line search's trial steps no longer change x (relative step below machine \
      precision): x is as close to a minimizer along this direction as f64 can tell";
-/// Hint of [`Status::NoProgress`] when two accepted steps in a row left f unchanged (or
-/// higher): f no longer resolves the remaining decrease.
-pub const HINT_STAGNANT: &str = "f did not decrease over two consecutive iterations: x is a minimizer to within \
+/// Hint of [`Status::NoProgress`] when an accepted step left f unchanged (or higher): f no
+/// longer resolves the remaining decrease.
+pub const HINT_STAGNANT: &str = "an accepted step left f unchanged: x is a minimizer to within \
      f64 rounding (the gradient tolerance is below the gradient's rounding noise here)";
 /// Hint of [`Status::LineSearchFailed`] otherwise.
 pub const HINT_OTHER: &str = "no step met the line search conditions, even along steepest descent";
@@ -114,8 +115,6 @@ pub struct Lbfgs<L = MoreThuente> {
     probe: Probe,
     /// Whether the previous iteration needed the steepest-descent recovery.
     recovered_last: bool,
-    /// Accepted steps in a row that did not decrease f.
-    stagnant: usize,
 }
 
 impl Default for Lbfgs<MoreThuente> {
@@ -133,7 +132,6 @@ impl Default for Lbfgs<MoreThuente> {
             alpha: Vec::new(),
             probe: Probe::default(),
             recovered_last: false,
-            stagnant: 0,
         }
     }
 }
@@ -166,7 +164,6 @@ impl<L: LineSearch> Lbfgs<L> {
             alpha: self.alpha,
             probe: self.probe,
             recovered_last: self.recovered_last,
-            stagnant: self.stagnant,
         }
     }
     /// ε ∈ [0, 1) of the curvature guard.
@@ -292,7 +289,6 @@ impl<L: LineSearch> Solver for Lbfgs<L> {
         self.d = vec![0.0; n];
         self.probe = Probe::new(n);
         self.recovered_last = false;
-        self.stagnant = 0;
         Ok(())
     }
 
@@ -386,16 +382,12 @@ impl<L: LineSearch> Solver for Lbfgs<L> {
             }
         }
         self.push_pair(state.x(), state.grad());
-        self.stagnant = if self.probe.f >= state.f() {
-            self.stagnant + 1
-        } else {
-            0
-        };
+        let stagnant = self.probe.f >= state.f();
         let (x, f, g) = state.parts_mut();
         x.copy_from_slice(&self.probe.x);
         g.copy_from_slice(&self.probe.g);
         *f = self.probe.f;
-        if self.stagnant >= 2 {
+        if stagnant {
             return Ok(Step::Stop(Status::NoProgress {
                 hint: HINT_STAGNANT.into(),
             }));
