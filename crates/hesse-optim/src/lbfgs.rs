@@ -64,8 +64,8 @@ pub const HINT_NO_STEP: &str = "the line search's trial steps no longer change x
      precision): x is as close to a minimizer along this direction as f64 can tell";
 /// Hint of [`Status::NoProgress`] when an accepted step left f unchanged (or higher): f no
 /// longer resolves the remaining decrease.
-pub const HINT_STAGNANT: &str = "an accepted step left f unchanged: x is a minimizer to within \
-     f64 rounding (the gradient tolerance is below the gradient's rounding noise here)";
+pub const HINT_STAGNANT: &str = "an accepted step left f unchanged: x is a minimizer to within what f64 resolves \
+     in f (the gradient tolerance may be tighter than attainable here)";
 /// Hint of [`Status::LineSearchFailed`] otherwise.
 pub const HINT_OTHER: &str = "no step met the line search conditions, even along steepest descent";
 

@@ -178,6 +178,14 @@ where
                         restore(&mut state, &prev_x, prev_f, &prev_g);
                     }
                     state.grad_norm = norm.of(&state.grad);
+                    let stalled = matches!(
+                        status,
+                        Status::NoProgress { .. } | Status::LineSearchFailed { .. }
+                    );
+                    if stalled && state.grad_norm <= options.gtol() {
+                        // The solver's last point meets the gradient test after all.
+                        break 'iteration Status::Converged(StopRule::GradientNorm);
+                    }
                     break 'iteration unbounded_below(status, state.f, f_floor);
                 }
                 Step::Rejected => {

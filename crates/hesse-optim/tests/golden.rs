@@ -286,3 +286,46 @@ fn newton_cg_says_unbounded_below_instead_of_running_out_of_iterations() {
     let r = minimize(&mut VarObjective::new(2, rosen), &mut NewtonCg::new(), &X0, &opts).unwrap();
     assert!(r.status.is_converged(), "{r}");
 }
+
+#[test]
+fn lbfgs_stops_when_trial_steps_no_longer_change_x() {
+    // issue 19: f = 1 + 1e-40·x from x = 1e20. The gradient 1e-40 is exact, but every trial
+    // step (|αd| ≤ 1 ≪ ε·1e20) rounds back to x: the run stops at once, saying why, without
+    // retrying and without evaluating f at points equal to x.
+    let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| {
+        g[0] = 1e-40;
+        1.0 + 1e-40 * x[0]
+    });
+    let opts = Options::default().with_gtol(0.0).with_ftol(0.0);
+    let r = minimize(&mut obj, &mut Lbfgs::new(), &[1e20], &opts).unwrap();
+    match &r.status {
+        Status::LineSearchFailed { hint, .. } => assert_eq!(hint, hesse_optim::HINT_NO_STEP, "{r}"),
+        s => panic!("expected a line-search failure, got {s}"),
+    }
+    assert_eq!(r.f_evals, 1, "{r}");
+    assert_eq!(r.x, [1e20]);
+}
+
+#[test]
+fn lbfgs_stops_when_an_accepted_step_leaves_f_unchanged() {
+    // issue 19: f = 1e8 + (x − 1)⁴: f resolves (x − 1)⁴ only down to its rounding error near
+    // 1e8 (about 1.5e-8), so L-BFGS reaches a point where a step leaves f unchanged while
+    // ∇f = 4(x − 1)³ is still far above gtol = 1e-12. It stops there, saying why, instead of
+    // spending its budget.
+    let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| {
+        let d = x[0] - 1.0;
+        g[0] = 4.0 * d.powi(3);
+        1e8 + d.powi(4)
+    });
+    let opts = Options::default().with_gtol(1e-12).with_ftol(0.0);
+    let r = minimize(&mut obj, &mut Lbfgs::new(), &[2.3], &opts).unwrap();
+    println!("{r}");
+    match &r.status {
+        Status::NoProgress { hint } => assert_eq!(hint, hesse_optim::HINT_STAGNANT, "{r}"),
+        s => panic!("expected a stop for stagnation, got {s}"),
+    }
+    assert!(
+        (r.x[0] - 1.0).abs() < 0.05 && r.grad_norm > 1e-12 && r.f_evals < 60,
+        "{r}"
+    );
+}
