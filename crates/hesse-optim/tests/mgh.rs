@@ -99,7 +99,7 @@ struct Problem {
     x0: Vec<f64>,
     f: Loss,
     /// Published minima: (f*, relative tolerance; 0 means f* = 0 with absolute 1e-10).
-    minima: &'static [(f64, f64)],
+    minima: Vec<(f64, f64)>,
     /// Whether f branches on values (evaluated on a fresh tape each call).
     traced: bool,
 }
@@ -487,11 +487,11 @@ fn linear_rank1_zero<'t>(x: &[Var<'t>]) -> Var<'t> {
 
 fn problems() -> Vec<Problem> {
     let rep = |v: &[f64], n: usize| v.iter().copied().cycle().take(n).collect::<Vec<_>>();
-    let p = |name: String, x0: Vec<f64>, f: Loss, minima: &'static [(f64, f64)]| Problem {
+    let p = |name: String, x0: Vec<f64>, f: Loss, minima: &[(f64, f64)]| Problem {
         name,
         x0,
         f,
-        minima,
+        minima: minima.to_vec(),
         traced: false,
     };
     const ZERO: &[(f64, f64)] = &[(0.0, 0.0)];
@@ -625,17 +625,20 @@ fn problems() -> Vec<Problem> {
         ));
     }
     for (n, fs) in [(4, 2.24997e-5), (10, 7.08765e-5)] {
-        let minima: &'static [(f64, f64)] = Box::leak(Box::new([(fs, PAPER_DIGITS)]));
         v.push(p(
             format!("penalty-1-{n}"),
             (1..=n).map(|j| j as f64).collect(),
             penalty1,
-            minima,
+            &[(fs, PAPER_DIGITS)],
         ));
     }
     for (n, fs) in [(4, 9.37629e-6), (10, 2.93660e-4)] {
-        let minima: &'static [(f64, f64)] = Box::leak(Box::new([(fs, PAPER_DIGITS)]));
-        v.push(p(format!("penalty-2-{n}"), vec![0.5; n], penalty2, minima));
+        v.push(p(
+            format!("penalty-2-{n}"),
+            vec![0.5; n],
+            penalty2,
+            &[(fs, PAPER_DIGITS)],
+        ));
     }
     for n in [10, 20] {
         let x0 = (1..=n).map(|j| 1.0 - j as f64 / n as f64).collect();
@@ -678,34 +681,32 @@ fn problems() -> Vec<Problem> {
     for n in [5, 10] {
         // m = 2n; the paper's minima: m − n; m(m − 1)/(2(2m + 1)); (m² + 3m − 6)/(2(2m − 3)).
         let m = 2.0 * n as f64;
-        let leak = |fs: f64| -> &'static [(f64, f64)] { Box::leak(Box::new([(fs, PRECISE)])) };
         v.push(p(
             format!("linear-full-rank-{n}"),
             vec![1.0; n],
             linear_full_rank,
-            leak(m - n as f64),
+            &[(m - n as f64, PRECISE)],
         ));
         v.push(p(
             format!("linear-rank-1-{n}"),
             vec![1.0; n],
             linear_rank1,
-            leak(m * (m - 1.0) / (2.0 * (2.0 * m + 1.0))),
+            &[(m * (m - 1.0) / (2.0 * (2.0 * m + 1.0)), PRECISE)],
         ));
         v.push(p(
             format!("linear-rank-1-zero-{n}"),
             vec![1.0; n],
             linear_rank1_zero,
-            leak((m * m + 3.0 * m - 6.0) / (2.0 * (2.0 * m - 3.0))),
+            &[((m * m + 3.0 * m - 6.0) / (2.0 * (2.0 * m - 3.0)), PRECISE)],
         ));
     }
     for (n, fs) in [(8, 3.516873725677e-3), (10, 6.50395e-3)] {
-        let minima: &'static [(f64, f64)] =
-            Box::leak(Box::new([(fs, if n == 8 { PRECISE } else { PAPER_DIGITS })]));
+        let tol = if n == 8 { PRECISE } else { PAPER_DIGITS };
         v.push(p(
             format!("chebyquad-{n}"),
             (1..=n).map(|j| j as f64 / (n + 1) as f64).collect(),
             chebyquad,
-            minima,
+            &[(fs, tol)],
         ));
     }
     v
