@@ -1,5 +1,6 @@
 //! Optimizers on exact derivatives: gradient descent, momentum, Nesterov, Adam, L-BFGS with
-//! a Moré–Thuente line search, and trust-region Newton-CG on exact Hessian-vector products.
+//! a Moré–Thuente line search, trust-region Newton-CG on exact Hessian-vector products, and
+//! trust-exact on exact Hessians; every run that converges ends with a second-order check.
 //!
 //! A tour: Rosenbrock from (−1.2, 1), written once with hesse-core `Var`s; the engine supplies
 //! the exact gradient for L-BFGS and the exact Hessian-vector products for Newton-CG.
@@ -31,12 +32,16 @@
 //! - [`Objective`]: `value`, `value_and_grad` (one pass), `hvp`; for closures
 //!   ([`FnObjective`]) and engine losses ([`VarObjective`], [`VectorObjective`]).
 //! - [`Solver`]: the mathematics of one iteration — [`GradientDescent`], [`Momentum`],
-//!   [`Nesterov`], [`Adam`], [`Lbfgs`], [`NewtonCg`].
+//!   [`Nesterov`], [`Adam`], [`Lbfgs`], [`NewtonCg`], [`TrustExact`].
 //! - [`minimize`](fn@minimize) / [`minimize_with`]: the driver — loop, evaluation counts, stopping rules
 //!   ([`stop`]), trajectory, [`Observer`]s — returning a [`Report`] with a [`Status`].
 //! - [`linesearch`]: 1-D searches ([`MoreThuente`](linesearch::MoreThuente),
 //!   [`Backtracking`](linesearch::Backtracking)) and the Armijo / strong Wolfe predicates.
-//! - [`trust_region`]: Steihaug-CG for the trust-region subproblem.
+//! - [`trust_region`]: Steihaug-CG for the trust-region subproblem;
+//!   [`exact_subproblem`]: its exact solution, hard case included.
+//! - [`curvature`]: the smallest Hessian eigenvalue behind the second-order check that ends a
+//!   converged or stalled run (see [`minimize`](fn@minimize)): a saddle point or a maximum is
+//!   left along negative curvature, or reported as [`Status::SaddlePoint`].
 //!
 //! # Errors and statuses
 //! Options out of range, a starting point of the wrong length, or a solver needing HVPs on an

@@ -26,7 +26,8 @@ pub enum Status {
     /// The evaluation budget (evaluations of f) ran out.
     MaxEvaluations,
     /// The line search found no acceptable step, even after resetting the solver's memory
-    /// and retrying along steepest descent from the best point.
+    /// and retrying along steepest descent from the best point — or at once, without a retry,
+    /// when its trial steps no longer changed x ([`HINT_NO_STEP`](crate::HINT_NO_STEP)).
     LineSearchFailed {
         /// φ'(0) = ∇f(x)ᵀd along the last search direction d (negative: the gradient says
         /// downhill).
