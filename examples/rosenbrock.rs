@@ -10,7 +10,8 @@
 //! for the three gradient-descent runs (the notebook prints them), and `np.random.seed(100)`
 //! then `uniform(−10, 10, 2)` for every momentum run (reproduced with NumPy's MT19937; the
 //! notebook does not print it). Gradient descent runs 300 steps at lr 5⁻⁶, 5⁻⁷ and 5⁻³;
-//! momentum (`v ← α·v + ε·∇f; x ← x − v`) runs 180 steps at the seed's six (ε, α) settings.
+//! momentum (`v ← α·v + ε·∇f; x ← x − v`) runs 180 steps at the seed's six (ε, α) settings
+//! (α = 1, which `Momentum` refuses, by the seed's update written out as a `Solver`).
 //! Expected output (abridged):
 //!
 //! ```text
@@ -43,8 +44,8 @@ use std::path::PathBuf;
 
 use hesse::Var;
 use hesse_optim::{
-    GradientDescent, Lbfgs, Momentum, NewtonCg, Options, Report, Solver, Trajectory as Record, VarObjective,
-    minimize,
+    GradientDescent, Lbfgs, Momentum, NewtonCg, Objective, OptimError, Options, Report, Solver, State, Step,
+    Trajectory as Record, VarObjective, minimize,
 };
 use hesse_plot::{ColorScale, ContourPlot, Grid, LossCurves, Render, Scale, Trajectory};
 
@@ -126,13 +127,52 @@ pub fn gd_runs() -> Vec<Report> {
         .collect()
 }
 
-/// The six momentum runs of the seed.
+/// The seed's momentum update with any α, `v ← α·v + ε·∇f; x ← x − v`. `Momentum` refuses
+/// α ≥ 1, where the velocity is never damped; the seed tries α = 1 to show just that.
+#[derive(Debug, Clone)]
+pub struct SeedMomentum {
+    /// ε.
+    pub epsilon: f64,
+    /// α.
+    pub alpha: f64,
+    v: Vec<f64>,
+}
+
+impl Solver for SeedMomentum {
+    fn name(&self) -> &'static str {
+        "seed-momentum"
+    }
+    fn init(&mut self, obj: &mut dyn Objective, _state: &mut State) -> Result<(), OptimError> {
+        self.v = vec![0.0; obj.dim()];
+        Ok(())
+    }
+    fn step(&mut self, obj: &mut dyn Objective, s: &mut State) -> Result<Step, OptimError> {
+        let (x, f, g) = s.parts_mut();
+        for ((xi, vi), gi) in x.iter_mut().zip(self.v.iter_mut()).zip(g.iter()) {
+            *vi = self.alpha * *vi + self.epsilon * gi;
+            *xi -= *vi;
+        }
+        *f = obj.value_and_grad(x, g);
+        Ok(Step::Accepted)
+    }
+}
+
+/// The six momentum runs of the seed (α = 1 by [`SeedMomentum`], the others by `Momentum`).
 pub fn momentum_runs() -> Vec<Report> {
     MOMENTUM_SETTINGS
         .iter()
         .map(|&(eps, alpha, _)| {
-            let mut m = Momentum::new().with_epsilon(eps).with_alpha(alpha);
-            run_fixed(&mut m, MOMENTUM_START, MOMENTUM_STEPS)
+            if alpha < 1.0 {
+                let mut m = Momentum::new().with_epsilon(eps).with_alpha(alpha);
+                run_fixed(&mut m, MOMENTUM_START, MOMENTUM_STEPS)
+            } else {
+                let mut m = SeedMomentum {
+                    epsilon: eps,
+                    alpha,
+                    v: Vec::new(),
+                };
+                run_fixed(&mut m, MOMENTUM_START, MOMENTUM_STEPS)
+            }
         })
         .collect()
 }

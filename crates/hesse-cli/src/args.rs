@@ -69,8 +69,9 @@ VALUES:
 EXIT STATUS:
   0  success
   1  the computation could not give an answer: critical with a non-finite Hessian, a
-     minimization that broke down (NaN/inf, divergence, failed line search, no progress),
-     a picture that could not be drawn or written
+     minimization that broke down (NaN/inf, divergence, failed line search, no progress,
+     f unbounded below, stuck at a saddle point or maximum), a picture that could not be
+     drawn or written
   2  usage error: bad options, malformed points or ranges, a formula that does not parse,
      a formula variable missing from the point";
 
@@ -170,8 +171,10 @@ pub enum Method {
     Nesterov,
     /// L-BFGS with a Moré–Thuente line search.
     Lbfgs,
-    /// Trust-region Newton-CG on exact Hessian-vector products.
+    /// Trust-region Newton-CG on exact Hessian-vector products (matrix-free).
     NewtonCg,
+    /// Trust-region Newton on the dense exact Hessian, subproblem solved exactly.
+    TrustExact,
 }
 
 impl Method {
@@ -183,6 +186,7 @@ impl Method {
             Method::Nesterov => "nesterov",
             Method::Lbfgs => "lbfgs",
             Method::NewtonCg => "newton-cg",
+            Method::TrustExact => "trust-exact",
         }
     }
 }
@@ -193,7 +197,7 @@ pub struct OptimArgs {
     /// Step size (learning rate) of gd, momentum and nesterov [default: 1e-3].
     #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub lr: Option<f64>,
-    /// Momentum coefficient of momentum and nesterov [default: 0.9].
+    /// Momentum coefficient of momentum and nesterov, in [0, 1) [default: 0.9].
     #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub momentum: Option<f64>,
     /// Iteration limit.
@@ -223,7 +227,7 @@ pub struct MinimizeArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<std::path::PathBuf>,
     /// Print one JSON object: {"x", "f", "gradient_norm", "iterations", "f_evals", "g_evals",
-    /// "status", ...}.
+    /// "hvp_evals", "hessian_evals", "status", "min_hessian_eigenvalue"?, ...}.
     #[arg(long)]
     pub json: bool,
 }

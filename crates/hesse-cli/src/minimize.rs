@@ -5,7 +5,7 @@ use std::path::Path;
 use hesse_expr::Bound;
 use hesse_optim::{
     GradientDescent, Lbfgs, Momentum, Nesterov, NewtonCg, Norm, OptimError, Options, Report, Solver, Status,
-    StopRule, Trajectory, VarObjective, minimize,
+    StopRule, Trajectory, TrustExact, VarObjective, minimize,
 };
 use serde_json::{Map, Value};
 
@@ -136,9 +136,12 @@ pub fn optimize(
         ),
         Method::Lbfgs => run_solver(&mut obj, Lbfgs::new(), x0, &options),
         Method::NewtonCg => run_solver(&mut obj, NewtonCg::new(), x0, &options),
+        Method::TrustExact => run_solver(&mut obj, TrustExact::new(), x0, &options),
     };
     result.map_err(|e| match e {
-        OptimError::InvalidOption { .. } => CliError::Usage(option_message(&e)),
+        OptimError::InvalidOption { .. } | OptimError::NonFiniteStart { .. } => {
+            CliError::Usage(option_message(&e))
+        }
         other => CliError::Evaluation(other.to_string()),
     })
 }
@@ -217,6 +220,7 @@ fn status_name(s: &Status) -> &'static str {
         Status::NoProgress { .. } => "no_progress",
         Status::UnboundedBelow => "unbounded_below",
         Status::StoppedByObserver => "stopped_by_observer",
+        Status::SaddlePoint { .. } => "saddle_point",
         _ => "other",
     }
 }
@@ -242,11 +246,15 @@ fn json(report: &Report, method: Method, names: &[String], plot: Option<&Path>) 
     o.insert("f_evals".into(), report.f_evals.into());
     o.insert("g_evals".into(), report.g_evals.into());
     o.insert("hvp_evals".into(), report.hvp_evals.into());
+    o.insert("hessian_evals".into(), report.hess_evals.into());
     o.insert("status".into(), Value::String(status_name(&report.status).into()));
     if let Status::Converged(rule) = &report.status {
         o.insert("converged_by".into(), Value::String(stop_rule_name(rule).into()));
     }
     o.insert("converged".into(), Value::Bool(report.status.is_converged()));
+    if let Some(l) = report.min_eigenvalue {
+        o.insert("min_hessian_eigenvalue".into(), json_num(l));
+    }
     o.insert("message".into(), Value::String(report.status.to_string()));
     if let Some(p) = plot {
         o.insert("plot".into(), Value::String(p.display().to_string()));
@@ -270,9 +278,16 @@ fn human(report: &Report, method: Method, names: &[String], plot: Option<&Path>)
                 format!(", {} hessian-vector", report.hvp_evals)
             } else {
                 String::new()
+            } + &if report.hess_evals > 0 {
+                format!(", {} hessian", report.hess_evals)
+            } else {
+                String::new()
             }
         ),
     ];
+    if let Some(l) = report.min_eigenvalue {
+        lines.push(format!("λ_min(∇²f)   {}", num(l)));
+    }
     if let Some(p) = plot {
         lines.push(format!("plot         {}", p.display()));
     }

@@ -145,6 +145,15 @@ where
     fn supports_hvp(&self) -> bool {
         true
     }
+
+    fn hessian(&mut self, x: &[f64], out: &mut [f64]) -> Result<(), OptimError> {
+        let h = match self.mode {
+            Mode::Recorded => self.with_recorded(x, |r| r.hessian(x)),
+            Mode::Traced => hesse_core::hessian(&self.f, x),
+        };
+        out.copy_from_slice(h.as_slice());
+        Ok(())
+    }
 }
 
 /// An [`Objective`] from a loss over one rank-1 `Var` (a flat parameter vector), with exact

@@ -1,7 +1,7 @@
 //! The crate's error type, [`OptimError`].
 //!
 //! Errors are for misuse that a caller can fix before running (an option out of range, a
-//! starting point of the wrong length, a solver that needs Hessian-vector products on an
+//! starting point of the wrong length or with a NaN, a solver that needs Hessian-vector products on an
 //! objective without them). Numerical trouble met while running — a NaN objective, a failed
 //! line search, a diverging iteration — is not an error: it ends the run with a
 //! [`Status`](crate::Status) in the [`Report`](crate::Report), which keeps the partial result.
@@ -39,6 +39,14 @@ pub enum OptimError {
         expected: usize,
         /// The length that was passed.
         got: usize,
+    },
+    /// The starting point has a non-finite coordinate (NaN or ±∞).
+    #[error("the starting point is not finite: coordinate {index} is {value}")]
+    NonFiniteStart {
+        /// The first non-finite coordinate's index.
+        index: usize,
+        /// Its value.
+        value: f64,
     },
     /// The objective does not provide something the caller needs (e.g. Hessian-vector products
     /// for [`NewtonCg`](crate::NewtonCg)).

@@ -10,8 +10,20 @@
 //!   α₀ = 1.
 //! - **Curvature guard.** A pair is stored only if sᵀy > ε‖s‖₂‖y‖₂ (ε = 1e-10 by default),
 //!   so H stays positive definite even after a step that only met Armijo's condition.
-//! - **Recovery.** If the line search fails, the memory is cleared and the search is retried
-//!   once along steepest descent, from the best point it met, with a [`Backtracking`]
+//! - **End game.** A trial point that rounds to x itself is not evaluated (f and ∇f there are
+//!   known). If the line search fails after its trial steps stopped changing x (relative step
+//!   ‖αd‖∞ ≤ ε‖x‖∞), the run ends at once, at the best point met, with
+//!   [`Status::LineSearchFailed`] and [`HINT_NO_STEP`]: no retry can find a step f64 can
+//!   represent.
+//! - **Stagnation.** An accepted step that leaves f unchanged (or higher) ends the run, at the
+//!   new point, with [`Status::NoProgress`] and [`HINT_STAGNANT`]: the line search accepted it
+//!   only because the decrease it asked for, c₁α∇fᵀd, is below f's rounding error, so f no
+//!   longer resolves the decrease left (scipy's L-BFGS-B stops there too, with `ftol = 0`).
+//! - **Unbounded below.** If a search (failed or not) only ever found lower f at longer steps, the
+//!   slope not flattening (φ' at the longest step ≤ ½φ'(0)) and f falling by more than
+//!   10⁸·max(|f₀|, 1), the run ends with [`Status::UnboundedBelow`] at the lowest point.
+//! - **Recovery.** If the line search fails otherwise, the memory is cleared and the search is
+//!   retried once along steepest descent, from the best point it met, with a [`Backtracking`]
 //!   (Armijo) search. If that fails too, the run ends with
 //!   [`Status::LineSearchFailed`] (or [`Status::NonFinite`] when only non-finite values were
 //!   met), keeping the best point; the status's hint tells a gradient inconsistent with f
@@ -36,7 +48,7 @@ use std::collections::VecDeque;
 
 use crate::error::{check_nonneg, check_open};
 use crate::linesearch::{Backtracking, LineSearch, LineSearchError, MoreThuente};
-use crate::state::{dot, norm2};
+use crate::state::{dot, norm_inf, norm2};
 use crate::{Objective, OptimError, Solver, State, Status, Step};
 
 /// Hint of [`Status::LineSearchFailed`] when f rose where the gradient promised descent.
@@ -45,10 +57,15 @@ pub const HINT_INCONSISTENT: &str = "f increased along a direction its gradient 
 /// Hint of [`Status::LineSearchFailed`] when f no longer changes above rounding error.
 pub const HINT_PRECISION: &str = "f does not change above rounding error along the search direction: \
      the tolerances may be tighter than f64 precision allows at this point";
-/// Hint of [`Status::LineSearchFailed`] when f had already fallen below the start by the
-/// divergence limit (set by the driver, which knows the starting value).
-pub const HINT_UNBOUNDED: &str = "f kept decreasing along the search direction by many orders of magnitude: \
-     the objective may be unbounded below";
+/// Hint of [`Status::LineSearchFailed`] when the search's trial steps no longer change x: the
+/// relative step ‖αd‖∞/‖x‖∞ fell below machine precision, so no shorter step can help and the
+/// run stops at once instead of retrying.
+pub const HINT_NO_STEP: &str = "the line search's trial steps no longer change x (relative step below machine \
+     precision): x is as close to a minimizer along this direction as f64 can tell";
+/// Hint of [`Status::NoProgress`] when an accepted step left f unchanged (or higher): f no
+/// longer resolves the remaining decrease.
+pub const HINT_STAGNANT: &str = "an accepted step left f unchanged: x is a minimizer to within what f64 resolves \
+     in f (the gradient tolerance may be tighter than attainable here)";
 /// Hint of [`Status::LineSearchFailed`] otherwise.
 pub const HINT_OTHER: &str = "no step met the line search conditions, even along steepest descent";
 
@@ -216,7 +233,7 @@ impl<L: LineSearch> Lbfgs<L> {
         alpha0: f64,
         fallback: bool,
     ) -> Result<(), LineSearchError> {
-        self.probe.start(state);
+        self.probe.start(state, dphi0);
         let (probe, d, x) = (&mut self.probe, &self.d, state.x());
         let mut phi = |a: f64| probe.eval(obj, x, d, a);
         let acc = if fallback {
@@ -291,9 +308,39 @@ impl<L: LineSearch> Solver for Lbfgs<L> {
             dphi0 = dot(state.grad(), &self.d);
             alpha0 = 1.0 / norm2(state.grad());
         }
-        let first = self.search(obj, state, dphi0, alpha0, false);
+        let first = self.search(obj, state, dphi0, alpha0, false).and_then(|()| {
+            if self.probe.x == state.x() {
+                // Accepted a step that rounds to x: no step at all.
+                Err(LineSearchError::StepTooSmall {
+                    evals: self.probe.trials.len(),
+                })
+            } else {
+                Ok(())
+            }
+        });
         if let Err(first_err) = first {
+            if self.probe.unbounded() {
+                self.probe.move_to_best(state);
+                return Ok(Step::Stop(Status::UnboundedBelow));
+            }
             let moved = self.probe.move_to_best(state);
+            if self.probe.stalled {
+                // The trials no longer change x: no retry can do better.
+                return Ok(Step::Stop(
+                    if matches!(first_err, LineSearchError::NonFinite { .. }) && !moved {
+                        Status::NonFinite
+                    } else {
+                        let hint = match self.probe.diagnose(self.probe.f0) {
+                            HINT_INCONSISTENT => HINT_INCONSISTENT,
+                            _ => HINT_NO_STEP,
+                        };
+                        Status::LineSearchFailed {
+                            directional_derivative: dphi0,
+                            hint: hint.into(),
+                        }
+                    },
+                ));
+            }
             if self.recovered_last {
                 // Two failures in a row: f no longer decreases usefully. Stop rather than
                 // spend the evaluation budget on rounding-level progress.
@@ -325,12 +372,26 @@ impl<L: LineSearch> Solver for Lbfgs<L> {
             }
         } else {
             self.recovered_last = false;
+            if self.probe.unbounded() {
+                // An accepted step at the search's longest trial, f still falling as steeply.
+                let (x, f, g) = state.parts_mut();
+                x.copy_from_slice(&self.probe.x);
+                g.copy_from_slice(&self.probe.g);
+                *f = self.probe.f;
+                return Ok(Step::Stop(Status::UnboundedBelow));
+            }
         }
         self.push_pair(state.x(), state.grad());
+        let stagnant = self.probe.f >= state.f();
         let (x, f, g) = state.parts_mut();
         x.copy_from_slice(&self.probe.x);
         g.copy_from_slice(&self.probe.g);
         *f = self.probe.f;
+        if stagnant {
+            return Ok(Step::Stop(Status::NoProgress {
+                hint: HINT_STAGNANT.into(),
+            }));
+        }
         Ok(Step::Accepted)
     }
 }
@@ -351,8 +412,12 @@ struct Probe {
     best_x: Vec<f64>,
     best_g: Vec<f64>,
     best_f: f64,
-    /// f at the search's start.
+    /// f, ∇f and φ'(0) at the search's start.
     f0: f64,
+    g0: Vec<f64>,
+    dphi0: f64,
+    /// Whether a trial step no longer changed x (relative step ≤ ε).
+    stalled: bool,
     /// (α, φ(α), φ'(α)) of every trial of the current search.
     trials: Vec<(f64, f64, f64)>,
 }
@@ -368,11 +433,15 @@ impl Probe {
         }
     }
 
-    fn start(&mut self, state: &State) {
+    fn start(&mut self, state: &State, dphi0: f64) {
         self.best_f = state.f();
         self.f0 = state.f();
+        self.dphi0 = dphi0;
+        self.g0.clear();
+        self.g0.extend_from_slice(state.grad());
         self.last_alpha = f64::NAN;
         self.trials.clear();
+        self.stalled = false;
     }
 
     fn eval(&mut self, obj: &mut dyn Objective, x0: &[f64], d: &[f64], alpha: f64) -> (f64, f64) {
@@ -380,8 +449,18 @@ impl Probe {
             .iter_mut()
             .zip(x0.iter().zip(d))
             .for_each(|(xt, (xi, di))| *xt = xi + alpha * di);
-        let f = obj.value_and_grad(&self.x, &mut self.g);
-        let dphi = dot(&self.g, d);
+        if alpha.abs() * norm_inf(d) <= f64::EPSILON * norm_inf(x0) {
+            self.stalled = true;
+        }
+        let (f, dphi) = if self.x == x0 {
+            // x + αd rounds to x: f and ∇f there are known, no evaluation.
+            self.stalled = true;
+            self.g.copy_from_slice(&self.g0);
+            (self.f0, self.dphi0)
+        } else {
+            let f = obj.value_and_grad(&self.x, &mut self.g);
+            (f, dot(&self.g, d))
+        };
         self.f = f;
         self.last_alpha = alpha;
         self.trials.push((alpha, f, dphi));
@@ -408,6 +487,23 @@ impl Probe {
         } else {
             false
         }
+    }
+
+    /// Whether the failed search looks like f is unbounded below: every longer step gave a lower
+    /// f, the slope at the longest one is still at least half the initial slope, and f fell by
+    /// more than 1e8·max(|f₀|, 1).
+    fn unbounded(&self) -> bool {
+        let mut trials = self.trials.clone();
+        trials.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let monotone = trials
+            .iter()
+            .all(|(_, f, dphi)| f.is_finite() && dphi.is_finite())
+            && trials.windows(2).all(|w| w[1].1 < w[0].1)
+            && trials.first().is_some_and(|t| t.1 < self.f0);
+        monotone
+            && trials.last().is_some_and(|&(_, f, dphi)| {
+                dphi <= 0.5 * self.dphi0 && self.f0 - f > 1e8 * self.f0.abs().max(1.0)
+            })
     }
 
     /// Which hint fits the trials of the failed search.

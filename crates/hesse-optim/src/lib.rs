@@ -1,5 +1,6 @@
 //! Optimizers on exact derivatives: gradient descent, momentum, Nesterov, Adam, L-BFGS with
-//! a Moré–Thuente line search, and trust-region Newton-CG on exact Hessian-vector products.
+//! a Moré–Thuente line search, trust-region Newton-CG on exact Hessian-vector products, and
+//! trust-exact on exact Hessians; every run that converges ends with a second-order check.
 //!
 //! A tour: Rosenbrock from (−1.2, 1), written once with hesse-core `Var`s; the engine supplies
 //! the exact gradient for L-BFGS and the exact Hessian-vector products for Newton-CG.
@@ -31,12 +32,16 @@
 //! - [`Objective`]: `value`, `value_and_grad` (one pass), `hvp`; for closures
 //!   ([`FnObjective`]) and engine losses ([`VarObjective`], [`VectorObjective`]).
 //! - [`Solver`]: the mathematics of one iteration — [`GradientDescent`], [`Momentum`],
-//!   [`Nesterov`], [`Adam`], [`Lbfgs`], [`NewtonCg`].
+//!   [`Nesterov`], [`Adam`], [`Lbfgs`], [`NewtonCg`], [`TrustExact`].
 //! - [`minimize`](fn@minimize) / [`minimize_with`]: the driver — loop, evaluation counts, stopping rules
 //!   ([`stop`]), trajectory, [`Observer`]s — returning a [`Report`] with a [`Status`].
 //! - [`linesearch`]: 1-D searches ([`MoreThuente`](linesearch::MoreThuente),
 //!   [`Backtracking`](linesearch::Backtracking)) and the Armijo / strong Wolfe predicates.
-//! - [`trust_region`]: Steihaug-CG for the trust-region subproblem.
+//! - [`trust_region`]: Steihaug-CG for the trust-region subproblem;
+//!   [`exact_subproblem`]: its exact solution, hard case included.
+//! - [`curvature`]: the smallest Hessian eigenvalue behind the second-order check that ends a
+//!   converged or stalled run (see [`minimize`](fn@minimize)): a saddle point or a maximum is
+//!   left along negative curvature, or reported as [`Status::SaddlePoint`].
 //!
 //! # Errors and statuses
 //! Options out of range, a starting point of the wrong length, or a solver needing HVPs on an
@@ -48,8 +53,12 @@
 #![forbid(unsafe_code)]
 
 pub mod adam;
+pub mod curvature;
 mod engine;
 mod error;
+mod escape;
+pub mod exact_subproblem;
+mod fd_hvp;
 pub mod gd;
 pub mod lbfgs;
 pub mod linesearch;
@@ -62,13 +71,14 @@ mod report;
 mod solver;
 mod state;
 pub mod stop;
+pub mod trust_exact;
 pub mod trust_region;
 
 pub use adam::Adam;
 pub use engine::{VarObjective, VectorObjective};
 pub use error::OptimError;
 pub use gd::GradientDescent;
-pub use lbfgs::{HINT_INCONSISTENT, HINT_OTHER, HINT_PRECISION, HINT_UNBOUNDED, Lbfgs};
+pub use lbfgs::{HINT_INCONSISTENT, HINT_NO_STEP, HINT_OTHER, HINT_PRECISION, HINT_STAGNANT, Lbfgs};
 pub use minimize::{minimize, minimize_with};
 pub use momentum::{Momentum, Nesterov};
 pub use newton_cg::NewtonCg;
@@ -78,6 +88,7 @@ pub use report::{Report, Status};
 pub use solver::{Solver, Step};
 pub use state::State;
 pub use stop::{Norm, Options, StopRule, Trajectory};
+pub use trust_exact::TrustExact;
 
 #[cfg(test)]
 mod tests {

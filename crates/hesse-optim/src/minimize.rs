@@ -2,16 +2,29 @@
 //! stopping rules, the trajectory and the observers; a [`Solver`] only does the mathematics of
 //! one iteration.
 //!
-//! Order of the checks, after f and ∇f at x₀ (a non-finite start ends at once with
+//! Order of the checks, after f and ∇f at x₀ (a non-finite x₀ is an error,
+//! [`OptimError::NonFiniteStart`]; a non-finite f or ∇f there ends at once with
 //! [`Status::NonFinite`]):
 //! 1. gradient norm at x₀;
 //! 2. each iteration: budgets (iterations, then f evaluations), then one
 //!    [`Solver::step`]; after an accepted step: finiteness of x, f and ∇f (a non-finite one
-//!    restores the previous point), divergence, observers, gradient norm, f change, step size.
-//!    After a rejected step only the observers run.
+//!    restores the previous point), divergence, f below the unbounded-below floor, observers,
+//!    gradient norm, f change, step size. After a rejected step only the observers run.
+//! 3. **The second-order check**, when the run converged or stalled
+//!    ([`Status::NoProgress`], [`Status::LineSearchFailed`]) and the objective has
+//!    Hessian-vector products ([`Options::with_curvature_check`], on by default): the smallest
+//!    eigenvalue λ₁ of ∇²f(x) (exact Hessian for n ≤ 100, Lanczos above; see
+//!    [`curvature`](crate::curvature)). An objective without them is checked only when the run
+//!    stops at x₀ (∇f(x₀) ≈ 0), with central differences of its gradient. If λ₁ is clearly negative, the driver steps along its
+//!    eigenvector to a lower f (at most 20 times a run), resets the solver
+//!    ([`Solver::init`]) and goes on; if no such step exists, a converged run ends with
+//!    [`Status::SaddlePoint`]. The estimate is in [`Report::min_eigenvalue`].
 
 use std::time::Instant;
 
+use crate::curvature::smallest_eigenpair;
+use crate::escape::escape;
+use crate::fd_hvp::FdHvp;
 use crate::objective::Counted;
 use crate::observe::NoObserver;
 use crate::state::all_finite;
@@ -80,6 +93,12 @@ where
             got: x0.len(),
         });
     }
+    if let Some(index) = x0.iter().position(|v| !v.is_finite()) {
+        return Err(OptimError::NonFiniteStart {
+            index,
+            value: x0[index],
+        });
+    }
     let start = Instant::now();
     let norm = options.grad_norm();
     let mut inner = ObjRef(obj);
@@ -93,7 +112,8 @@ where
         Trajectory::Record => Some(vec![(state.x.clone(), state.f)]),
         Trajectory::Off => None,
     };
-    let finish = |state: State, status: Status, trajectory, observer: &mut B, solver: &S| {
+    let mut min_eigenvalue = None;
+    let finish = |state: State, status: Status, trajectory, min_eigenvalue, observer: &mut B, solver: &S| {
         let report = Report {
             grad_norm: state.grad_norm,
             grad_norm_kind: norm,
@@ -102,6 +122,8 @@ where
             f_evals: state.f_evals,
             g_evals: state.g_evals,
             hvp_evals: state.hvp_evals,
+            hess_evals: state.hess_evals,
+            min_eigenvalue,
             x: state.x,
             elapsed: start.elapsed(),
             status,
@@ -113,103 +135,174 @@ where
     };
 
     if !(state.f.is_finite() && all_finite(&state.grad)) {
-        return Ok(finish(state, Status::NonFinite, trajectory, observer, solver));
-    }
-    solver.init(&mut obj, &mut state)?;
-    sync_counts(&mut state, &obj);
-    observer.on_start(solver.name(), &state);
-    if state.grad_norm <= options.gtol() {
         return Ok(finish(
             state,
-            Status::Converged(StopRule::GradientNorm),
+            Status::NonFinite,
             trajectory,
+            None,
             observer,
             solver,
         ));
     }
+    solver.init(&mut obj, &mut state)?;
+    sync_counts(&mut state, &obj);
+    observer.on_start(solver.name(), &state);
     let f0 = state.f;
     let f_limit = f0 + options.divergence_limit() * f0.abs().max(1.0);
     // Symmetric to the divergence limit: this far below the start, no minimum is in sight.
     let f_floor = f0 - options.divergence_limit() * f0.abs().max(1.0);
     let mut prev_x = state.x.clone();
     let mut prev_g = state.grad.clone();
+    let mut at_start = true;
+    let mut escapes = 0;
 
-    let status = loop {
-        if state.iteration >= options.max_iterations() {
-            break Status::MaxIterations;
-        }
-        if state.f_evals >= options.max_evaluations() {
-            break Status::MaxEvaluations;
-        }
-        prev_x.copy_from_slice(&state.x);
-        prev_g.copy_from_slice(&state.grad);
-        let prev_f = state.f;
-        let step = solver.step(&mut obj, &mut state)?;
-        state.iteration += 1;
-        sync_counts(&mut state, &obj);
-        match step {
-            Step::Stop(status) => {
-                if !(state.f.is_finite() && all_finite(&state.x) && all_finite(&state.grad)) {
-                    restore(&mut state, &prev_x, prev_f, &prev_g);
-                }
-                state.grad_norm = norm.of(&state.grad);
-                break unbounded_below(status, state.f, f_floor);
+    let status = 'run: loop {
+        let outcome = 'iteration: {
+            if std::mem::take(&mut at_start) && state.grad_norm <= options.gtol() {
+                break 'iteration Status::Converged(StopRule::GradientNorm);
             }
-            Step::Rejected => {
-                if observer.on_iteration(&state) == crate::Control::Stop {
-                    break Status::StoppedByObserver;
-                }
+            if state.iteration >= options.max_iterations() {
+                break 'iteration Status::MaxIterations;
             }
-            Step::Accepted => {
-                if !(state.f.is_finite() && all_finite(&state.x) && all_finite(&state.grad)) {
-                    restore(&mut state, &prev_x, prev_f, &prev_g);
-                    state.grad_norm = norm.of(&state.grad);
-                    break Status::NonFinite;
-                }
-                state.grad_norm = norm.of(&state.grad);
-                if let Some(t) = trajectory.as_mut() {
-                    t.push((state.x.clone(), state.f));
-                }
-                if state.f > f_limit {
-                    break Status::Diverged;
-                }
-                if observer.on_iteration(&state) == crate::Control::Stop {
-                    break Status::StoppedByObserver;
-                }
-                if state.grad_norm <= options.gtol() {
-                    break Status::Converged(StopRule::GradientNorm);
-                }
-                let scale = prev_f.abs().max(state.f.abs()).max(1.0);
-                if options.ftol() > 0.0 && (prev_f - state.f).abs() <= options.ftol() * scale {
-                    break Status::Converged(StopRule::FunctionChange);
-                }
-                if options.xtol() > 0.0 {
-                    let dx = state
-                        .x
-                        .iter()
-                        .zip(&prev_x)
-                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-                    if dx <= options.xtol() {
-                        break Status::Converged(StopRule::StepSize);
+            if state.f_evals >= options.max_evaluations() {
+                break 'iteration Status::MaxEvaluations;
+            }
+            prev_x.copy_from_slice(&state.x);
+            prev_g.copy_from_slice(&state.grad);
+            let prev_f = state.f;
+            let step = solver.step(&mut obj, &mut state)?;
+            state.iteration += 1;
+            sync_counts(&mut state, &obj);
+            match step {
+                Step::Stop(status) => {
+                    if !(state.f.is_finite() && all_finite(&state.x) && all_finite(&state.grad)) {
+                        restore(&mut state, &prev_x, prev_f, &prev_g);
                     }
+                    state.grad_norm = norm.of(&state.grad);
+                    let stalled = matches!(
+                        status,
+                        Status::NoProgress { .. } | Status::LineSearchFailed { .. }
+                    );
+                    if stalled && state.grad_norm <= options.gtol() {
+                        // The solver's last point meets the gradient test after all.
+                        break 'iteration Status::Converged(StopRule::GradientNorm);
+                    }
+                    break 'iteration unbounded_below(status, state.f, f_floor);
+                }
+                Step::Rejected => {
+                    if observer.on_iteration(&state) == crate::Control::Stop {
+                        break 'iteration Status::StoppedByObserver;
+                    }
+                    continue 'run;
+                }
+                Step::Accepted => {
+                    if !(state.f.is_finite() && all_finite(&state.x) && all_finite(&state.grad)) {
+                        restore(&mut state, &prev_x, prev_f, &prev_g);
+                        state.grad_norm = norm.of(&state.grad);
+                        break 'iteration Status::NonFinite;
+                    }
+                    state.grad_norm = norm.of(&state.grad);
+                    if let Some(t) = trajectory.as_mut() {
+                        t.push((state.x.clone(), state.f));
+                    }
+                    if state.f > f_limit {
+                        break 'iteration Status::Diverged;
+                    }
+                    if state.f < f_floor {
+                        break 'iteration Status::UnboundedBelow;
+                    }
+                    if observer.on_iteration(&state) == crate::Control::Stop {
+                        break 'iteration Status::StoppedByObserver;
+                    }
+                    if state.grad_norm <= options.gtol() {
+                        break 'iteration Status::Converged(StopRule::GradientNorm);
+                    }
+                    let scale = prev_f.abs().max(state.f.abs()).max(1.0);
+                    if options.ftol() > 0.0 && (prev_f - state.f).abs() <= options.ftol() * scale {
+                        break 'iteration Status::Converged(StopRule::FunctionChange);
+                    }
+                    if options.xtol() > 0.0 {
+                        let dx = state
+                            .x
+                            .iter()
+                            .zip(&prev_x)
+                            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                        if dx <= options.xtol() {
+                            break 'iteration Status::Converged(StopRule::StepSize);
+                        }
+                    }
+                    continue 'run;
                 }
             }
+        };
+        // The second-order check where the run believes it is done.
+        let stalled = matches!(
+            outcome,
+            Status::Converged(_) | Status::NoProgress { .. } | Status::LineSearchFailed { .. }
+        );
+        let exact = obj.supports_hvp();
+        // Without exact HVPs, only a run that stopped at its start is checked, by differences.
+        let at_x0 = state.iteration == 0 && matches!(outcome, Status::Converged(_));
+        if !(stalled && options.curvature_check() && (exact || at_x0)) {
+            break outcome;
         }
+        let curvature = if exact {
+            smallest_eigenpair(&mut obj, &state.x)?
+        } else {
+            smallest_eigenpair(&mut FdHvp { inner: &mut obj }, &state.x)?
+        };
+        sync_counts(&mut state, &obj);
+        let Some(curvature) = curvature else {
+            break outcome;
+        };
+        min_eigenvalue = Some(curvature.lambda);
+        if !curvature.is_negative() {
+            break outcome;
+        }
+        if escapes < MAX_ESCAPES && escape(&mut obj, &mut state, &curvature) {
+            // Off the saddle along negative curvature: a new start for the solver.
+            escapes += 1;
+            min_eigenvalue = None;
+            state.iteration += 1;
+            state.grad_norm = norm.of(&state.grad);
+            sync_counts(&mut state, &obj);
+            if let Some(t) = trajectory.as_mut() {
+                t.push((state.x.clone(), state.f));
+            }
+            solver.init(&mut obj, &mut state)?;
+            sync_counts(&mut state, &obj);
+            if observer.on_iteration(&state) == crate::Control::Stop {
+                break Status::StoppedByObserver;
+            }
+            at_start = true;
+            continue;
+        }
+        sync_counts(&mut state, &obj);
+        break match outcome {
+            Status::Converged(_) => Status::SaddlePoint {
+                min_eigenvalue: curvature.lambda,
+            },
+            other => other,
+        };
     };
-    Ok(finish(state, status, trajectory, observer, solver))
+    Ok(finish(
+        state,
+        status,
+        trajectory,
+        min_eigenvalue,
+        observer,
+        solver,
+    ))
 }
+
+/// The most escapes from saddle points in one run.
+const MAX_ESCAPES: usize = 20;
 
 /// A failed line search after f fell below `f_floor` says the objective looks unbounded below,
 /// not that the gradient is wrong.
 fn unbounded_below(status: Status, f: f64, f_floor: f64) -> Status {
     match status {
-        Status::LineSearchFailed {
-            directional_derivative,
-            ..
-        } if f < f_floor => Status::LineSearchFailed {
-            directional_derivative,
-            hint: crate::HINT_UNBOUNDED.into(),
-        },
+        Status::LineSearchFailed { .. } if f < f_floor => Status::UnboundedBelow,
         other => other,
     }
 }
@@ -225,6 +318,7 @@ fn sync_counts(state: &mut State, obj: &Counted<'_>) {
     state.f_evals = obj.counts.f;
     state.g_evals = obj.counts.g;
     state.hvp_evals = obj.counts.hvp;
+    state.hess_evals = obj.counts.hess;
 }
 
 /// Lets an unsized `O: Objective + ?Sized` become a `&mut dyn Objective`.
@@ -245,5 +339,8 @@ impl<O: Objective + ?Sized> Objective for ObjRef<'_, O> {
     }
     fn supports_hvp(&self) -> bool {
         self.0.supports_hvp()
+    }
+    fn hessian(&mut self, x: &[f64], out: &mut [f64]) -> Result<(), OptimError> {
+        self.0.hessian(x, out)
     }
 }

@@ -32,7 +32,7 @@
 //! - Y. Nesterov, "A method for solving the convex programming problem with convergence rate
 //!   O(1/k²)", Soviet Math. Dokl. 27, 372–376, 1983.
 
-use crate::error::{check_nonneg, check_pos};
+use crate::error::{check_open, check_pos};
 use crate::{Objective, OptimError, Solver, State, Step};
 
 /// Heavy-ball momentum, seed 002's `v = α·v + ε·∇f; x = x − v` (see the [module docs](self)).
@@ -71,7 +71,8 @@ impl Momentum {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Momentum coefficient α ≥ 0 (seed 002 tries 5⁻⁶, 0.5, 0.7, 0.9 and 1).
+    /// Momentum coefficient α ∈ [0, 1) (seed 002 tries 5⁻⁶, 0.5, 0.7 and 0.9; α ≥ 1 makes the
+    /// velocity grow without bound and is refused).
     pub fn with_alpha(mut self, alpha: f64) -> Self {
         self.alpha = alpha;
         self
@@ -93,7 +94,7 @@ impl Solver for Momentum {
     }
 
     fn init(&mut self, obj: &mut dyn Objective, _state: &mut State) -> Result<(), OptimError> {
-        check_nonneg("alpha", self.alpha)?;
+        check_open("alpha", self.alpha, -f64::MIN_POSITIVE, 1.0, "a number in [0, 1)")?;
         check_pos("epsilon", self.epsilon)?;
         self.v = vec![0.0; obj.dim()];
         Ok(())
@@ -145,7 +146,7 @@ impl Nesterov {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Momentum coefficient α ≥ 0.
+    /// Momentum coefficient α ∈ [0, 1).
     pub fn with_alpha(mut self, alpha: f64) -> Self {
         self.alpha = alpha;
         self
@@ -163,7 +164,7 @@ impl Solver for Nesterov {
     }
 
     fn init(&mut self, obj: &mut dyn Objective, _state: &mut State) -> Result<(), OptimError> {
-        check_nonneg("alpha", self.alpha)?;
+        check_open("alpha", self.alpha, -f64::MIN_POSITIVE, 1.0, "a number in [0, 1)")?;
         check_pos("epsilon", self.epsilon)?;
         self.v = vec![0.0; obj.dim()];
         Ok(())

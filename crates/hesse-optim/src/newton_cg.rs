@@ -4,7 +4,9 @@
 //! products ∇²f(x)·v from [`Objective::hvp`]; no Hessian is formed), to the residual
 //! tolerance ‖r‖ ≤ min(0.5, √‖g‖)·‖g‖ (Nocedal & Wright eq. 7.3, superlinear convergence),
 //! evaluates f and ∇f at x + p, and updates the radius with Alg. 4.1:
-//! ρ = (f(x) − f(x + p)) / (m(0) − m(p));
+//! ρ = (f(x) − f(x + p)) / (m(0) − m(p)) — where f(x) − f(x + p) is at rounding level, the
+//! decrease is estimated from the gradients instead (−½(∇f(x) + ∇f(x + p))ᵀp), so the radius
+//! does not collapse on badly scaled problems such as Meyer's;
 //! ρ < ¼ → Δ ← ¼‖p‖; ρ > ¾ and ‖p‖ = Δ → Δ ← min(2Δ, Δ_max); the step is taken if ρ > η.
 //! A non-finite f(x + p) counts as ρ = −∞. A rejected step is [`Step::Rejected`]; the driver
 //! counts it as an iteration.
@@ -33,7 +35,7 @@
 
 use crate::error::{check_open, check_pos};
 use crate::state::{all_finite, norm2};
-use crate::trust_region::{CgExit, steihaug};
+use crate::trust_region::{CgExit, RoundingGuard, reduction_ratio, steihaug};
 use crate::{Objective, OptimError, Solver, State, Status, Step};
 
 /// Trust-region Newton-CG (see the [module docs](self)).
@@ -77,6 +79,8 @@ pub struct NewtonCg {
     g_trial: Vec<f64>,
     /// Whether the last trial was non-finite.
     last_nonfinite: bool,
+    /// Steps accepted at rounding level.
+    guard: RoundingGuard,
 }
 
 impl Default for NewtonCg {
@@ -90,6 +94,7 @@ impl Default for NewtonCg {
             p: Vec::new(),
             x_trial: Vec::new(),
             g_trial: Vec::new(),
+            guard: RoundingGuard::default(),
             last_nonfinite: false,
         }
     }
@@ -155,6 +160,7 @@ impl Solver for NewtonCg {
         self.p = vec![0.0; n];
         self.x_trial = vec![0.0; n];
         self.g_trial = vec![0.0; n];
+        self.guard = RoundingGuard::default();
         self.last_nonfinite = false;
         Ok(())
     }
@@ -197,11 +203,7 @@ impl Solver for NewtonCg {
         let f_trial = obj.value_and_grad(&self.x_trial, &mut self.g_trial);
         let finite = f_trial.is_finite() && all_finite(&self.g_trial);
         self.last_nonfinite = !finite;
-        let rho = if finite {
-            (f - f_trial) / cg.predicted
-        } else {
-            f64::NEG_INFINITY
-        };
+        let rho = reduction_ratio(f, f_trial, state.grad(), &self.g_trial, &self.p, cg.predicted);
         // A full step of the largest radius along non-positive curvature that f followed as
         // predicted: the next steps will do the same, f decreasing by about as much forever.
         let unbounded = cg.exit == CgExit::NegativeCurvature && self.radius >= self.radius_max && rho > 0.75;
@@ -211,12 +213,19 @@ impl Solver for NewtonCg {
             self.radius = (2.0 * self.radius).min(self.radius_max);
         }
         if rho > self.eta {
+            let progress = self.guard.accept(state.f(), f_trial, norm2(&self.g_trial));
             let (x, fx, g) = state.parts_mut();
             x.copy_from_slice(&self.x_trial);
             g.copy_from_slice(&self.g_trial);
             *fx = f_trial;
             return Ok(if unbounded {
                 Step::Stop(Status::UnboundedBelow)
+            } else if !progress {
+                Step::Stop(Status::NoProgress {
+                    hint: "f no longer changes above rounding error and the gradient no longer decreases: \
+                           the tolerances may be tighter than attainable"
+                        .into(),
+                })
             } else {
                 Step::Accepted
             });

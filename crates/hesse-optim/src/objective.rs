@@ -69,6 +69,45 @@ pub trait Objective {
     fn supports_hvp(&self) -> bool {
         false
     }
+
+    /// Writes the dense Hessian ∇²f(x), row-major n×n, into `out` (length n²).
+    ///
+    /// The default assembles it from n Hessian-vector products with the unit vectors eⱼ
+    /// (column j = ∇²f(x)·eⱼ) and symmetrizes it, (H + Hᵀ)/2; engine objectives override it
+    /// with the engine's Hessian.
+    ///
+    /// # Errors
+    /// As [`hvp`](Objective::hvp): [`OptimError::Unsupported`] without Hessian-vector
+    /// products.
+    fn hessian(&mut self, x: &[f64], out: &mut [f64]) -> Result<(), OptimError> {
+        hessian_from_hvps(self, x, out)
+    }
+}
+
+/// The default of [`Objective::hessian`]: n products with the unit vectors, symmetrized.
+pub(crate) fn hessian_from_hvps<O: Objective + ?Sized>(
+    obj: &mut O,
+    x: &[f64],
+    out: &mut [f64],
+) -> Result<(), OptimError> {
+    let n = x.len();
+    let (mut e, mut col) = (vec![0.0; n], vec![0.0; n]);
+    for j in 0..n {
+        e[j] = 1.0;
+        obj.hvp(x, &e, &mut col)?;
+        e[j] = 0.0;
+        for i in 0..n {
+            out[i * n + j] = col[i];
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let m = 0.5 * (out[i * n + j] + out[j * n + i]);
+            out[i * n + j] = m;
+            out[j * n + i] = m;
+        }
+    }
+    Ok(())
 }
 
 impl<O: Objective + ?Sized> Objective for &mut O {
@@ -86,6 +125,9 @@ impl<O: Objective + ?Sized> Objective for &mut O {
     }
     fn supports_hvp(&self) -> bool {
         (**self).supports_hvp()
+    }
+    fn hessian(&mut self, x: &[f64], out: &mut [f64]) -> Result<(), OptimError> {
+        (**self).hessian(x, out)
     }
 }
 
@@ -195,6 +237,7 @@ pub(crate) struct Counts {
     pub(crate) f: usize,
     pub(crate) g: usize,
     pub(crate) hvp: usize,
+    pub(crate) hess: usize,
 }
 
 /// The driver's wrapper: forwards to the user's objective and counts every call, so no solver
@@ -233,6 +276,10 @@ impl Objective for Counted<'_> {
     fn supports_hvp(&self) -> bool {
         self.inner.supports_hvp()
     }
+    fn hessian(&mut self, x: &[f64], out: &mut [f64]) -> Result<(), OptimError> {
+        self.counts.hess += 1;
+        self.inner.hessian(x, out)
+    }
 }
 
 #[cfg(test)]
@@ -250,7 +297,37 @@ mod tests {
         c.value(&[1.0]);
         c.value_and_grad(&[1.0], &mut g);
         assert!(c.hvp(&[1.0], &[1.0], &mut g).is_err());
-        assert_eq!(c.counts, Counts { f: 2, g: 1, hvp: 1 });
+        assert_eq!(
+            c.counts,
+            Counts {
+                f: 2,
+                g: 1,
+                hvp: 1,
+                hess: 0
+            }
+        );
         assert!(!c.supports_hvp());
+    }
+}
+
+#[cfg(test)]
+mod hessian_tests {
+    use super::*;
+
+    #[test]
+    fn default_hessian_assembles_columns() {
+        // issue 19: f = x₀²x₁ + x₁³, ∇²f = [[2x₁, 2x₀], [2x₀, 6x₁]] by hand.
+        let mut obj = FnObjective::new(2, |x: &[f64], g: &mut [f64]| {
+            g[0] = 2.0 * x[0] * x[1];
+            g[1] = x[0] * x[0] + 3.0 * x[1] * x[1];
+            x[0] * x[0] * x[1] + x[1].powi(3)
+        })
+        .with_hvp(|x: &[f64], v: &[f64], out: &mut [f64]| {
+            out[0] = 2.0 * x[1] * v[0] + 2.0 * x[0] * v[1];
+            out[1] = 2.0 * x[0] * v[0] + 6.0 * x[1] * v[1];
+        });
+        let mut h = [0.0; 4];
+        obj.hessian(&[1.5, -2.0], &mut h).unwrap();
+        assert_eq!(h, [-4.0, 3.0, 3.0, -12.0]);
     }
 }

@@ -26,7 +26,8 @@ pub enum Status {
     /// The evaluation budget (evaluations of f) ran out.
     MaxEvaluations,
     /// The line search found no acceptable step, even after resetting the solver's memory
-    /// and retrying along steepest descent from the best point.
+    /// and retrying along steepest descent from the best point — or at once, without a retry,
+    /// when its trial steps no longer changed x ([`HINT_NO_STEP`](crate::HINT_NO_STEP)).
     LineSearchFailed {
         /// φ'(0) = ∇f(x)ᵀd along the last search direction d (negative: the gradient says
         /// downhill).
@@ -46,13 +47,24 @@ pub enum Status {
         /// Why.
         hint: String,
     },
-    /// f looks unbounded below: a trust-region method took a full step of the largest radius
-    /// along a direction of non-positive curvature and f fell as the model predicted. The
-    /// report's `x` is the point after that step. (Line-search methods say the same with
-    /// [`Status::LineSearchFailed`] and [`HINT_UNBOUNDED`](crate::HINT_UNBOUNDED).)
+    /// f looks unbounded below. A trust-region method took a full step of the largest radius
+    /// along a direction of non-positive curvature and f fell as the model predicted; a
+    /// line-search method's search kept finding lower f at ever longer steps, f falling over
+    /// the last one by more than 10⁸·max(|f|, 1) with the slope not flattening; or any method
+    /// went below f₀ − limit·max(|f₀|, 1) (the
+    /// [divergence limit](crate::Options::with_divergence_limit)). The report's `x` is the
+    /// lowest point reached.
     UnboundedBelow,
     /// An [`Observer`](crate::Observer) asked to stop.
     StoppedByObserver,
+    /// The run stopped where the gradient is (nearly) zero but the Hessian has a clearly
+    /// negative eigenvalue — a saddle point or a maximum, not a minimum — and no step along
+    /// the eigenvector decreased f. Found by the second-order check at the end of every run
+    /// (see [`Options::with_curvature_check`](crate::Options::with_curvature_check)).
+    SaddlePoint {
+        /// The most negative eigenvalue found (an upper bound on the smallest one).
+        min_eigenvalue: f64,
+    },
 }
 
 impl Status {
@@ -83,10 +95,15 @@ impl fmt::Display for Status {
             }
             Status::NoProgress { hint } => write!(f, "no progress: {hint}"),
             Status::UnboundedBelow => f.write_str(
-                "stopped: f looks unbounded below (a step of the largest trust radius along \
-                 non-positive curvature decreased f as predicted)",
+                "stopped: f looks unbounded below (it kept decreasing by orders of magnitude \
+                 along ever longer steps); x is the lowest point reached",
             ),
             Status::StoppedByObserver => f.write_str("stopped by an observer"),
+            Status::SaddlePoint { min_eigenvalue } => write!(
+                f,
+                "stopped at a saddle point or maximum, not a minimum: the gradient vanishes but \
+                 the Hessian has the negative eigenvalue {min_eigenvalue:e}"
+            ),
         }
     }
 }
@@ -115,6 +132,14 @@ pub struct Report {
     pub g_evals: usize,
     /// Hessian-vector products.
     pub hvp_evals: usize,
+    /// Dense Hessians ([`Objective::hessian`](crate::Objective::hessian)).
+    pub hess_evals: usize,
+    /// The smallest eigenvalue of ∇²f(x) as the second-order check at the end estimated it
+    /// (exactly for small n, by Lanczos otherwise), or `None` when the check did not run (the
+    /// run did not converge, the objective has no Hessian-vector products, or the check is
+    /// off). Negative on a converged run only if the descent along its eigenvector failed,
+    /// and then the status is [`Status::SaddlePoint`].
+    pub min_eigenvalue: Option<f64>,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
     /// Why the run stopped.
@@ -130,7 +155,7 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} after {} iterations; f = {:e}, {} = {:e}; {} f, {} grad, {} hvp evaluations in {:?}",
+            "{}: {} after {} iterations; f = {:e}, {} = {:e}; {} f, {} grad, {} hvp, {} hessian evaluations in {:?}",
             self.solver,
             self.status,
             self.iterations,
@@ -143,6 +168,7 @@ impl fmt::Display for Report {
             self.f_evals,
             self.g_evals,
             self.hvp_evals,
+            self.hess_evals,
             self.elapsed
         )
     }

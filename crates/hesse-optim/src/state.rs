@@ -22,6 +22,7 @@ pub struct State {
     pub(crate) f_evals: usize,
     pub(crate) g_evals: usize,
     pub(crate) hvp_evals: usize,
+    pub(crate) hess_evals: usize,
 }
 
 impl State {
@@ -36,6 +37,7 @@ impl State {
             f_evals: 0,
             g_evals: 0,
             hvp_evals: 0,
+            hess_evals: 0,
         }
     }
 
@@ -98,6 +100,11 @@ impl State {
     /// Hessian-vector products so far.
     pub fn hvp_evals(&self) -> usize {
         self.hvp_evals
+    }
+
+    /// Dense Hessians so far ([`Objective::hessian`](crate::Objective::hessian)).
+    pub fn hess_evals(&self) -> usize {
+        self.hess_evals
     }
 }
 

@@ -8,7 +8,8 @@
 //! | budget | iterations ≥ max_iterations → [`Status::MaxIterations`](crate::Status::MaxIterations) | [`Options::with_max_iterations`] | 15000 (scipy) |
 //! | budget | f evaluations ≥ max_evaluations → [`Status::MaxEvaluations`](crate::Status::MaxEvaluations) | [`Options::with_max_evaluations`] | 15000 (scipy's `maxfun`) |
 //! | divergence | f_k > f₀ + limit · max(\|f₀\|, 1) → [`Status::Diverged`](crate::Status::Diverged) | [`Options::with_divergence_limit`] | 1e20 |
-//! | unbounded below | a failed line search after f_k < f₀ − limit · max(\|f₀\|, 1) → [`Status::LineSearchFailed`](crate::Status::LineSearchFailed) with [`HINT_UNBOUNDED`](crate::HINT_UNBOUNDED) | same | same |
+//! | unbounded below | f_k < f₀ − limit · max(\|f₀\|, 1) → [`Status::UnboundedBelow`](crate::Status::UnboundedBelow) | same | same |
+//! | second order | on a converged or stalled run, λ_min(∇²f) clearly < 0 → a step along its eigenvector, or [`Status::SaddlePoint`](crate::Status::SaddlePoint) | [`Options::with_curvature_check`] | on |
 //!
 //! The f-change rule is scipy's `ftol` test with an absolute value, so a non-monotone method
 //! (gradient descent, momentum, Adam) does not "converge" on a step that *raised* f; for
@@ -106,6 +107,7 @@ pub struct Options {
     max_evaluations: usize,
     divergence_limit: f64,
     trajectory: Trajectory,
+    curvature_check: bool,
 }
 
 impl Default for Options {
@@ -119,6 +121,7 @@ impl Default for Options {
             max_evaluations: 15000,
             divergence_limit: 1e20,
             trajectory: Trajectory::Off,
+            curvature_check: true,
         }
     }
 }
@@ -164,6 +167,19 @@ impl Options {
     pub fn with_trajectory(mut self, trajectory: Trajectory) -> Self {
         self.trajectory = trajectory;
         self
+    }
+
+    /// Whether the driver checks second-order optimality where a run ends (the default):
+    /// the smallest eigenvalue of ∇²f(x), from the exact Hessian for n ≤ 100 and by Lanczos
+    /// on Hessian-vector products above. Needs [`Objective::supports_hvp`](crate::Objective::supports_hvp);
+    /// skipped otherwise. See [`minimize`](fn@crate::minimize).
+    pub fn with_curvature_check(mut self, on: bool) -> Self {
+        self.curvature_check = on;
+        self
+    }
+    /// Whether the second-order check runs.
+    pub fn curvature_check(&self) -> bool {
+        self.curvature_check
     }
 
     /// The gradient tolerance.

@@ -134,6 +134,71 @@ pub fn steihaug(
     }
 }
 
+/// The ratio ρ = actual / predicted decrease of a trust-region step p from x to x + p.
+///
+/// The actual decrease is f(x) − f(x + p), unless that difference is within rounding error of
+/// f (below 1000·ε·|f(x)|): then f cannot tell the two points apart, and the decrease is
+/// estimated from the gradients by the trapezoidal rule, −½(∇f(x) + ∇f(x + p))ᵀp, which is
+/// exact for quadratics, accurate to O(‖p‖³) otherwise, and free of the cancellation in
+/// f(x) − f(x + p). Without it, steps near a minimum of a badly scaled function (Meyer,
+/// Powell badly scaled) get ρ from rounding noise and the radius collapses. A non-finite f
+/// or gradient at x + p gives −∞.
+pub(crate) fn reduction_ratio(
+    f: f64,
+    f_trial: f64,
+    g: &[f64],
+    g_trial: &[f64],
+    p: &[f64],
+    predicted: f64,
+) -> f64 {
+    if !(f_trial.is_finite() && g_trial.iter().all(|v| v.is_finite())) {
+        return f64::NEG_INFINITY;
+    }
+    let actual = f - f_trial;
+    let actual = if actual.abs() <= 1e3 * f64::EPSILON * f.abs() {
+        -0.5 * g
+            .iter()
+            .zip(g_trial)
+            .zip(p)
+            .map(|((a, b), pi)| (a + b) * pi)
+            .sum::<f64>()
+    } else {
+        actual
+    };
+    actual / predicted
+}
+
+/// Counts accepted trust-region steps that f could not tell from x (its change at rounding
+/// level, accepted on the gradient-based decrease of [`reduction_ratio`]): such steps are
+/// progress only while ‖∇f‖ keeps falling. After [`RoundingGuard::LIMIT`] of them in a row
+/// without ‖∇f‖ reaching a new low (by a factor 0.9), the run has no progress left to make.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct RoundingGuard {
+    count: usize,
+    best_grad: f64,
+}
+
+impl RoundingGuard {
+    /// Rounding-level steps in a row allowed without a new low of ‖∇f‖.
+    pub(crate) const LIMIT: usize = 5;
+
+    /// Records an accepted step from f to `f_trial` with gradient norm `grad_norm` there;
+    /// returns `false` when the limit is reached.
+    pub(crate) fn accept(&mut self, f: f64, f_trial: f64, grad_norm: f64) -> bool {
+        if (f - f_trial).abs() > 1e3 * f64::EPSILON * f.abs() {
+            *self = RoundingGuard::default();
+            return true;
+        }
+        if self.count == 0 || grad_norm < 0.9 * self.best_grad {
+            self.best_grad = grad_norm;
+            self.count = 1;
+            return true;
+        }
+        self.count += 1;
+        self.count < Self::LIMIT
+    }
+}
+
 /// p ← p + t d, r ← r + t Bd (keeps r = Bp + g).
 fn step(p: &mut [f64], r: &mut [f64], d: &[f64], bd: &[f64], t: f64) {
     p.iter_mut().zip(d).for_each(|(pi, di)| *pi += t * di);

@@ -99,7 +99,8 @@ fn seed_002_large_step_diverges() {
 }
 
 /// Seed 002's momentum runs, `v = α·v + ε·∇f; x = x − v`, 180 iterations: ε = 8e-5 with
-/// α ∈ {5⁻⁶, 0.7, 0.9} descends; α = 1 never damps the velocity, and ε = 8e-4 overshoots.
+/// α ∈ {5⁻⁶, 0.7, 0.9} descends; ε = 8e-4 overshoots; α = 1 never damps the velocity and is
+/// refused up front (issue 19: momentum must lie in [0, 1)).
 #[test]
 fn seed_002_momentum() {
     let opts = Options::default().with_ftol(0.0).with_max_iterations(180);
@@ -110,12 +111,25 @@ fn seed_002_momentum() {
         assert_eq!(r.status, Status::MaxIterations, "α = {alpha}: {r}");
         assert!(r.f < 24.2, "α = {alpha}: {r}");
     }
-    for (alpha, eps) in [(1.0, 8e-5), (5f64.powi(-6), 8e-4)] {
+    let (alpha, eps) = (5f64.powi(-6), 8e-4);
+    let mut obj = VarObjective::new(2, rosen);
+    let mut m = Momentum::new().with_alpha(alpha).with_epsilon(eps);
+    let r = minimize(&mut obj, &mut m, &X0, &opts).unwrap();
+    println!("α = {alpha}, ε = {eps}: {r}");
+    assert!(r.f.is_finite(), "{r}");
+    // issue 19
+    for alpha in [1.0, 1.5, -0.1, f64::NAN] {
         let mut obj = VarObjective::new(2, rosen);
-        let mut m = Momentum::new().with_alpha(alpha).with_epsilon(eps);
-        let r = minimize(&mut obj, &mut m, &X0, &opts).unwrap();
-        println!("α = {alpha}, ε = {eps}: {r}");
-        assert!(r.f.is_finite(), "{r}");
+        let e = minimize(&mut obj, &mut Momentum::new().with_alpha(alpha), &X0, &opts).unwrap_err();
+        assert!(
+            matches!(e, OptimError::InvalidOption { name: "alpha", .. }),
+            "{e}"
+        );
+        let e = minimize(&mut obj, &mut Nesterov::new().with_alpha(alpha), &X0, &opts).unwrap_err();
+        assert!(
+            matches!(e, OptimError::InvalidOption { name: "alpha", .. }),
+            "{e}"
+        );
     }
 }
 
@@ -229,12 +243,19 @@ fn an_objective_unbounded_below_is_diagnosed_as_such() {
         g[0] = -2.0 * x[0];
         -x[0] * x[0]
     });
+    // issue 19: L-BFGS detects it in its first line search, with a typed status.
     let r = minimize(&mut obj, &mut Lbfgs::new(), &[1.0], &Options::default()).unwrap();
-    match &r.status {
-        Status::LineSearchFailed { hint, .. } => assert_eq!(hint, hesse_optim::HINT_UNBOUNDED, "{r}"),
-        s => panic!("expected a diagnosed line-search failure, got {s}"),
-    }
+    assert_eq!(r.status, Status::UnboundedBelow, "{r}");
     assert!(r.status.to_string().contains("unbounded below"), "{r}");
+    assert!(r.f_evals < 50 && r.f < -1e8 && r.x[0].is_finite(), "{r}");
+    // A linear f from its "critical-looking" start x = 0 (f = x, the CLI case of issue 19).
+    let mut line = FnObjective::new(1, |x: &[f64], g: &mut [f64]| {
+        g[0] = 1.0;
+        x[0]
+    });
+    let r = minimize(&mut line, &mut Lbfgs::new(), &[0.0], &Options::default()).unwrap();
+    assert_eq!(r.status, Status::UnboundedBelow, "{r}");
+    assert!(r.f_evals < 50, "{r}");
 }
 
 #[test]
@@ -264,4 +285,47 @@ fn newton_cg_says_unbounded_below_instead_of_running_out_of_iterations() {
     // A bounded problem with negative curvature on the way still converges.
     let r = minimize(&mut VarObjective::new(2, rosen), &mut NewtonCg::new(), &X0, &opts).unwrap();
     assert!(r.status.is_converged(), "{r}");
+}
+
+#[test]
+fn lbfgs_stops_when_trial_steps_no_longer_change_x() {
+    // issue 19: f = 1 + 1e-40·x from x = 1e20. The gradient 1e-40 is exact, but every trial
+    // step (|αd| ≤ 1 ≪ ε·1e20) rounds back to x: the run stops at once, saying why, without
+    // retrying and without evaluating f at points equal to x.
+    let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| {
+        g[0] = 1e-40;
+        1.0 + 1e-40 * x[0]
+    });
+    let opts = Options::default().with_gtol(0.0).with_ftol(0.0);
+    let r = minimize(&mut obj, &mut Lbfgs::new(), &[1e20], &opts).unwrap();
+    match &r.status {
+        Status::LineSearchFailed { hint, .. } => assert_eq!(hint, hesse_optim::HINT_NO_STEP, "{r}"),
+        s => panic!("expected a line-search failure, got {s}"),
+    }
+    assert_eq!(r.f_evals, 1, "{r}");
+    assert_eq!(r.x, [1e20]);
+}
+
+#[test]
+fn lbfgs_stops_when_an_accepted_step_leaves_f_unchanged() {
+    // issue 19: f = 1e8 + (x − 1)⁴: f resolves (x − 1)⁴ only down to its rounding error near
+    // 1e8 (about 1.5e-8), so L-BFGS reaches a point where a step leaves f unchanged while
+    // ∇f = 4(x − 1)³ is still far above gtol = 1e-12. It stops there, saying why, instead of
+    // spending its budget.
+    let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| {
+        let d = x[0] - 1.0;
+        g[0] = 4.0 * d.powi(3);
+        1e8 + d.powi(4)
+    });
+    let opts = Options::default().with_gtol(1e-12).with_ftol(0.0);
+    let r = minimize(&mut obj, &mut Lbfgs::new(), &[2.3], &opts).unwrap();
+    println!("{r}");
+    match &r.status {
+        Status::NoProgress { hint } => assert_eq!(hint, hesse_optim::HINT_STAGNANT, "{r}"),
+        s => panic!("expected a stop for stagnation, got {s}"),
+    }
+    assert!(
+        (r.x[0] - 1.0).abs() < 0.05 && r.grad_norm > 1e-12 && r.f_evals < 60,
+        "{r}"
+    );
 }

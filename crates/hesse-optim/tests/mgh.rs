@@ -1,108 +1,107 @@
 //! Moré, Garbow & Hillstrom (1981), "Testing Unconstrained Optimization Software",
 //! ACM Trans. Math. Softw. 7(1), 17–41, doi:10.1145/355934.355936.
 //!
+//! All 35 problems of the paper, the variable-size ones at two sizes (51 runs; issue 19).
 //! Each problem is written once with hesse-core `Var` ops (residuals rᵢ as `Var`s,
-//! f = Σ rᵢ²), so gradients and Hessian-vector products come from the engine. L-BFGS and
-//! Newton-CG start from the paper's standard x₀ and must reach a published minimum value: within
+//! f = Σ rᵢ²), so gradients, Hessian-vector products and Hessians come from the engine.
+//! L-BFGS, Newton-CG and trust-exact start from the paper's standard x₀; a run reaches f* when
+//! it ends at a published minimum value: within
 //! relative 1e-8 of a reference with ≥ 10 significant digits, within the printed precision
 //! (relative 5e-6) where only the paper's six digits are known, or below 1e-10 where f* = 0.
-//! Where the paper lists several minima (Freudenstein–Roth, Biggs EXP6, Brown almost-linear),
-//! any of them counts, and the table says which was reached.
+//! Where the paper lists several minima (Freudenstein–Roth, Brown almost-linear), any of them
+//! counts. Biggs EXP6's second value is left out: the point where runs reach it is a saddle.
 //!
 //! Precise references beyond the paper's digits: NIST StRD (Meyer = MGH10, Osborne 1 =
 //! MGH17 certified values) and the GSL multifit test suite / More–Wild benchmark collection,
 //! which agree with the paper's printed digits.
 //!
-//! The table of evaluation counts prints with `cargo test -p hesse-optim --test mgh -- --nocapture`,
-//! followed by hesse's L-BFGS next to scipy's L-BFGS-B and argmin's L-BFGS on the same problems
-//! (`benches/peers/mgh`, published in `crates/hesse-optim/MGH.md`).
+//! The table of evaluation counts, beside scipy's L-BFGS-B and trust-exact on the same
+//! problems (`scripts/mgh_scipy.py`), prints with
+//! `cargo test -p hesse-optim --test mgh -- --nocapture` and is published in
+//! `crates/hesse-optim/MGH.md`. The test holds the counts of problems solved.
 
 use hesse_core::Var;
-use hesse_optim::{Lbfgs, NewtonCg, Objective, Options, Report, Solver, VarObjective, minimize};
+use hesse_optim::{
+    Lbfgs, NewtonCg, Norm, Objective, Options, Report, Solver, TrustExact, VarObjective, minimize,
+};
 
-/// A peer's row: (problem, f(x₀) as the peer's own code computes it, then nfev and whether the
-/// published f* was reached, first at [`tight_options`] and then at scipy's defaults).
+/// scipy's row: (problem, f(x₀) as scipy's port computes it, L-BFGS-B nfev, whether it reached a
+/// published f*, trust-exact nfev, whether it reached one).
 type PeerRow = (&'static str, f64, usize, bool, usize, bool);
 
-// Output of `benches/peers/mgh/mgh_scipy.py` (scipy 1.17.1 L-BFGS-B, maxcor = 10), its
-// default preset (gtol 1e-11 on ‖g‖∞, ftol 0, maxiter 5000, maxfun 15000) and
-// `--preset scipy-default` (gtol 1e-5, ftol 2.22e-9).
+// Output of `scripts/mgh_scipy.py` (scipy 1.17.1, NumPy 2.4.6, autograd 1.9.1, Python 3.11):
+// L-BFGS-B (m = 10; gtol 1e-8 on the projected gradient's ∞-norm, ftol 0, maxiter 5000,
+// maxfun 15000) and trust-exact (gtol 1e-8 on ‖g‖₂, maxiter 5000), exact derivatives by autograd.
 const SCIPY: &[PeerRow] = &[
-    ("rosenbrock", 24.199999999999996, 47, true, 44, true),
-    ("freudenstein-roth", 400.5, 22, true, 20, true),
-    ("powell-badly-scaled", 1.1352617173483783, 107, false, 4, false),
-    ("brown-badly-scaled", 999998000003.0, 28, true, 25, true),
-    ("beale", 14.203125, 18, true, 16, true),
-    ("jennrich-sampson", 4171.306161960493, 24, false, 24, false),
-    ("bard", 41.681695861678, 39, true, 24, true),
-    ("gaussian", 3.888106991166684e-06, 13, true, 4, false),
-    ("meyer", 1693607809.4361453, 649, false, 33, false),
-    ("box-3d", 1031.1538106093983, 41, true, 38, true),
-    ("powell-singular", 215.00000000000003, 94, true, 30, false),
-    ("wood", 19192.0, 121, true, 20, false),
-    ("kowalik-osborne", 0.00531317227210854, 39, true, 34, false),
-    ("brown-dennis", 7926693.336997433, 22, true, 19, true),
-    ("osborne-1", 0.8790262935446401, 165, true, 43, false),
-    ("biggs-exp6", 0.7790700756559701, 62, true, 42, true),
-    ("osborne-2", 2.0934195142120644, 113, true, 89, false),
-    ("watson-6", 30.0, 104, true, 55, true),
-    ("ext-rosenbrock-10", 121.0, 62, true, 46, false),
-    ("ext-powell-8", 430.0, 67, true, 34, false),
-    ("penalty-1-4", 885.06264, 73, true, 15, false),
-    ("penalty-2-4", 2.3400088054630244, 415, true, 18, false),
-    ("var-dim-10", 2198551.1625, 21, true, 20, true),
-    ("brown-almost-linear-10", 273.2480478286743, 22, true, 18, true),
-    ("discrete-boundary-10", 0.0007885191012648195, 71, true, 41, true),
-    ("broyden-tridiagonal-10", 21.0, 33, true, 18, false),
-    ("linear-full-rank-5-10", 25.0, 3, true, 3, true),
-    ("chebyquad-8", 0.03861769828593029, 33, true, 27, true),
+    ("rosenbrock", 24.199999999999996, 46, true, 26, true),
+    ("freudenstein-roth", 400.5, 22, true, 9, true),
+    ("powell-badly-scaled", 1.1352617173483783, 95, false, 115, true),
+    ("brown-badly-scaled", 999998000003.0, 28, true, 1011, true),
+    ("beale", 14.203125, 17, true, 9, true),
+    ("jennrich-sampson", 4171.306161960493, 24, false, 11, true),
+    ("helical-valley", 2500.0, 34, true, 10, true),
+    ("bard", 41.68169586167801, 27, true, 15, true),
+    ("gaussian", 3.888106991166684e-06, 11, true, 3, true),
+    ("meyer", 1693607809.4361455, 554, false, 256, true),
+    ("gulf", 12.110705825569488, 58, true, 25, true),
+    ("box-3d", 1031.1538106093983, 40, true, 17, true),
+    ("powell-singular", 215.00000000000003, 61, true, 22, true),
+    ("wood", 19192.0, 115, true, 44, true),
+    ("kowalik-osborne", 0.00531317227210854, 38, true, 10, true),
+    ("brown-dennis", 7926693.336997432, 24, true, 12, true),
+    ("osborne-1", 0.8790262935446405, 136, true, 35, true),
+    ("biggs-exp6", 0.7790700756559702, 45, false, 41, true),
+    ("osborne-2", 2.0934195142120644, 113, true, 18, true),
+    ("watson-6", 30.0, 62, true, 13, true),
+    ("watson-9", 30.0, 372, true, 14, true),
+    ("ext-rosenbrock-10", 121.0, 46, true, 24, true),
+    ("ext-rosenbrock-20", 241.99999999999994, 50, true, 24, true),
+    ("ext-powell-8", 430.0, 53, true, 22, true),
+    ("ext-powell-12", 645.0, 65, true, 22, true),
+    ("penalty-1-4", 885.06264, 72, true, 45, true),
+    ("penalty-1-10", 148032.56535, 71, true, 46, true),
+    ("penalty-2-4", 2.3400088054630244, 417, true, 137, true),
+    ("penalty-2-10", 162.65277656596712, 270, true, 114, true),
+    ("var-dim-10", 2198551.1625, 20, true, 15, true),
+    ("trigonometric-10", 0.0070757594662228356, 34, false, 13, false),
+    ("brown-almost-linear-10", 273.2480478286743, 20, true, 9, true),
+    ("discrete-boundary-10", 0.0007885191012648227, 57, true, 4, true),
+    ("discrete-integral-10", 0.06341684157945267, 9, true, 4, true),
+    ("broyden-tridiagonal-10", 21.0, 27, true, 7, true),
+    ("broyden-banded-10", 360.0, 18, true, 9, true),
+    ("var-dim-20", 424061359.4875, 26, true, 19, true),
+    ("trigonometric-20", 0.0038528233364734355, 70, false, 21, false),
+    ("brown-almost-linear-20", 2095.7499980926523, 23, true, 12, true),
+    ("discrete-boundary-20", 0.00012537221205216481, 397, true, 4, true),
+    ("discrete-integral-20", 0.11966016538355313, 8, true, 4, true),
+    ("broyden-tridiagonal-20", 31.0, 36, true, 7, true),
+    ("broyden-banded-20", 720.0, 20, true, 9, true),
+    ("linear-full-rank-5", 25.0, 3, true, 4, true),
+    ("linear-rank-1-5", 84985.0, 3, true, 5, true),
+    ("linear-rank-1-zero-5", 15886.0, 3, true, 5, true),
+    ("linear-full-rank-10", 50.0, 3, true, 4, true),
+    ("linear-rank-1-10", 8658670.0, 3, true, 5, true),
+    ("linear-rank-1-zero-10", 4067996.0, 3, true, 5, true),
+    ("chebyquad-8", 0.03861769828593027, 29, true, 18, true),
+    ("chebyquad-10", 0.03376326546288008, 35, true, 19, false),
 ];
 
-// Output of `benches/peers/mgh/argmin` (argmin 0.11.0 L-BFGS, m = 10, Moré–Thuente c1 = 1e-4,
-// c2 = 0.9), its default preset (tol_grad 1e-11 on ‖g‖₂, tol_cost 0, 5000 iterations; 15000
-// means the evaluation budget ran out inside a line search) and `--preset scipy-default`
-// (tol_grad 1e-5 on ‖g‖₂, tol_cost 2.22e-9 absolute).
-const ARGMIN: &[PeerRow] = &[
-    ("rosenbrock", 24.199999999999996, 49, true, 46, true),
-    ("freudenstein-roth", 400.5, 15000, true, 24, true),
-    ("powell-badly-scaled", 1.1352617173483783, 218, true, 115, false),
-    ("brown-badly-scaled", 999998000003.0, 18, true, 15, true),
-    ("beale", 14.203125, 20, true, 17, true),
-    ("jennrich-sampson", 4171.306161960493, 4, false, 4, false),
-    ("bard", 41.68169586167801, 15000, true, 25, false),
-    ("gaussian", 3.888106991166885e-06, 8, true, 6, false),
-    ("meyer", 1693607809.4361455, 15000, true, 564, true),
-    ("box-3d", 1031.1538106093983, 41, true, 37, true),
-    ("powell-singular", 215.00000000000003, 70, true, 41, false),
-    ("wood", 19192.0, 68, true, 65, true),
-    ("kowalik-osborne", 0.00531317227210854, 37, true, 31, false),
-    ("brown-dennis", 7926693.336997432, 15000, true, 32, true),
-    ("osborne-1", 0.8790262935446405, 2, false, 2, false),
-    ("biggs-exp6", 0.7790700756559702, 52, true, 48, true),
-    ("osborne-2", 2.093419514212065, 15000, true, 96, false),
-    ("watson-6", 30.0, 15000, true, 57, false),
-    ("ext-rosenbrock-10", 121.0, 49, true, 46, true),
-    ("ext-powell-8", 430.0, 70, true, 44, false),
-    ("penalty-1-4", 885.06264, 216, true, 14, false),
-    ("penalty-2-4", 2.3400088054630244, 249, true, 21, false),
-    ("var-dim-10", 2198551.1625, 27, true, 26, true),
-    ("brown-almost-linear-10", 273.2480478286743, 27, true, 23, true),
-    ("discrete-boundary-10", 0.0007885191012648193, 72, true, 41, false),
-    ("broyden-tridiagonal-10", 21.0, 37, true, 20, true),
-    ("linear-full-rank-5-10", 25.0, 3, true, 3, true),
-    ("chebyquad-8", 0.03861769828593027, 36, true, 29, true),
-];
+// What the test holds (issue 19): the counts of f* reached on the 51 problems, as measured at
+// this commit and published in MGH.md; a change that solves fewer fails.
+const LBFGS_FLOOR: usize = 49;
+const NEWTON_CG_FLOOR: usize = 48;
+const TRUST_EXACT_FLOOR: usize = 48;
 
 type Loss = for<'t> fn(&[Var<'t>]) -> Var<'t>;
 
 struct Problem {
-    name: &'static str,
+    name: String,
     x0: Vec<f64>,
     f: Loss,
     /// Published minima: (f*, relative tolerance; 0 means f* = 0 with absolute 1e-10).
-    minima: &'static [(f64, f64)],
-    /// Why Newton-CG is allowed to miss, if it is (reported, not asserted).
-    ncg_known_miss: Option<&'static str>,
+    minima: Vec<(f64, f64)>,
+    /// Whether f branches on values (evaluated on a fresh tape each call).
+    traced: bool,
 }
 
 const PRECISE: f64 = 1e-8;
@@ -382,9 +381,9 @@ fn broyden_tridiagonal<'t>(x: &[Var<'t>]) -> Var<'t> {
     }))
 }
 
-// (32) Linear function — full rank, n = 5, m = 10.
+// (32) Linear function — full rank, m = 2n.
 fn linear_full_rank<'t>(x: &[Var<'t>]) -> Var<'t> {
-    let m = 10;
+    let m = 2 * x.len();
     let s = sum(x.iter().copied()) * (2.0 / m as f64);
     sum_sq((0..m).map(|i| if i < x.len() { x[i] - s - 1.0 } else { -s - 1.0 }))
 }
@@ -411,219 +410,306 @@ fn chebyquad<'t>(x: &[Var<'t>]) -> Var<'t> {
     sum_sq(r)
 }
 
+// (7) Helical valley, n = 3 (θ branches on the sign of x₁: evaluated traced).
+fn helical_valley<'t>(x: &[Var<'t>]) -> Var<'t> {
+    let tau = 2.0 * std::f64::consts::PI;
+    let theta = (x[1] / x[0]).atan() / tau;
+    let theta = if x[0].value() < 0.0 { theta + 0.5 } else { theta };
+    sum_sq([
+        10.0 * (x[2] - 10.0 * theta),
+        10.0 * ((x[0].square() + x[1].square()).sqrt() - 1.0),
+        x[2] * 1.0,
+    ])
+}
+
+// (11) Gulf research and development, n = 3, m = 99: |yᵢ − x₂|^x₃ = exp(½x₃·ln((yᵢ − x₂)²)).
+fn gulf<'t>(x: &[Var<'t>]) -> Var<'t> {
+    sum_sq((1..=99).map(|i| {
+        let t = i as f64 / 100.0;
+        let y = 25.0 + (-50.0 * t.ln()).powf(2.0 / 3.0);
+        let pw = (0.5 * x[2] * (y - x[1]).square().ln()).exp();
+        (-pw / x[0]).exp() - t
+    }))
+}
+
+// (26) Trigonometric, m = n.
+fn trigonometric<'t>(x: &[Var<'t>]) -> Var<'t> {
+    let n = x.len();
+    let c = sum(x.iter().map(|xj| xj.cos()));
+    sum_sq((0..n).map(|i| n as f64 - c + (i + 1) as f64 * (1.0 - x[i].cos()) - x[i].sin()))
+}
+
+// (29) Discrete integral equation, m = n.
+fn discrete_integral<'t>(x: &[Var<'t>]) -> Var<'t> {
+    let n = x.len();
+    let h = 1.0 / (n + 1) as f64;
+    let t = |j: usize| (j + 1) as f64 * h;
+    let cube = |j: usize| (x[j] + t(j) + 1.0).powi(3);
+    sum_sq((0..n).map(|i| {
+        let left = sum((0..=i).map(|j| t(j) * cube(j)));
+        let mut r = x[i] + 0.5 * h * (1.0 - t(i)) * left;
+        if i + 1 < n {
+            r = r + 0.5 * h * t(i) * sum((i + 1..n).map(|j| (1.0 - t(j)) * cube(j)));
+        }
+        r
+    }))
+}
+
+// (31) Broyden banded, m = n (mₗ = 5, mᵤ = 1).
+fn broyden_banded<'t>(x: &[Var<'t>]) -> Var<'t> {
+    let n = x.len();
+    sum_sq((0..n).map(|i| {
+        let band = (i.saturating_sub(5)..(i + 2).min(n)).filter(|&j| j != i);
+        let mut r = x[i] * (2.0 + 5.0 * x[i].square()) + 1.0;
+        for j in band {
+            r = r - x[j] * (1.0 + x[j]);
+        }
+        r
+    }))
+}
+
+// (33) Linear function — rank 1, m = 2n.
+fn linear_rank1<'t>(x: &[Var<'t>]) -> Var<'t> {
+    let m = 2 * x.len();
+    let s = sum(x.iter().enumerate().map(|(j, &xj)| (j + 1) as f64 * xj));
+    sum_sq((1..=m).map(|i| i as f64 * s - 1.0))
+}
+
+// (34) Linear function — rank 1 with zero columns and rows, m = 2n.
+fn linear_rank1_zero<'t>(x: &[Var<'t>]) -> Var<'t> {
+    let (n, m) = (x.len(), 2 * x.len());
+    let s = sum((1..n - 1).map(|j| (j + 1) as f64 * x[j]));
+    let mut r = vec![s * 0.0 - 1.0];
+    r.extend((2..m).map(|i| (i - 1) as f64 * s - 1.0));
+    r.push(s * 0.0 - 1.0);
+    sum_sq(r)
+}
+
 fn problems() -> Vec<Problem> {
     let rep = |v: &[f64], n: usize| v.iter().copied().cycle().take(n).collect::<Vec<_>>();
-    vec![
-        Problem {
-            name: "rosenbrock",
-            x0: vec![-1.2, 1.0],
-            f: rosenbrock,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
+    let p = |name: String, x0: Vec<f64>, f: Loss, minima: &[(f64, f64)]| Problem {
+        name,
+        x0,
+        f,
+        minima: minima.to_vec(),
+        traced: false,
+    };
+    const ZERO: &[(f64, f64)] = &[(0.0, 0.0)];
+    let mut v = vec![
+        p("rosenbrock".into(), vec![-1.2, 1.0], rosenbrock, ZERO),
         // The paper: f = 0 at (5, 4) and the local minimum 48.9842... at (11.41..., −0.8968...).
+        p(
+            "freudenstein-roth".into(),
+            vec![0.5, -2.0],
+            freudenstein_roth,
+            &[(0.0, 0.0), (48.98425367924001, PRECISE)],
+        ),
+        p(
+            "powell-badly-scaled".into(),
+            vec![0.0, 1.0],
+            powell_badly_scaled,
+            ZERO,
+        ),
+        p(
+            "brown-badly-scaled".into(),
+            vec![1.0, 1.0],
+            brown_badly_scaled,
+            ZERO,
+        ),
+        p("beale".into(), vec![1.0, 1.0], beale, ZERO),
+        p(
+            "jennrich-sampson".into(),
+            vec![0.3, 0.4],
+            jennrich_sampson,
+            &[(124.3621823556148, PRECISE)],
+        ),
         Problem {
-            name: "freudenstein-roth",
-            x0: vec![0.5, -2.0],
-            f: freudenstein_roth,
-            minima: &[(0.0, 0.0), (48.98425367924001, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "powell-badly-scaled",
-            x0: vec![0.0, 1.0],
-            f: powell_badly_scaled,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "brown-badly-scaled",
-            x0: vec![1.0, 1.0],
-            f: brown_badly_scaled,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "beale",
-            x0: vec![1.0, 1.0],
-            f: beale,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "jennrich-sampson",
-            x0: vec![0.3, 0.4],
-            f: jennrich_sampson,
-            minima: &[(124.3621823556148, PRECISE)],
-            ncg_known_miss: None,
+            traced: true,
+            ..p(
+                "helical-valley".into(),
+                vec![-1.0, 0.0, 0.0],
+                helical_valley,
+                ZERO,
+            )
         },
         // The paper also lists 17.4286... at (0.8406..., −∞, −∞), reached only at infinity.
-        Problem {
-            name: "bard",
-            x0: vec![1.0; 3],
-            f: bard,
-            minima: &[(8.21487730657897e-3, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "gaussian",
-            x0: vec![0.4, 1.0, 0.0],
-            f: gaussian,
-            minima: &[(1.12793e-8, PAPER_DIGITS)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "meyer",
-            x0: vec![0.02, 4000.0, 250.0],
-            f: meyer,
-            minima: &[(87.94585517039583, PRECISE)],
-            // Meyer's Hessian is so badly scaled (x₁ ≈ 5.6e-3, x₂ ≈ 6.2e3; condition number
-            // beyond 1e16 along the valley) that the unscaled trust region's model decrease
-            // falls below f's rounding noise near f ≈ 90 and the radius collapses. The paper
-            // flags Meyer as badly scaled; L-BFGS reaches f*.
-            ncg_known_miss: Some("badly scaled: the trust radius collapses at rounding level"),
-        },
-        Problem {
-            name: "box-3d",
-            x0: vec![0.0, 10.0, 20.0],
-            f: box_3d,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "powell-singular",
-            x0: vec![3.0, -1.0, 0.0, 1.0],
-            f: powell_singular,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "wood",
-            x0: vec![-3.0, -1.0, -3.0, -1.0],
-            f: wood,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "kowalik-osborne",
-            x0: vec![0.25, 0.39, 0.415, 0.39],
-            f: kowalik_osborne,
-            minima: &[(3.0750560384924e-4, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "brown-dennis",
-            x0: vec![25.0, 5.0, -5.0, -1.0],
-            f: brown_dennis,
-            minima: &[(85822.20162635, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "osborne-1",
-            x0: vec![0.5, 1.5, -1.0, 0.01, 0.02],
-            f: osborne1,
-            minima: &[(5.464894697482687e-5, PRECISE)],
-            ncg_known_miss: None,
-        },
-        // The paper: f = 5.65565...e-3 (a local minimum, m = 13) and f = 0 at (1, 10, 1, 5, 4, 3).
-        Problem {
-            name: "biggs-exp6",
-            x0: vec![1.0, 2.0, 1.0, 1.0, 1.0, 1.0],
-            f: biggs_exp6,
-            minima: &[(0.0, 0.0), (5.65565e-3, PAPER_DIGITS)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "osborne-2",
-            x0: vec![1.3, 0.65, 0.65, 0.7, 0.6, 3.0, 5.0, 7.0, 2.0, 4.5, 5.5],
-            f: osborne2,
-            minima: &[(4.01377362935477e-2, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "watson-6",
-            x0: vec![0.0; 6],
-            f: watson,
-            minima: &[(2.28767005355236e-3, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "ext-rosenbrock-10",
-            x0: rep(&[-1.2, 1.0], 10),
-            f: extended_rosenbrock,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "ext-powell-8",
-            x0: rep(&[3.0, -1.0, 0.0, 1.0], 8),
-            f: powell_singular,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "penalty-1-4",
-            x0: (1..=4).map(f64::from).collect(),
-            f: penalty1,
-            minima: &[(2.24997e-5, PAPER_DIGITS)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "penalty-2-4",
-            x0: vec![0.5; 4],
-            f: penalty2,
-            minima: &[(9.37629e-6, PAPER_DIGITS)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "var-dim-10",
-            x0: (1..=10).map(|j| 1.0 - j as f64 / 10.0).collect(),
-            f: variably_dimensioned,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
+        p(
+            "bard".into(),
+            vec![1.0; 3],
+            bard,
+            &[(8.21487730657897e-3, PRECISE)],
+        ),
+        p(
+            "gaussian".into(),
+            vec![0.4, 1.0, 0.0],
+            gaussian,
+            &[(1.12793e-8, PAPER_DIGITS)],
+        ),
+        p(
+            "meyer".into(),
+            vec![0.02, 4000.0, 250.0],
+            meyer,
+            &[(87.94585517039583, PRECISE)],
+        ),
+        p("gulf".into(), vec![5.0, 2.5, 0.15], gulf, ZERO),
+        p("box-3d".into(), vec![0.0, 10.0, 20.0], box_3d, ZERO),
+        p(
+            "powell-singular".into(),
+            vec![3.0, -1.0, 0.0, 1.0],
+            powell_singular,
+            ZERO,
+        ),
+        p("wood".into(), vec![-3.0, -1.0, -3.0, -1.0], wood, ZERO),
+        p(
+            "kowalik-osborne".into(),
+            vec![0.25, 0.39, 0.415, 0.39],
+            kowalik_osborne,
+            &[(3.0750560384924e-4, PRECISE)],
+        ),
+        p(
+            "brown-dennis".into(),
+            vec![25.0, 5.0, -5.0, -1.0],
+            brown_dennis,
+            &[(85822.20162635, PRECISE)],
+        ),
+        p(
+            "osborne-1".into(),
+            vec![0.5, 1.5, -1.0, 0.01, 0.02],
+            osborne1,
+            &[(5.464894697482687e-5, PRECISE)],
+        ),
+        // The paper: f = 0 at (1, 10, 1, 5, 4, 3), and f = 5.65565e-3 "if m = 13". The point
+        // with that value reached from x₀ (x ≈ (1.7114, 17.683, 1.1631, 5.1866, 1.7114, 1.1631),
+        // on the manifold x₁ = x₅, x₃ = x₆ that f's symmetry leaves invariant) is a saddle point:
+        // ∇²f has the eigenvalue −9.80e-3 there, and central differences of f along its
+        // eigenvector (h = 1e-3) give −9.80e-3 too (issue 19). It does not count as a minimum.
+        p(
+            "biggs-exp6".into(),
+            vec![1.0, 2.0, 1.0, 1.0, 1.0, 1.0],
+            biggs_exp6,
+            ZERO,
+        ),
+        p(
+            "osborne-2".into(),
+            vec![1.3, 0.65, 0.65, 0.7, 0.6, 3.0, 5.0, 7.0, 2.0, 4.5, 5.5],
+            osborne2,
+            &[(4.01377362935477e-2, PRECISE)],
+        ),
+        p(
+            "watson-6".into(),
+            vec![0.0; 6],
+            watson,
+            &[(2.28767005355236e-3, PRECISE)],
+        ),
+        p(
+            "watson-9".into(),
+            vec![0.0; 9],
+            watson,
+            &[(1.39976e-6, PAPER_DIGITS)],
+        ),
+    ];
+    for n in [10, 20] {
+        v.push(p(
+            format!("ext-rosenbrock-{n}"),
+            rep(&[-1.2, 1.0], n),
+            extended_rosenbrock,
+            ZERO,
+        ));
+    }
+    for n in [8, 12] {
+        v.push(p(
+            format!("ext-powell-{n}"),
+            rep(&[3.0, -1.0, 0.0, 1.0], n),
+            powell_singular,
+            ZERO,
+        ));
+    }
+    for (n, fs) in [(4, 2.24997e-5), (10, 7.08765e-5)] {
+        v.push(p(
+            format!("penalty-1-{n}"),
+            (1..=n).map(|j| j as f64).collect(),
+            penalty1,
+            &[(fs, PAPER_DIGITS)],
+        ));
+    }
+    for (n, fs) in [(4, 9.37629e-6), (10, 2.93660e-4)] {
+        v.push(p(
+            format!("penalty-2-{n}"),
+            vec![0.5; n],
+            penalty2,
+            &[(fs, PAPER_DIGITS)],
+        ));
+    }
+    for n in [10, 20] {
+        let x0 = (1..=n).map(|j| 1.0 - j as f64 / n as f64).collect();
+        v.push(p(format!("var-dim-{n}"), x0, variably_dimensioned, ZERO));
+        v.push(p(
+            format!("trigonometric-{n}"),
+            vec![1.0 / n as f64; n],
+            trigonometric,
+            ZERO,
+        ));
         // The paper: f = 0, and f = 1 at (0, ..., 0, n + 1).
-        Problem {
-            name: "brown-almost-linear-10",
-            x0: vec![0.5; 10],
-            f: brown_almost_linear,
-            minima: &[(0.0, 0.0), (1.0, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "discrete-boundary-10",
-            x0: (1..=10)
-                .map(|i| {
-                    let t = i as f64 / 11.0;
-                    t * (t - 1.0)
-                })
-                .collect(),
-            f: discrete_boundary,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "broyden-tridiagonal-10",
-            x0: vec![-1.0; 10],
-            f: broyden_tridiagonal,
-            minima: &[(0.0, 0.0)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "linear-full-rank-5-10",
-            x0: vec![1.0; 5],
-            f: linear_full_rank,
-            minima: &[(5.0, PRECISE)],
-            ncg_known_miss: None,
-        },
-        Problem {
-            name: "chebyquad-8",
-            x0: (1..=8).map(|j| j as f64 / 9.0).collect(),
-            f: chebyquad,
-            minima: &[(3.516873725677e-3, PRECISE)],
-            ncg_known_miss: None,
-        },
-    ]
+        v.push(p(
+            format!("brown-almost-linear-{n}"),
+            vec![0.5; n],
+            brown_almost_linear,
+            &[(0.0, 0.0), (1.0, PRECISE)],
+        ));
+        let h = 1.0 / (n + 1) as f64;
+        let x0: Vec<f64> = (1..=n).map(|i| i as f64 * h * (i as f64 * h - 1.0)).collect();
+        v.push(p(
+            format!("discrete-boundary-{n}"),
+            x0.clone(),
+            discrete_boundary,
+            ZERO,
+        ));
+        v.push(p(format!("discrete-integral-{n}"), x0, discrete_integral, ZERO));
+        v.push(p(
+            format!("broyden-tridiagonal-{n}"),
+            vec![-1.0; n],
+            broyden_tridiagonal,
+            ZERO,
+        ));
+        v.push(p(
+            format!("broyden-banded-{n}"),
+            vec![-1.0; n],
+            broyden_banded,
+            ZERO,
+        ));
+    }
+    for n in [5, 10] {
+        // m = 2n; the paper's minima: m − n; m(m − 1)/(2(2m + 1)); (m² + 3m − 6)/(2(2m − 3)).
+        let m = 2.0 * n as f64;
+        v.push(p(
+            format!("linear-full-rank-{n}"),
+            vec![1.0; n],
+            linear_full_rank,
+            &[(m - n as f64, PRECISE)],
+        ));
+        v.push(p(
+            format!("linear-rank-1-{n}"),
+            vec![1.0; n],
+            linear_rank1,
+            &[(m * (m - 1.0) / (2.0 * (2.0 * m + 1.0)), PRECISE)],
+        ));
+        v.push(p(
+            format!("linear-rank-1-zero-{n}"),
+            vec![1.0; n],
+            linear_rank1_zero,
+            &[((m * m + 3.0 * m - 6.0) / (2.0 * (2.0 * m - 3.0)), PRECISE)],
+        ));
+    }
+    for (n, fs) in [(8, 3.516873725677e-3), (10, 6.50395e-3)] {
+        let tol = if n == 8 { PRECISE } else { PAPER_DIGITS };
+        v.push(p(
+            format!("chebyquad-{n}"),
+            (1..=n).map(|j| j as f64 / (n + 1) as f64).collect(),
+            chebyquad,
+            &[(fs, tol)],
+        ));
+    }
+    v
 }
 
 /// Which published minimum `f` reached, if any.
@@ -638,64 +724,120 @@ fn reached(p: &Problem, f: f64) -> Option<f64> {
     })
 }
 
-/// Tight tests; a run usually ends on the gradient test or when f stops changing above
-/// rounding (a line search or trust-region status that the check below tolerates).
-fn tight_options() -> Options {
+/// The options of the comparison (issue 19): ‖∇f‖ ≤ 1e-8 in the norm of the scipy method
+/// compared with (L-BFGS-B: ∞-norm; trust-exact: 2-norm, the CLI's), the f-change test off,
+/// scipy's budgets.
+fn options(norm: Norm) -> Options {
     Options::default()
-        .with_gtol(1e-11)
+        .with_gtol(1e-8)
+        .with_grad_norm(norm)
         .with_ftol(0.0)
         .with_max_iterations(5000)
+        .with_max_evaluations(15000)
 }
 
-fn run(p: &Problem, solver: &mut dyn Solver) -> Report {
-    run_with(p, solver, &tight_options())
+fn run(p: &Problem, solver: &mut dyn Solver, norm: Norm) -> Report {
+    let opts = options(norm);
+    if p.traced {
+        minimize(&mut VarObjective::traced(p.x0.len(), p.f), solver, &p.x0, &opts)
+    } else {
+        minimize(&mut VarObjective::new(p.x0.len(), p.f), solver, &p.x0, &opts)
+    }
+    .expect("valid options")
 }
 
-fn run_with(p: &Problem, solver: &mut dyn Solver, opts: &Options) -> Report {
-    let mut obj = VarObjective::new(p.x0.len(), p.f);
-    minimize(&mut obj, solver, &p.x0, opts).expect("valid options")
+/// The median of `v` (the mean of the middle two for an even length).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let k = v.len();
+    if k % 2 == 1 {
+        v[k / 2]
+    } else {
+        0.5 * (v[k / 2 - 1] + v[k / 2])
+    }
 }
 
+// issue 19: the whole MGH set, three solvers, the counts that MGH.md publishes held as floors.
 #[test]
-fn mgh_problems_reach_published_minima() {
+fn mgh_whole_set_counts() {
     let problems = problems();
-    assert!(problems.len() >= 18);
-    let mut failures = Vec::new();
-    println!(
-        "{:<24} {:>3} {:>14} | {:>22} {:>5} {:>5} | {:>22} {:>5} {:>5} {:>6}",
-        "problem", "n", "f* (reached)", "L-BFGS f", "nit", "nfev", "Newton-CG f", "nit", "nfev", "nhvp"
-    );
-    for p in &problems {
-        let l = run(p, &mut Lbfgs::new());
-        let t = run(p, &mut NewtonCg::new());
-        let (rl, rt) = (reached(p, l.f), reached(p, t.f));
-        let shown = |r: Option<f64>| r.map_or("MISSED".to_string(), |v| format!("{v:.6e}"));
+    assert_eq!(problems.len(), SCIPY.len());
+    println!("| problem | n | L-BFGS | scipy L-BFGS-B | Newton-CG | trust-exact | scipy trust-exact |");
+    println!("|---|--:|--:|--:|--:|--:|--:|");
+    let (mut reached_l, mut reached_n, mut reached_t) = (0, 0, 0);
+    let (mut scipy_l, mut scipy_t) = (0, 0);
+    let mut ratios = Vec::new();
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for (p, s) in problems.iter().zip(SCIPY) {
+        assert_eq!(p.name, s.0);
+        let f0 = VarObjective::traced(p.x0.len(), p.f).value(&p.x0);
+        assert!(
+            (f0 - s.1).abs() <= 1e-12 * f0.abs().max(1e-300),
+            "{}: f(x0) = {f0} here, {} in scipy's port",
+            p.name,
+            s.1
+        );
+        let l = run(p, &mut Lbfgs::new(), Norm::Inf);
+        let n = run(p, &mut NewtonCg::new(), Norm::L2);
+        let t = run(p, &mut TrustExact::new(), Norm::L2);
+        let (rl, rn, rt) = (
+            reached(p, l.f).is_some(),
+            reached(p, n.f).is_some(),
+            reached(p, t.f).is_some(),
+        );
+        reached_l += usize::from(rl);
+        reached_n += usize::from(rn);
+        reached_t += usize::from(rt);
+        scipy_l += usize::from(s.3);
+        scipy_t += usize::from(s.5);
+        if rl && s.3 {
+            ratios.push(l.f_evals as f64 / s.2 as f64);
+            ours.push(l.f_evals as f64);
+            theirs.push(s.2 as f64);
+        }
+        let mark = |ok: bool| if ok { "" } else { " ✗" };
         println!(
-            "{:<24} {:>3} {:>14} | {:>22.15e} {:>5} {:>5} | {:>22.15e} {:>5} {:>5} {:>6}",
+            "| {} | {} | {}{} | {}{} | {}{} | {}{} | {}{} |",
             p.name,
             p.x0.len(),
-            shown(rl.or(rt)),
-            l.f,
-            l.iterations,
             l.f_evals,
-            t.f,
-            t.iterations,
+            mark(rl),
+            s.2,
+            mark(s.3),
+            n.f_evals,
+            mark(rn),
             t.f_evals,
-            t.hvp_evals
+            mark(rt),
+            s.4,
+            mark(s.5)
         );
-        if rl.is_none() {
-            failures.push(format!("{} / {}: {l}", p.name, l.solver));
-        }
-        match (rt, p.ncg_known_miss) {
-            (None, None) => failures.push(format!("{} / {}: {t}", p.name, t.solver)),
-            (None, Some(why)) => println!("    newton-cg misses {} (known: {why}): {t}", p.name),
-            _ => {}
+        for (r, ok) in [(&l, rl), (&n, rn), (&t, rt)] {
+            if !ok {
+                println!("    {}: {r}", p.name);
+            }
         }
     }
+    let (med_ours, med_theirs) = (median(ours), median(theirs));
+    println!(
+        "\nreached f*: l-bfgs {reached_l}, scipy L-BFGS-B {scipy_l}; newton-cg {reached_n}; trust-exact \
+         {reached_t}, scipy trust-exact {scipy_t} (of {})",
+        problems.len()
+    );
+    println!(
+        "problems both L-BFGS solve: {}; median nfev {med_ours} vs scipy {med_theirs}; median ratio {:.3}",
+        ratios.len(),
+        median(ratios.clone())
+    );
     assert!(
-        failures.is_empty(),
-        "missed published minima:\n{}",
-        failures.join("\n")
+        reached_t >= scipy_t,
+        "trust-exact reached {reached_t}, scipy's {scipy_t}"
+    );
+    assert!(reached_t >= TRUST_EXACT_FLOOR, "trust-exact reached {reached_t}");
+    assert!(reached_n >= NEWTON_CG_FLOOR, "newton-cg reached {reached_n}");
+    assert!(reached_l >= LBFGS_FLOOR, "l-bfgs reached {reached_l}");
+    assert!(
+        med_ours <= med_theirs,
+        "median nfev {med_ours} > scipy's {med_theirs}"
     );
 }
 
@@ -704,7 +846,7 @@ fn engine_gradients_match_finite_differences_at_x0() {
     // Guards the problem definitions themselves: the engine's gradient at x₀ against central
     // differences of the engine's value.
     for p in problems() {
-        let mut obj = VarObjective::new(p.x0.len(), p.f);
+        let mut obj = VarObjective::traced(p.x0.len(), p.f);
         let mut g = vec![0.0; p.x0.len()];
         obj.value_and_grad(&p.x0, &mut g);
         for i in 0..p.x0.len() {
@@ -721,71 +863,5 @@ fn engine_gradients_match_finite_differences_at_x0() {
                 g[i]
             );
         }
-    }
-}
-
-#[test]
-fn lbfgs_counts_next_to_scipy_and_argmin() {
-    // Prints the tables of MGH.md. Only the problem definitions are asserted (the peers'
-    // f(x₀) must be hesse's, so the ports are the same functions); the counts are printed,
-    // never asserted: which solver wins is a measurement, not an invariant.
-    let problems = problems();
-    let n = problems.len();
-    assert_eq!((SCIPY.len(), ARGMIN.len()), (n, n));
-    for (p, (s, a)) in problems.iter().zip(SCIPY.iter().zip(ARGMIN)) {
-        assert_eq!((p.name, p.name), (s.0, a.0));
-        let f0 = VarObjective::new(p.x0.len(), p.f).value(&p.x0);
-        for (peer, pf0) in [("scipy", s.1), ("argmin", a.1)] {
-            assert!(
-                (f0 - pf0).abs() <= 1e-12 * f0.abs(),
-                "{}: f(x0) = {f0} in hesse, {pf0} in the {peer} port",
-                p.name
-            );
-        }
-    }
-    let mark = |ok: bool| if ok { "" } else { " ✗" };
-    let tables = [
-        ("gtol 1e-11 (‖g‖∞; argmin ‖g‖₂), ftol 0", tight_options(), true),
-        (
-            "scipy's defaults: gtol 1e-5 (‖g‖∞; argmin ‖g‖₂), ftol 2.22e-9",
-            Options::default(),
-            false,
-        ),
-    ];
-    for (title, opts, tight) in tables {
-        println!("\n{title}\n");
-        println!("| problem | n | hesse nfev | scipy nfev | argmin nfev |");
-        println!("|---|--:|--:|--:|--:|");
-        let (mut le_scipy, mut lt_argmin, mut totals) = (0, 0, [0; 3]);
-        for (p, (s, a)) in problems.iter().zip(SCIPY.iter().zip(ARGMIN)) {
-            let r = run_with(p, &mut Lbfgs::new(), &opts);
-            let hesse = (r.f_evals, reached(p, r.f).is_some());
-            let (scipy, argmin) = if tight {
-                ((s.2, s.3), (a.2, a.3))
-            } else {
-                ((s.4, s.5), (a.4, a.5))
-            };
-            le_scipy += usize::from(hesse.0 <= scipy.0);
-            lt_argmin += usize::from(hesse.0 < argmin.0);
-            for (t, v) in totals.iter_mut().zip([hesse.0, scipy.0, argmin.0]) {
-                *t += v;
-            }
-            println!(
-                "| {} | {} | {}{} | {}{} | {}{} |",
-                p.name,
-                p.x0.len(),
-                hesse.0,
-                mark(hesse.1),
-                scipy.0,
-                mark(scipy.1),
-                argmin.0,
-                mark(argmin.1)
-            );
-        }
-        println!("| total | | {} | {} | {} |", totals[0], totals[1], totals[2]);
-        println!(
-            "\nhesse <= scipy on {le_scipy} of {n}; hesse < argmin on {lt_argmin} of {n} \
-             (✗: f* not reached)"
-        );
     }
 }
