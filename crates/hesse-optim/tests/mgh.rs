@@ -449,7 +449,7 @@ fn discrete_integral<'t>(x: &[Var<'t>]) -> Var<'t> {
         let left = sum((0..=i).map(|j| t(j) * cube(j)));
         let mut r = x[i] + 0.5 * h * (1.0 - t(i)) * left;
         if i + 1 < n {
-            r = r + 0.5 * h * t(i) * sum((i + 1..n).map(|j| (1.0 - t(j)) * cube(j)));
+            r += 0.5 * h * t(i) * sum((i + 1..n).map(|j| (1.0 - t(j)) * cube(j)));
         }
         r
     }))
@@ -462,7 +462,7 @@ fn broyden_banded<'t>(x: &[Var<'t>]) -> Var<'t> {
         let band = (i.saturating_sub(5)..(i + 2).min(n)).filter(|&j| j != i);
         let mut r = x[i] * (2.0 + 5.0 * x[i].square()) + 1.0;
         for j in band {
-            r = r - x[j] * (1.0 + x[j]);
+            r -= x[j] * (1.0 + x[j]);
         }
         r
     }))
