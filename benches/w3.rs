@@ -3,7 +3,7 @@
 //! points (P = 151) — hesse eager and recorded beside a hand-written backprop on the same
 //! GEMM (`matrixmultiply`), whose HVP is Pearlmutter's R-pass written by hand.
 //!
-//! Run: `cargo bench --bench w3`.
+//! Run: `cargo bench -p hesse-bench --bench w3`.
 
 mod common;
 

@@ -3,7 +3,7 @@
 //! sklearn's own starting vector, by hesse-optim's L-BFGS (m = 10, gtol 1e-4 on ‖g‖∞,
 //! ftol 2.22e-9) — on a hand-written gradient, on hesse eager and on a recorded loss.
 //!
-//! Run: `cargo bench --bench w4`.
+//! Run: `cargo bench -p hesse-bench --bench w4`.
 
 mod common;
 

@@ -31,11 +31,11 @@
 //! output. A degenerate critical point: a flat valley of the penalised loss, not a saddle that
 //! a better optimizer would leave.
 //!
-//! Pictures, in `OUT_DIR` (default `target/hesse-out`): `deep-mlp.svg` (the binary networks'
+//! Pictures, in `OUT_DIR` (default the workspace's `target/hesse-out`): `deep-mlp.svg` (the binary networks'
 //! P(inner circle) over their data), `deep-mlp-multiclass.svg` (exercise 6's classes) and
 //! `deep-mlp-loss.svg` (loss per L-BFGS iteration).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hesse::Matrix;
 use hesse_critical::{Analysis, AnalysisOptions, analyze_vector};
@@ -298,7 +298,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut files = Vec::new();
     files.push(
         DecisionPlot::new(Grid::new((-1.6, 1.6), (-1.6, 1.6)).with_resolution(120, 120))
-            .with_title(format!("Seed 003 ex. 4–5: BCE + λ·ΣW², λ = {LAMBDA}, by L-BFGS"))
+            .with_title(format!(
+                "Two circles: four MLPs by L-BFGS, cross-entropy + λ·ΣW², λ = {LAMBDA}"
+            ))
             .with_axis_labels("x₁", "x₂")
             .with_panels(binary)
             .with_columns(2)
@@ -308,7 +310,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     files.push(
         DecisionPlot::new(Grid::new((-5.5, 5.5), (-5.5, 5.5)).with_resolution(160, 160))
-            .with_title("Seed 003 ex. 6: multi-class")
+            .with_title("Three Gaussian clusters: decision regions of softmax MLPs (L-BFGS)")
             .with_axis_labels("x₁", "x₂")
             .with_panels(multi)
             .with_panel_size(440, 420)
@@ -328,7 +330,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 })
                 .collect(),
         )
-        .with_title("Seed 003 ex. 4–6: penalised loss per L-BFGS iteration")
+        .with_title("MLPs on the circles and the clusters: penalised loss per L-BFGS iteration")
         .with_axis_labels("iteration", "loss + λ·ΣW²")
         .with_scale(Scale::Log10)
         .render_to(out.join("deep-mlp-loss.svg"))?,
@@ -339,9 +341,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out`.
+/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
+/// the example is run from (a relative default would scatter `target/` folders).
 fn out_dir() -> PathBuf {
-    std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from(hesse_plot::DEFAULT_OUT_DIR), PathBuf::from)
+    std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    )
 }

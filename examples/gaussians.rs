@@ -22,11 +22,11 @@
 //! momentum α 0.9, ε 1e-3:      232.49 -> 34.47 after 30 iterations (seed: 34.47), training accuracy 96.7%
 //! ```
 //!
-//! Pictures, in `OUT_DIR` (default `target/hesse-out`): `gaussians-loss.svg` (the loss curves of
+//! Pictures, in `OUT_DIR` (default the workspace's `target/hesse-out`): `gaussians-loss.svg` (the loss curves of
 //! the four runs) and `gaussians-decision.svg` (the data, coloured by class, over the regions
 //! of the networks found by gradient descent at lr 6e-3 and by momentum).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hesse::{Matrix, Var};
 use hesse_nn::{Activation, Mlp, NnError, Output};
@@ -246,7 +246,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     files.push(
         LossCurves::new(runs.iter().map(|(l, c, _)| (l.clone(), c.clone())).collect())
             .with_title(format!(
-                "Seed 002: 2-3-2-3 ReLU softmax net on 3 Gaussian clusters, {ITERATIONS} iterations"
+                "2-3-2-3 ReLU softmax network on three Gaussian clusters: loss over {ITERATIONS} iterations"
             ))
             .with_axis_labels("iteration", "summed cross-entropy")
             .render_to(out.join("gaussians-loss.svg"))?,
@@ -266,7 +266,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     files.push(
         DecisionPlot::new(Grid::new((-5.5, 5.5), (-5.5, 5.5)).with_resolution(160, 160))
-            .with_title("Seed 002's clusters and the fitted classes")
+            .with_title("Three Gaussian clusters and the classes the trained networks assign")
             .with_panel_size(460, 440)
             .with_axis_labels("x₁", "x₂")
             .with_points(points, y.clone())
@@ -280,9 +280,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out`.
+/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
+/// the example is run from (a relative default would scatter `target/` folders).
 fn out_dir() -> PathBuf {
-    std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from(hesse_plot::DEFAULT_OUT_DIR), PathBuf::from)
+    std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    )
 }

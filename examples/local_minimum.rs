@@ -116,7 +116,7 @@ pub fn run(out: &Path, starts: usize) -> Result<Outcome, Box<dyn std::error::Err
     std::fs::create_dir_all(out)?;
     let spectrum = Spectrum::new(analysis.eigenvalues.clone())
         .with_scale(Scale::Log10)
-        .with_title("Seed 000: Hessian eigenvalues at the local minimum")
+        .with_title("2-2-1 sigmoid network: the 9 Hessian eigenvalues at its local minimum")
         .render_to(out.join("local_minimum_spectrum.svg"))?;
     let lowest = analysis.eigenvector(0);
     let ts: Vec<f64> = (0..=200).map(|i| -10.0 + 0.1 * f64::from(i)).collect();
@@ -140,9 +140,11 @@ pub fn run(out: &Path, starts: usize) -> Result<Outcome, Box<dyn std::error::Err
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out = std::env::args()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("target/hesse-out"), PathBuf::from);
+    // the workspace's target/hesse-out wherever the example is run from
+    let out = std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    );
     let o = run(&out, 40)?;
     let a = &o.analysis;
     println!(

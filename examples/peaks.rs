@@ -28,13 +28,13 @@
 //!   within 0.05 of a minimum: global 155, left 133, poor 57; farther 280
 //! ```
 //!
-//! Pictures, in `OUT_DIR` (default `target/hesse-out`): `peaks-descent.svg` (heat map with the
+//! Pictures, in `OUT_DIR` (default the workspace's `target/hesse-out`): `peaks-descent.svg` (heat map with the
 //! two 1000-step runs), `peaks-learning-rates.svg` (the four learning rates from [0, 1.4]),
 //! `peaks-learning-rates-loss.svg` (f per step for each), `peaks-basins.svg` (the 25×25
 //! basins-of-attraction map), `peaks-surface.svg` (the surface in 3-D, as the seed draws it).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hesse::Var;
 use hesse_optim::{GradientDescent, NewtonCg, Options, Report, Trajectory as Record, VarObjective, minimize};
@@ -344,11 +344,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out`.
+/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
+/// the example is run from (a relative default would scatter `target/` folders).
 fn out_dir() -> PathBuf {
-    std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from(hesse_plot::DEFAULT_OUT_DIR), PathBuf::from)
+    std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    )
 }
 
 /// A progress bar drawn only when stderr is a terminal.

@@ -17,10 +17,10 @@
 //! online rule (Rosenblatt's), eta 0.1: separated after 11 updates; beta = [0.7636, -0.9555, -0.7289]; training accuracy 100%
 //! ```
 //!
-//! Picture, in `OUT_DIR` (default `target/hesse-out`): `perceptron.svg`, the two rules'
+//! Picture, in `OUT_DIR` (default the workspace's `target/hesse-out`): `perceptron.svg`, the two rules'
 //! half-planes over the data.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hesse::Matrix;
 use hesse_nn::data::generate::gaussian_blobs;
@@ -111,9 +111,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out`.
+/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
+/// the example is run from (a relative default would scatter `target/` folders).
 fn out_dir() -> PathBuf {
-    std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from(hesse_plot::DEFAULT_OUT_DIR), PathBuf::from)
+    std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    )
 }

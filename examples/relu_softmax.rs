@@ -20,15 +20,15 @@
 //! hidden layers of sample 1: h1 = [2.0, 1.0, 1.0], h2 = [2.0, 0.0] (unit 2 of layer 2 is off: relu(-0.5) = 0)
 //! ```
 //!
-//! Picture, in `OUT_DIR` (default `target/hesse-out`): `relu-softmax-confidence.svg`, P(class 1)
+//! Picture, in `OUT_DIR` (default the workspace's `target/hesse-out`): `relu-softmax-confidence.svg`, P(class 1)
 //! over the input plane with the three samples marked (class 1 wins everywhere: its logit
 //! `1 + h₂₁ + h₂₂` is never below the others, `0` and `−h₂₁ − h₂₂`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hesse::Matrix;
 use hesse_nn::{Activation, Mlp, NnError, Output, data};
-use hesse_plot::{ContourPlot, Grid, Render};
+use hesse_plot::{ColorScale, ContourPlot, Grid, Render};
 
 /// The three samples: the rows of the seed's `xᵀ`.
 pub const SAMPLES: [[f64; 2]; 3] = [[1.0, -1.0], [0.0, -1.0], [0.0, 1.0]];
@@ -114,9 +114,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Grid::new((-3.0, 3.0), (-3.0, 3.0)).with_resolution(240, 240),
         p_class1,
     )
-    .with_title("Seed 002's 2-3-2-3 ReLU softmax network: P(class 1)")
+    .with_title("2-3-2-3 ReLU softmax network: P(class 1) over the input plane")
     .with_axis_labels("x₁", "x₂")
     .with_value_label("P(class 1)")
+    // a probability: equal steps of p, whatever its spread
+    .with_color_scale(ColorScale::Linear)
     .with_levels(12)
     .with_size(1100, 720);
     for (i, s) in SAMPLES.iter().enumerate() {
@@ -134,9 +136,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out`.
+/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
+/// the example is run from (a relative default would scatter `target/` folders).
 fn out_dir() -> PathBuf {
-    std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from(hesse_plot::DEFAULT_OUT_DIR), PathBuf::from)
+    std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    )
 }

@@ -35,12 +35,12 @@
 //!   Newton-CG  to ( 1.0000,  1.0000) in 39 iterations (40 f, 40 grad, 56 Hessian-vector evaluations), f = 3.2e-30; converged: gradient norm <= gtol
 //! ```
 //!
-//! Pictures, in `OUT_DIR` (default `target/hesse-out`): `rosenbrock-contours.svg` (the seed's
+//! Pictures, in `OUT_DIR` (default the workspace's `target/hesse-out`): `rosenbrock-contours.svg` (the seed's
 //! contour plot), `rosenbrock-gd.svg`, `rosenbrock-momentum.svg`, `rosenbrock-all.svg` (every
 //! trajectory on one log-coloured map), `rosenbrock-loss.svg` and `rosenbrock-momentum-loss.svg`
 //! (f per iteration, log scale).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hesse::Var;
 use hesse_optim::{
@@ -340,9 +340,11 @@ fn pt2(p: &[f64]) -> String {
     pt([p[0], p[1]])
 }
 
-/// The output folder: the first argument, or `target/hesse-out`.
+/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
+/// the example is run from (a relative default would scatter `target/` folders).
 fn out_dir() -> PathBuf {
-    std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from(hesse_plot::DEFAULT_OUT_DIR), PathBuf::from)
+    std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    )
 }

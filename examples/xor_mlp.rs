@@ -27,11 +27,11 @@
 //!   ... (6 models)
 //! ```
 //!
-//! Pictures, in `OUT_DIR` (default `target/hesse-out`): `xor-mlp.svg` (one panel per model of
+//! Pictures, in `OUT_DIR` (default the workspace's `target/hesse-out`): `xor-mlp.svg` (one panel per model of
 //! exercise 2: rows are architectures and solvers, columns activations) and
 //! `xor-mlp-spirals.svg` (exercise 3, without and with sin features).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hesse::Matrix;
 use hesse_nn::data::features::{FeatureMap, expand};
@@ -280,7 +280,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut files = Vec::new();
     files.push(
         DecisionPlot::new(Grid::new((-2.5, 2.5), (-2.5, 2.5)).with_resolution(90, 90))
-            .with_title("Seed 003 ex. 2: XOR by activation (columns) and architecture / solver (rows)")
+            .with_title("XOR: decision regions by activation (columns) and architecture / solver (rows)")
             .with_axis_labels("x₁", "x₂")
             .with_points(points, y)
             .with_panels(panels)
@@ -314,7 +314,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     files.push(
         DecisionPlot::new(Grid::new((-3.3, 3.3), (-3.3, 3.3)).with_resolution(110, 110))
-            .with_title("Seed 003 ex. 3: two spirals; bottom row with sin features (3b)")
+            .with_title("Two spirals: decision regions; bottom row with sin features")
             .with_axis_labels("x₁", "x₂")
             .with_points(points, y)
             .with_panels(panels)
@@ -329,11 +329,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out`.
+/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
+/// the example is run from (a relative default would scatter `target/` folders).
 fn out_dir() -> PathBuf {
-    std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from(hesse_plot::DEFAULT_OUT_DIR), PathBuf::from)
+    std::env::args_os().nth(1).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
+        PathBuf::from,
+    )
 }
 
 /// A progress bar drawn only when stderr is a terminal.

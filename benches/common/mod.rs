@@ -1,8 +1,8 @@
 //! The workloads of `docs/WORKLOADS.md`, written three ways: as hesse losses over `Var`s
 //! (run eagerly or recorded and replayed) and as hand-written Rust baselines of the same math.
 //!
-//! Shared by `examples/workloads.rs` and the criterion benches in `benches/`. The data files
-//! in `benches/data/` are copies of the reference run's data files (see `benches/data/README.md`).
+//! Shared by `benches/examples/workloads.rs` and the criterion benches in `benches/`. The data
+//! files in `benches/data/` are copies of the reference run's data files (see `benches/data/README.md`).
 
 #![allow(dead_code)]
 
@@ -17,9 +17,8 @@ pub fn direction(p: usize) -> Vec<f64> {
 
 /// `benches/data/` of this repository.
 pub fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("benches")
-        .join("data")
+    // the package hesse-bench is the folder benches/ itself
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
     python benches/peers/peers.py [--quick] [--only W1] > peers.json
 
 Prints {workload: {route: {figure: microseconds}}} with the figure names of
-examples/workloads.rs; timing protocol of WORKLOADS.md §0 (warm-up, autorange, median).
+benches/examples/workloads.rs; timing protocol of WORKLOADS.md §0 (warm-up, autorange, median).
 """
 import json, math, os, sys, time
 

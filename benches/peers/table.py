@@ -2,7 +2,7 @@
 
     python benches/peers/table.py hesse1.json hesse2.json hesse3.json peers.json peers_rs.json
 
-Every file is {workload: {route: {figure: microseconds}}} (`examples/workloads.rs --json`,
+Every file is {workload: {route: {figure: microseconds}}} (`benches/examples/workloads.rs --json`,
 `peers.py`, the Rust peers); a figure given by several files (repeated hesse runs) is their
 median. Prints one table per workload, figures as rows and routes as columns, then for each
 figure the fastest route and hesse_recorded's ratio to the fastest peer.

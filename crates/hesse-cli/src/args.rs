@@ -253,6 +253,10 @@ pub struct PlotArgs {
     /// Optimizer settings of the trajectory.
     #[command(flatten)]
     pub optim: OptimArgs,
+    /// Colour scale: linear; log, colour by ln(1 + f − min f); auto, log only when every
+    /// value is ≥ 0 and they span decades.
+    #[arg(long, value_enum, value_name = "SCALE", default_value_t = crate::scale::Scale::Auto)]
+    pub scale: crate::scale::Scale,
     /// The SVG file to write.
     #[arg(short = 'o', long = "output", value_name = "FILE.svg")]
     pub output: std::path::PathBuf,

@@ -5,7 +5,8 @@
 //! hesse critical EXPR --at x=1,y=1 [--no-refine] [--certify] [--json]
 //! hesse minimize EXPR --from x=-1.2,y=1 [--method gd|momentum|nesterov|lbfgs|newton-cg]
 //!                [--lr F] [--momentum F] [--max-iter N] [--gtol F] [--plot FILE.svg] [--json]
-//! hesse plot EXPR --x A:B --y C:D [--trajectory METHOD --from x=..,y=..] -o FILE.svg
+//! hesse plot EXPR --x A:B --y C:D [--trajectory METHOD --from x=..,y=..] [--scale auto|linear|log]
+//!            -o FILE.svg
 //! ```
 //!
 //! Formulas are parsed by [`hesse_expr`] and built into hesse-core `Var`s, so every number
@@ -22,7 +23,8 @@
 //!   chosen method; 1 evaluation errors — `critical` at a point where the value, gradient or
 //!   Hessian is not finite (no eigenvalues exist to classify), a minimization that broke
 //!   down (status non-finite, diverged, line search failed, no progress; the report is still
-//!   printed), a picture that cannot be drawn or written. A minimization that ran out of
+//!   printed, and `plot --trajectory` still writes its picture, the outcome in the legend), a
+//!   picture that cannot be drawn or written. A minimization that ran out of
 //!   iterations exits 0 with its status saying so.
 //! - **Non-finite results are values, not errors**: `1/0` is `inf`, `ln(0)` is `-inf`,
 //!   `ln(-1)` is `NaN` (IEEE 754), printed as such and written in JSON as the strings
@@ -49,6 +51,7 @@ mod minimize;
 mod output;
 mod picture;
 mod plot;
+mod scale;
 
 use std::io::Write;
 use std::process::ExitCode;

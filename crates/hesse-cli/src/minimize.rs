@@ -7,13 +7,14 @@ use hesse_optim::{
     GradientDescent, Lbfgs, Momentum, Nesterov, NewtonCg, Norm, OptimError, Options, Report, Solver, Status,
     StopRule, Trajectory, TrustExact, VarObjective, minimize,
 };
+use hesse_plot::ColorScale;
 use serde_json::{Map, Value};
 
 use crate::args::{Method, MinimizeArgs, OptimArgs, Range};
 use crate::error::CliError;
 use crate::formula::prepare;
 use crate::output::{assignments, emit, json_names, json_num, json_vec, num, print_json};
-use crate::picture::{check_svg_path, draw};
+use crate::picture::{check_svg_path, draw, path_2d};
 
 /// Runs `hesse minimize`; returns the exit code.
 pub fn run(args: &MinimizeArgs) -> Result<u8, CliError> {
@@ -44,7 +45,8 @@ pub fn run(args: &MinimizeArgs) -> Result<u8, CliError> {
             [&point.names[0], &point.names[1]],
             xr,
             yr,
-            Some((args.method, path_points)),
+            Some((args.method, &report)),
+            ColorScale::Auto,
             path,
         )
         .map(|()| path.as_path())
@@ -71,7 +73,7 @@ pub fn run(args: &MinimizeArgs) -> Result<u8, CliError> {
 
 /// Whether a run ended in numerical trouble (exit 1), as opposed to converging or using up
 /// its budget (exit 0).
-fn broke_down(status: &Status) -> bool {
+pub fn broke_down(status: &Status) -> bool {
     !matches!(
         status,
         Status::Converged(_) | Status::MaxIterations | Status::MaxEvaluations
@@ -175,17 +177,6 @@ fn option_message(e: &OptimError) -> String {
         }
     }
     e.to_string()
-}
-
-/// The first two coordinates of the recorded path, finite points only.
-pub fn path_2d(report: &Report) -> Vec<(f64, f64)> {
-    report
-        .trajectory
-        .iter()
-        .flatten()
-        .filter(|(x, _)| x.len() >= 2 && x[0].is_finite() && x[1].is_finite())
-        .map(|(x, _)| (x[0], x[1]))
-        .collect()
 }
 
 /// A picture frame around a path: its bounding box with a margin of a quarter of its size

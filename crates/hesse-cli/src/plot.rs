@@ -3,14 +3,21 @@
 //!
 //! Axes: with `--from`, its two names in order (first = horizontal); otherwise `x` and `y`
 //! when the formula uses no other names, else the formula's variables in order of first
-//! appearance. Colour follows `ln(1 + f − min f)` so valleys such as Rosenbrock's show.
+//! appearance. Colour is linear unless the values are ≥ 0 and span decades (then it follows
+//! `ln(1 + f − min f)`, so valleys such as Rosenbrock's show); `--scale` decides otherwise.
+//!
+//! A trajectory that breaks down (diverges, meets NaN, a line search fails) is reported as
+//! `minimize` reports it: the picture is still written, with the outcome in its legend and the
+//! place the path left the frame marked, and the command exits 1 with the reason on stderr.
+
+use std::io::Write;
 
 use hesse_expr::Expr;
 
 use crate::args::PlotArgs;
 use crate::error::CliError;
 use crate::formula::prepare;
-use crate::minimize::{check_options, optimize, path_2d};
+use crate::minimize::{broke_down, check_options, optimize};
 use crate::output::emit;
 use crate::picture::{check_svg_path, draw};
 
@@ -32,11 +39,10 @@ pub fn run(args: &PlotArgs) -> Result<u8, CliError> {
     };
     let (_, f) = prepare(&args.expr, &names)?;
 
-    let path = match (args.trajectory, &args.from) {
+    let run = match (args.trajectory, &args.from) {
         (Some(method), Some(from)) => {
             check_options(method, &args.optim)?;
-            let report = optimize(&f, &from.values, method, &args.optim, true)?;
-            Some((method, path_2d(&report)))
+            Some((method, optimize(&f, &from.values, method, &args.optim, true)?))
         }
         _ => None,
     };
@@ -46,10 +52,20 @@ pub fn run(args: &PlotArgs) -> Result<u8, CliError> {
         [&names[0], &names[1]],
         args.x_range,
         args.y_range,
-        path,
+        run.as_ref().map(|(m, r)| (*m, r)),
+        args.scale.into(),
         &args.output,
     )?;
     emit(&format!("wrote {}", args.output.display()));
+    if let Some((_, report)) = run.as_ref().filter(|(_, r)| broke_down(&r.status)) {
+        // the same words and exit code as `minimize`
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: the minimization broke down: {}",
+            report.status
+        );
+        return Ok(1);
+    }
     Ok(0)
 }
 

@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run -p hesse-plot --example gallery [OUT_DIR]
 //! ```
-//! writes `rosenbrock.svg`, `peaks.svg`, ... into `OUT_DIR` (default `target/hesse-out`).
+//! writes `rosenbrock.svg`, `peaks.svg`, ... into `OUT_DIR` (default the workspace's
+//! `target/hesse-out`, wherever it is run from).
 
 use hesse_plot::{
     BasinMap, ColorScale, ContourPlot, DecisionPanel, DecisionPlot, Grid, LossCurves, PlotError, Render,
@@ -34,9 +35,14 @@ fn zigzag() -> Vec<(f64, f64)> {
 }
 
 fn main() -> Result<(), PlotError> {
-    let out = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| hesse_plot::DEFAULT_OUT_DIR.to_string());
+    // the workspace's target/hesse-out wherever the example is run from
+    let out = std::env::args().nth(1).unwrap_or_else(|| {
+        format!(
+            "{}/../../{}",
+            env!("CARGO_MANIFEST_DIR"),
+            hesse_plot::DEFAULT_OUT_DIR
+        )
+    });
     let newton = vec![
         (-1.2, 1.0),
         (-1.17, 1.37),

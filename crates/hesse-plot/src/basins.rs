@@ -8,7 +8,7 @@
 
 use plotters::prelude::*;
 
-use crate::axes::{AxesSpec, draw_axes};
+use crate::axes::{AxesSpec, draw_axes, snug_height};
 use crate::colormap::{self, category, lighten};
 use crate::draw::{self, Marker, draw_border, draw_cells, draw_marker, svg_document};
 use crate::error::PlotError;
@@ -260,31 +260,34 @@ fn basin_color(k: usize) -> RGBColor {
 impl Render for BasinMap {
     fn to_svg(&self) -> Result<String, PlotError> {
         self.validate()?;
-        let colors: Vec<RGBColor> = self
+        let colors: Vec<Option<RGBColor>> = self
             .ids
             .iter()
-            .map(|id| id.map_or(NO_BASIN, basin_color))
+            .map(|id| Some(id.map_or(NO_BASIN, basin_color)))
             .collect();
         let legend = self.legend();
         let outside = self.legend == LegendPosition::Outside;
         let legend_w = if outside { legend.size().0 + 20 } else { 0 };
-        svg_document(self.size, |root| {
+        let spec = AxesSpec {
+            x: self.grid.x_range(),
+            y: self.grid.y_range(),
+            x_ticks: None,
+            y_ticks: None,
+            x_label: &self.x_label,
+            y_label: &self.y_label,
+            grid_lines: false,
+            compact: false,
+            equal_aspect: true,
+        };
+        let main_w = (self.size.0 as i32 - legend_w).max(1) as u32;
+        let body = snug_height(&spec, main_w, self.size.1);
+        let legend_h = if outside { legend.size().1 as u32 } else { 0 };
+        let height = draw::fitted_height(self.title.as_deref(), body, legend_h, self.size.1);
+        svg_document((self.size.0, height), |root| {
             let body = draw::title(root, self.title.as_deref())?;
             let (w, _) = body.dim_in_pixel();
             let (main, _) = body.split_horizontally(w as i32 - legend_w);
-            let frame = draw_axes(
-                &main,
-                AxesSpec {
-                    x: self.grid.x_range(),
-                    y: self.grid.y_range(),
-                    x_ticks: None,
-                    y_ticks: None,
-                    x_label: &self.x_label,
-                    y_label: &self.y_label,
-                    grid_lines: false,
-                    compact: false,
-                },
-            )?;
+            let frame = draw_axes(&main, spec)?;
             draw_cells(root, &frame, &self.grid, &colors)?;
             draw_border(root, &frame)?;
             for (k, (_, p)) in self.attractors.iter().enumerate() {

@@ -88,11 +88,13 @@ pub(crate) fn category(i: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-/// Colours for trajectories over a colormap: saturated and distinct from viridis-like maps
-/// (they also get a white halo when drawn). No white: the legend swatch sits on white.
+/// Colours for trajectories over a colormap: reds, oranges, magentas, black and browns, hues
+/// the colormaps (blue → green → yellow, or black → orange → yellow for magma) pass through only
+/// briefly; no green, yellow or cyan, which vanish on viridis (each path also gets a white halo
+/// and its own marker shape). No white: the legend swatch sits on white.
 const TRAJECTORY: [u32; 12] = [
-    0xe6194b, 0xff8c00, 0x00e5ff, 0xf032e6, 0x000075, 0x9a6324, 0xbfef45, 0x4363d8, 0xffe119, 0x911eb4,
-    0x808000, 0xfabed4,
+    0xe6194b, 0xff8c00, 0xf032e6, 0x111111, 0x4363d8, 0x9a6324, 0x911eb4, 0x800000, 0xa9a9a9, 0x000075,
+    0xff69b4, 0x5a5a5a,
 ];
 
 pub(crate) fn trajectory(i: usize) -> RGBColor {

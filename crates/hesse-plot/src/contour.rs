@@ -3,48 +3,33 @@
 //!
 //! Colour is banded by default (each band one iso-level interval, as in matplotlib's `contourf`),
 //! which makes the levels readable without a legend; [`Shading::Smooth`] gives a continuous map.
-//! With [`ColorScale::Log`], colour follows `ln(1 + f − min f)`: functions with a deep narrow
-//! valley and huge walls (Rosenbrock) then show structure everywhere, and the colour bar is still
-//! labelled in units of `f`. Cells where `f` is NaN or infinite are drawn grey, and the colour bar
-//! gains a grey "NaN/∞" swatch; they never stop the picture.
+//! Bands are polygons traced by marching squares (`bands.rs`), so their borders are as smooth as
+//! the iso-lines drawn on them, and a 160 × 160 map stays well under 300 kB. On a linear scale
+//! the levels are round values of `f`; with [`ColorScale::Log`] (which [`ColorScale::Auto`]
+//! picks for positive values spanning decades) colour follows `ln(1 + f − min f)`: functions
+//! with a deep narrow valley and huge walls (Rosenbrock) then show structure everywhere, and the
+//! colour bar is still labelled in units of `f`. Equal x and y ranges are drawn at equal scale.
+//! Cells where `f` is NaN or infinite are drawn grey, and the colour bar gains a grey "NaN/∞"
+//! swatch; they never stop the picture.
 
 use std::fmt;
 
 use plotters::prelude::*;
 
+use crate::axes::{AxesSpec, draw_axes, snug_height};
+use crate::bands::filled_bands;
 use crate::colorbar::ColorBar;
 use crate::colormap::{self, Colormap};
-use crate::draw::{self, Frame, INK, Marker, draw_border, draw_cells, draw_lines, svg_document};
+use crate::colorspace::{ColorScale, ColorSpace};
+use crate::draw::{
+    self, Frame, INK, Marker, draw_border, draw_cells, draw_lines, draw_regions, svg_document,
+};
 use crate::error::PlotError;
 use crate::grid::Grid;
 use crate::legend::{Entry, Legend, LegendPosition, Swatch};
 use crate::marching::iso_lines;
 use crate::output::{Render, slug};
-use crate::scale::{fmt_num, linear_ticks};
 use crate::trajectory::{Trajectory, draw_trajectories, legend_entries};
-
-/// How function values map to colour.
-///
-/// ```
-/// use hesse_plot::{ColorScale, ContourPlot, Grid, Render};
-/// # fn main() -> Result<(), hesse_plot::PlotError> {
-/// let svg = ContourPlot::new(Grid::new((-2.0, 2.0), (-1.0, 3.0)), |x, y| {
-///     (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
-/// })
-/// .with_color_scale(ColorScale::Log)
-/// .to_svg()?;
-/// assert!(svg.contains("ln(1 + f − min f)"));
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum ColorScale {
-    /// Colour proportional to `f`.
-    #[default]
-    Linear,
-    /// Colour proportional to `ln(1 + f − min f)`, labelled in units of `f`.
-    Log,
-}
 
 /// Whether colour comes in bands (one per level interval) or varies smoothly.
 ///
@@ -86,6 +71,9 @@ pub enum ContourLines {
     Hidden,
 }
 
+/// Bands of [`Shading::Smooth`]: enough that neighbours differ by less than the eye sees.
+const SMOOTH_BANDS: usize = 72;
+
 enum Source<'a> {
     Fn(Box<dyn Fn(f64, f64) -> f64 + 'a>),
     Values(Vec<f64>),
@@ -93,7 +81,7 @@ enum Source<'a> {
 
 /// A filled contour plot of a function on a [`Grid`], with trajectories on top.
 ///
-/// Defaults: viridis, linear colour, 14 banded levels with iso-lines, legend outside on the
+/// Defaults: viridis, automatic colour scale ([`ColorScale::Auto`]), about 14 banded levels with iso-lines, legend outside on the
 /// right, 980 × 760 pixels, axis labels `x` and `y`.
 ///
 /// ```
@@ -260,7 +248,8 @@ impl<'a> ContourPlot<'a> {
         self
     }
 
-    /// Sets the number of colour bands (= iso-level intervals), 2..=64, checked when drawing.
+    /// Sets the number of colour bands (= iso-level intervals), 2..=64, checked when drawing; on
+    /// a linear scale the levels are round numbers, so the count is approximate.
     ///
     /// ```
     /// use hesse_plot::{ContourPlot, Grid, PlotError, Render};
@@ -323,7 +312,8 @@ impl<'a> ContourPlot<'a> {
         self
     }
 
-    /// Marks a labelled point, e.g. the known minimum, with a white plus sign.
+    /// Marks a labelled point, e.g. the known minimum, in white: a plus sign for the first, then
+    /// a cross, a diamond, a square, triangles, so each legend entry has its own shape.
     ///
     /// ```
     /// use hesse_plot::{ContourPlot, Grid, Render};
@@ -378,12 +368,12 @@ impl<'a> ContourPlot<'a> {
     }
 
     fn legend(&self) -> Legend {
-        let mut entries = legend_entries(&self.trajectories);
-        for (label, _) in &self.points {
+        let mut entries = legend_entries(&self.trajectories, (self.grid.x_range(), self.grid.y_range()));
+        for (k, (label, _)) in self.points.iter().enumerate() {
             entries.push(Entry::new(
                 label.clone(),
                 Swatch::Point {
-                    marker: Marker::Plus,
+                    marker: Marker::for_point(k),
                     fill: WHITE,
                     edge: BLACK,
                 },
@@ -392,83 +382,6 @@ impl<'a> ContourPlot<'a> {
         Legend {
             heading: None,
             entries,
-        }
-    }
-}
-
-/// The colour-space transform and its bookkeeping.
-struct ColorSpace {
-    scale: ColorScale,
-    fmin: f64,
-    fmax: f64,
-    gmin: f64,
-    gmax: f64,
-}
-
-impl ColorSpace {
-    fn new(scale: ColorScale, values: &[f64]) -> Self {
-        let (mut fmin, mut fmax) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &v in values.iter().filter(|v| v.is_finite()) {
-            fmin = fmin.min(v);
-            fmax = fmax.max(v);
-        }
-        if fmin > fmax {
-            // nothing finite: everything is grey, keep a dummy range for the colour bar
-            (fmin, fmax) = (0.0, 1.0);
-        }
-        if fmax - fmin <= f64::EPSILON * fmin.abs().max(1.0) {
-            fmax = fmin + fmin.abs().max(1.0) * 1e-6;
-        }
-        let mut cs = Self {
-            scale,
-            fmin,
-            fmax,
-            gmin: 0.0,
-            gmax: 0.0,
-        };
-        cs.gmin = cs.g(fmin);
-        cs.gmax = cs.g(fmax);
-        cs
-    }
-
-    fn g(&self, f: f64) -> f64 {
-        match self.scale {
-            ColorScale::Linear => f,
-            ColorScale::Log => (f - self.fmin).max(0.0).ln_1p(),
-        }
-    }
-
-    /// Position in `[0, 1]` of `f` along the colour range.
-    fn t(&self, f: f64) -> f64 {
-        ((self.g(f) - self.gmin) / (self.gmax - self.gmin)).clamp(0.0, 1.0)
-    }
-
-    /// Colour-bar ticks at nice values of `f`, positioned in colour space.
-    fn ticks(&self) -> Vec<(f64, String)> {
-        match self.scale {
-            ColorScale::Linear => linear_ticks(self.fmin, self.fmax, 8),
-            ColorScale::Log => {
-                let vmax = self.fmax - self.fmin;
-                let mut out = vec![(self.gmin, fmt_num(self.fmin))];
-                let k1 = vmax.log10().floor() as i32;
-                let k0 = (k1 - 6).max(-3);
-                let mults: &[f64] = if k1 - k0 > 3 { &[1.0] } else { &[1.0, 2.0, 5.0] };
-                for k in k0..=k1 {
-                    for &m in mults {
-                        let step = 10f64.powi(k);
-                        let v = m * step;
-                        // a round value of f near fmin + v, at a tenth of the decade's precision
-                        let q = step / 10.0;
-                        let f = ((self.fmin + v) / q).round() * q;
-                        if f > self.fmin && f <= self.fmax {
-                            out.push((self.g(f), fmt_num(f)));
-                        }
-                    }
-                }
-                out.sort_by(|a, b| a.0.total_cmp(&b.0));
-                out.dedup_by(|a, b| a.1 == b.1);
-                out
-            }
         }
     }
 }
@@ -488,44 +401,38 @@ impl Render for ContourPlot<'_> {
         }
         let values = self.values()?;
         let cs = ColorSpace::new(self.color_scale, &values);
-        let n = self.levels;
-        let band = |f: f64| -> usize { ((cs.t(f) * n as f64) as usize).min(n - 1) };
-        let band_color = |k: usize| self.colormap.color(k as f64 / (n - 1) as f64);
         let has_non_finite = values.iter().any(|v| !v.is_finite());
-        let colors: Vec<RGBColor> = values
+        let g: Vec<f64> = values
             .iter()
-            .map(|&f| {
-                if !f.is_finite() {
-                    colormap::NON_FINITE
-                } else {
-                    match self.shading {
-                        Shading::Banded => band_color(band(f)),
-                        // quantised to 128 steps: invisible, and lets equal runs merge
-                        Shading::Smooth => self.colormap.color((cs.t(f) * 127.0).round() / 127.0),
-                    }
-                }
-            })
+            .map(|&f| if f.is_finite() { cs.g(f) } else { f64::NAN })
             .collect();
-
-        let dg = (cs.gmax - cs.gmin) / n as f64;
-        let slices: Vec<(f64, f64, RGBColor)> = match self.shading {
-            Shading::Banded => (0..n)
-                .map(|k| {
-                    let g0 = cs.gmin + k as f64 * dg;
-                    (g0, g0 + dg, band_color(k))
-                })
-                .collect(),
-            Shading::Smooth => (0..128)
-                .map(|k| {
-                    let d = (cs.gmax - cs.gmin) / 128.0;
-                    let g0 = cs.gmin + k as f64 * d;
-                    (g0, g0 + d, self.colormap.color((k as f64 + 0.5) / 128.0))
-                })
+        let levels = cs.levels(self.levels);
+        // smooth shading: many thin bands, too close together to see as steps
+        let fill_levels: Vec<f64> = match self.shading {
+            Shading::Banded => levels.clone(),
+            Shading::Smooth => (1..SMOOTH_BANDS)
+                .map(|k| cs.gmin + (cs.gmax - cs.gmin) * k as f64 / SMOOTH_BANDS as f64)
                 .collect(),
         };
-        let caption = match self.color_scale {
-            ColorScale::Linear => self.value_label.clone(),
+        let bands = fill_levels.len() + 1;
+        let band_color = |k: usize| self.colormap.color(k as f64 / (bands - 1).max(1) as f64);
+        let edges: Vec<f64> = std::iter::once(cs.gmin)
+            .chain(fill_levels.iter().copied())
+            .chain(std::iter::once(cs.gmax))
+            .collect();
+        let slices: Vec<(f64, f64, RGBColor)> = edges
+            .windows(2)
+            .enumerate()
+            .map(|(k, w)| (w[0], w[1], band_color(k)))
+            .collect();
+        let regions = filled_bands(&self.grid, &g, &fill_levels);
+        let grey: Vec<Option<RGBColor>> = values
+            .iter()
+            .map(|v| (!v.is_finite()).then_some(colormap::NON_FINITE))
+            .collect();
+        let caption = match cs.scale {
             ColorScale::Log => format!("{}   (log colour: ln(1 + f − min f))", self.value_label),
+            _ => self.value_label.clone(),
         };
         let bar = ColorBar {
             slices,
@@ -539,41 +446,45 @@ impl Render for ContourPlot<'_> {
         let outside = self.legend == LegendPosition::Outside && !legend.entries.is_empty();
         let legend_w = if outside { legend.size().0 + 12 } else { 0 };
 
-        svg_document(self.size, |root| {
+        let spec = AxesSpec {
+            x: self.grid.x_range(),
+            y: self.grid.y_range(),
+            x_ticks: None,
+            y_ticks: None,
+            x_label: &self.x_label,
+            y_label: &self.y_label,
+            grid_lines: false,
+            compact: false,
+            equal_aspect: true,
+        };
+        let right = bar.width() + legend_w;
+        let main_w = (self.size.0 as i32 - right).max(1) as u32;
+        let body = snug_height(&spec, main_w, self.size.1);
+        let legend_h = if outside { legend.size().1 as u32 } else { 0 };
+        let height = draw::fitted_height(self.title.as_deref(), body, legend_h, self.size.1);
+
+        svg_document((self.size.0, height), |root| {
             let body = draw::title(root, self.title.as_deref())?;
             let (w, _) = body.dim_in_pixel();
-            let right = bar.width() + legend_w;
             let (main, _) = body.split_horizontally(w as i32 - right);
-            let frame: Frame = crate::axes::draw_axes(
-                &main,
-                crate::axes::AxesSpec {
-                    x: self.grid.x_range(),
-                    y: self.grid.y_range(),
-                    x_ticks: None,
-                    y_ticks: None,
-                    x_label: &self.x_label,
-                    y_label: &self.y_label,
-                    grid_lines: false,
-                    compact: false,
-                },
-            )?;
-            draw_cells(root, &frame, &self.grid, &colors)?;
+            let frame: Frame = draw_axes(&main, spec)?;
+            draw_regions(root, &frame, &regions, band_color)?;
+            draw_cells(root, &frame, &self.grid, &grey)?;
             if self.lines == ContourLines::Shown {
-                let g: Vec<f64> = values
-                    .iter()
-                    .map(|&f| if f.is_finite() { cs.g(f) } else { f64::NAN })
-                    .collect();
                 let style = INK.mix(0.45).stroke_width(1);
-                for k in 1..n {
-                    let lines = iso_lines(&self.grid, &g, cs.gmin + k as f64 * dg);
-                    draw_lines(root, &frame, &lines, style)?;
+                for &level in &levels {
+                    draw_lines(root, &frame, &iso_lines(&self.grid, &g, level), style)?;
                 }
             }
             draw_border(root, &frame)?;
             // marked points under the trajectories: a run ending there shows its star inside the plus
-            for (_, p) in &self.points {
+            for (k, (_, p)) in self.points.iter().enumerate() {
                 if p.0.is_finite() && p.1.is_finite() && frame.contains(*p) {
-                    draw::draw_marker(root, Marker::Plus, frame.map(*p), 12.0, WHITE, BLACK)?;
+                    let (marker, r) = match Marker::for_point(k) {
+                        m @ (Marker::Plus | Marker::Cross) => (m, 12.0),
+                        m => (m, 7.0),
+                    };
+                    draw::draw_marker(root, marker, frame.map(*p), r, WHITE, BLACK)?;
                 }
             }
             draw_trajectories(root, &frame, &self.trajectories)?;
@@ -597,19 +508,6 @@ impl Render for ContourPlot<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn log_ticks_are_round_numbers_of_f() {
-        let cs = ColorSpace::new(ColorScale::Log, &[0.0, 2500.0]);
-        let labels: Vec<String> = cs.ticks().into_iter().map(|t| t.1).collect();
-        for want in ["0", "1", "10", "100", "1000"] {
-            assert!(labels.iter().any(|l| l == want), "{labels:?}");
-        }
-        let cs = ColorSpace::new(ColorScale::Log, &[-6.55, 8.1]);
-        let ticks = cs.ticks();
-        assert!(ticks.windows(2).all(|w| w[0].0 < w[1].0));
-        assert_eq!(ticks[0].1, "-6.55");
-    }
 
     #[test]
     fn all_nan_is_grey_not_an_error() {

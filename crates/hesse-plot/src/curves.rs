@@ -206,6 +206,7 @@ impl Render for LossCurves {
                     y_label: &y_label,
                     grid_lines: true,
                     compact: false,
+                    equal_aspect: false,
                 },
             )?;
             for (k, (_, v)) in self.series.iter().enumerate() {

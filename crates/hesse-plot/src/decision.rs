@@ -14,9 +14,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::axes::{AxesSpec, draw_axes};
+use crate::bands::{Region, class_regions, filled_bands};
 use crate::colormap::{self, category, lighten};
 use crate::draw::{
-    self, Bold, INK, Marker, draw_border, draw_cells, draw_lines, draw_marker, svg_document, text_style,
+    self, Bold, INK, Marker, draw_border, draw_cells, draw_lines, draw_marker, draw_regions, svg_document,
+    text_style,
 };
 use crate::error::{PlotError, drawing};
 use crate::grid::Grid;
@@ -362,19 +364,24 @@ fn region_color(k: usize) -> RGBColor {
     lighten(category(k), 0.62)
 }
 
-/// What a panel's model gave on the grid.
+/// What a panel's model gave on the grid: filled regions with their colours, grey cells where
+/// the model gave NaN, and the boundary lines.
 struct Sampled {
+    regions: Vec<Region>,
     colors: Vec<RGBColor>,
+    grey: Vec<Option<RGBColor>>,
     boundaries: Vec<Vec<(f64, f64)>>,
     max_class: Option<usize>,
 }
+
+/// Steps of confidence on each side of p = 0.5: smooth to the eye, few polygons.
+const CONFIDENCE_STEPS: usize = 24;
 
 fn sample(grid: &Grid, model: &Model) -> Sampled {
     match model {
         Model::Classes(f) => {
             let classes = grid.sample(f);
             let max_class = classes.iter().copied().max();
-            let colors = classes.iter().map(|&c| region_color(c)).collect();
             let mut present: Vec<usize> = classes.clone();
             present.sort_unstable();
             present.dedup();
@@ -384,31 +391,47 @@ fn sample(grid: &Grid, model: &Model) -> Sampled {
                 let ind: Vec<f64> = classes.iter().map(|&k| (k == c) as u8 as f64).collect();
                 boundaries.extend(iso_lines(grid, &ind, 0.5));
             }
+            let colors = (0..=max_class.unwrap_or(0)).map(region_color).collect();
             Sampled {
+                regions: class_regions(grid, &classes),
                 colors,
+                grey: vec![None; classes.len()],
                 boundaries,
                 max_class,
             }
         }
         Model::Probability(f) => {
             let p = grid.sample(f);
-            let colors = p
+            let clamped: Vec<f64> = p
                 .iter()
                 .map(|&p| {
-                    if !p.is_finite() {
-                        return colormap::NON_FINITE;
+                    if p.is_finite() {
+                        p.clamp(0.0, 1.0)
+                    } else {
+                        f64::NAN
                     }
-                    let p = p.clamp(0.0, 1.0);
-                    // 24 steps of confidence: smooth to the eye, lets equal runs merge
-                    let conf = ((p - 0.5).abs() * 2.0 * 24.0).round() / 24.0;
-                    let class = (p >= 0.5) as usize;
-                    lighten(category(class), 1.0 - 0.5 * conf)
                 })
                 .collect();
-            let boundaries = iso_lines(grid, &p, 0.5);
+            // band k of 2·STEPS + 1 is confidence |k − STEPS| / STEPS, class 1 above the middle
+            let s = CONFIDENCE_STEPS as f64;
+            let levels: Vec<f64> = (0..2 * CONFIDENCE_STEPS)
+                .map(|k| 0.5 + (k as f64 + 0.5 - s) / (2.0 * s))
+                .collect();
+            let colors = (0..=2 * CONFIDENCE_STEPS)
+                .map(|k| {
+                    let conf = (k as f64 - s).abs() / s;
+                    lighten(category(usize::from(k >= CONFIDENCE_STEPS)), 1.0 - 0.5 * conf)
+                })
+                .collect();
+            let grey = p
+                .iter()
+                .map(|v| (!v.is_finite()).then_some(colormap::NON_FINITE))
+                .collect();
             Sampled {
+                regions: filled_bands(grid, &clamped, &levels),
                 colors,
-                boundaries,
+                grey,
+                boundaries: iso_lines(grid, &p, 0.5),
                 max_class: Some(1),
             }
         }
@@ -472,9 +495,11 @@ impl Render for DecisionPlot<'_> {
                         y_label: &self.y_label,
                         grid_lines: false,
                         compact,
+                        equal_aspect: true,
                     },
                 )?;
-                draw_cells(root, &frame, &self.grid, &s.colors)?;
+                draw_regions(root, &frame, &s.regions, |k| s.colors[k])?;
+                draw_cells(root, &frame, &self.grid, &s.grey)?;
                 draw_lines(root, &frame, &s.boundaries, INK.mix(0.8).stroke_width(2))?;
                 draw_border(root, &frame)?;
                 let (pts, labels) = panel
@@ -515,6 +540,6 @@ mod tests {
     fn probability_nan_is_grey() {
         let grid = Grid::new((-1.0, 1.0), (-1.0, 1.0)).with_resolution(4, 4);
         let s = sample(&grid, &Model::Probability(Box::new(|_, _| f64::NAN)));
-        assert!(s.colors.iter().all(|&c| c == colormap::NON_FINITE));
+        assert!(s.grey.iter().all(|&c| c == Some(colormap::NON_FINITE)));
     }
 }

@@ -11,6 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{PlotError, drawing};
+use crate::simplify::simplify;
 
 /// The root drawing area of an SVG picture.
 pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -67,20 +68,41 @@ pub(crate) fn text_width(s: &str, size: f64) -> i32 {
     (s.chars().count() as f64 * size / 1.24 * 0.58).ceil() as i32
 }
 
+/// Pixels [`title`] takes at the top of a picture.
+pub(crate) fn title_height(title: Option<&str>) -> u32 {
+    if title.is_some_and(|t| !t.is_empty()) {
+        48
+    } else {
+        16
+    }
+}
+
+/// Height of a picture of at most `max` pixels whose body needs `body`, with a title and a
+/// legend `legend` pixels tall beside it: pictures at equal aspect lose the white band under
+/// a shorter plot, but keep room for the legend and a readable colour bar.
+pub(crate) fn fitted_height(title: Option<&str>, body: u32, legend: u32, max: u32) -> u32 {
+    let t = title_height(title);
+    (t + body).max(t + legend + 16).max(400).min(max)
+}
+
 /// Draws the picture title centred at the top and returns the area below it.
 pub(crate) fn title<'a>(root: &Area<'a>, title: Option<&str>) -> Result<Area<'a>, PlotError> {
     match title {
         Some(t) if !t.is_empty() => {
             let (w, _) = root.dim_in_pixel();
+            // a title wider than the picture is set smaller rather than cut at both edges
+            let bold_width = f64::from(text_width(t, TITLE_SIZE).max(1)) * 1.1;
+            let fit = f64::from(w.saturating_sub(24)) / bold_width;
+            let size = TITLE_SIZE * fit.clamp(0.6, 1.0);
             root.draw(&Text::new(
                 t.to_string(),
                 (w as i32 / 2, 12),
-                text_style(TITLE_SIZE, &INK, HPos::Center, VPos::Top).into_font_bold(),
+                text_style(size, &INK, HPos::Center, VPos::Top).into_font_bold(),
             ))
             .map_err(drawing)?;
-            Ok(root.split_vertically(48).1)
+            Ok(root.split_vertically(title_height(Some(t))).1)
         }
-        _ => Ok(root.split_vertically(16).1),
+        _ => Ok(root.split_vertically(title_height(None)).1),
     }
 }
 
@@ -218,13 +240,16 @@ impl Frame {
     }
 }
 
-/// Fills the grid's cells with `colors` (storage order `j * nx + i`), merging horizontal runs of
-/// one colour into one rectangle to keep the SVG small.
+/// Fills the grid's cells with `colors` (storage order `j * nx + i`; `None` leaves a cell as
+/// it is), merging horizontal runs of one colour into one rectangle to keep the SVG small.
+/// Each rectangle reaches one pixel into the run to its right and the row above, which are
+/// drawn later and cover it: rectangles meeting edge to edge would leave antialiasing seams
+/// for the background to show through when the picture is scaled.
 pub(crate) fn draw_cells(
     root: &Area,
     frame: &Frame,
     grid: &crate::grid::Grid,
-    colors: &[RGBColor],
+    colors: &[Option<RGBColor>],
 ) -> Result<(), PlotError> {
     let (nx, ny) = grid.resolution();
     let (x0, x1) = grid.x_range();
@@ -243,9 +268,38 @@ pub(crate) fn draw_cells(
             while k < nx && colors[j * nx + k] == c {
                 k += 1;
             }
-            root.draw(&Rectangle::new([(xs[i], ys[j + 1]), (xs[k], ys[j])], c.filled()))
-                .map_err(drawing)?;
+            if let Some(c) = c {
+                let right = if k < nx { xs[k] + 1 } else { xs[k] };
+                let top = if j + 1 < ny { ys[j + 1] - 1 } else { ys[j + 1] };
+                root.draw(&Rectangle::new([(xs[i], top), (right, ys[j])], c.filled()))
+                    .map_err(drawing)?;
+            }
             i = k;
+        }
+    }
+    Ok(())
+}
+
+/// Paints filled-contour regions (see `bands`): the whole frame in `color(0)`, then every
+/// region in order, each a polygon in whole pixels.
+pub(crate) fn draw_regions(
+    root: &Area,
+    frame: &Frame,
+    regions: &[crate::bands::Region],
+    color: impl Fn(usize) -> RGBColor,
+) -> Result<(), PlotError> {
+    let (a, b) = frame.rect();
+    root.draw(&Rectangle::new([a, b], color(0).filled()))
+        .map_err(drawing)?;
+    for r in regions {
+        let mut px: Vec<(f64, f64)> = r.ring.iter().map(|&p| (frame.fx(p.0), frame.fy(p.1))).collect();
+        // close the ring so its first vertex may be dropped as well as any other
+        px.push(px[0]);
+        let mut ring = simplify(&px);
+        ring.pop();
+        if ring.len() >= 3 {
+            root.draw(&Polygon::new(ring, color(r.band).filled()))
+                .map_err(drawing)?;
         }
     }
     Ok(())
@@ -266,8 +320,11 @@ pub(crate) fn draw_lines(
     style: ShapeStyle,
 ) -> Result<(), PlotError> {
     for line in lines.iter().filter(|l| l.len() >= 2) {
-        let px: Vec<(i32, i32)> = line.iter().map(|&p| frame.map(p)).collect();
-        root.draw(&PathElement::new(px, style)).map_err(drawing)?;
+        let px: Vec<(f64, f64)> = line.iter().map(|&p| (frame.fx(p.0), frame.fy(p.1))).collect();
+        let px = simplify(&px);
+        if px.len() >= 2 {
+            root.draw(&PathElement::new(px, style)).map_err(drawing)?;
+        }
     }
     Ok(())
 }
@@ -312,6 +369,8 @@ pub(crate) enum Marker {
     Star,
     Cross,
     Plus,
+    /// A head pointing right (a path leaving the frame, in legends).
+    Arrow,
 }
 
 impl Marker {
@@ -327,6 +386,31 @@ impl Marker {
 
     pub(crate) fn for_class(c: usize) -> Marker {
         Self::CLASSES[c % Self::CLASSES.len()]
+    }
+
+    /// Shapes for labelled points (white on the map): a plus first, as for a known minimum.
+    pub(crate) fn for_point(k: usize) -> Marker {
+        const POINTS: [Marker; 6] = [
+            Marker::Plus,
+            Marker::Cross,
+            Marker::Diamond,
+            Marker::Square,
+            Marker::TriangleUp,
+            Marker::TriangleDown,
+        ];
+        POINTS[k % POINTS.len()]
+    }
+
+    /// Shapes for the iterates of trajectories: distinct from the start circle and end star.
+    pub(crate) fn for_series(k: usize) -> Marker {
+        const SERIES: [Marker; 5] = [
+            Marker::Circle,
+            Marker::Square,
+            Marker::Diamond,
+            Marker::TriangleUp,
+            Marker::TriangleDown,
+        ];
+        SERIES[k % SERIES.len()]
     }
 }
 
@@ -364,6 +448,10 @@ pub(crate) fn draw_marker(
         Marker::TriangleUp => {
             let s = r * 1.2;
             vec![(0.0, -s), (s * 0.87, s * 0.5), (-s * 0.87, s * 0.5)]
+        }
+        Marker::Arrow => {
+            let s = r * 1.2;
+            vec![(s, 0.0), (-s * 0.8, -s * 0.75), (-s * 0.8, s * 0.75)]
         }
         Marker::TriangleDown => {
             let s = r * 1.2;

@@ -14,7 +14,7 @@
 //! let dir = std::env::temp_dir().join("hesse-plot-tour");
 //! let file = ContourPlot::new(Grid::new((-2.0, 2.0), (-1.0, 3.0)), rosenbrock)
 //!     .with_title("Rosenbrock")
-//!     .with_color_scale(ColorScale::Log) // colour by ln(1 + f − min f)
+//!     .with_color_scale(ColorScale::Log) // colour by ln(1 + f − min f); Auto would pick it too
 //!     .with_trajectory(run)
 //!     .with_marked_point("minimum", (1.0, 1.0))
 //!     .render_to(&dir)?;
@@ -26,7 +26,7 @@
 //!
 //! | type | shows |
 //! |---|---|
-//! | [`ContourPlot`] | `f(x, y)` on a [`Grid`]: banded or smooth colour, iso-lines, colour bar, [`Trajectory`]s |
+//! | [`ContourPlot`] | `f(x, y)` on a [`Grid`]: filled contours (banded or smooth), iso-lines, colour bar, [`Trajectory`]s |
 //! | [`BasinMap`] | which attractor each start of a grid reaches, with counts per basin |
 //! | [`DecisionPlot`] | class regions of one or many 2-D classifiers ([`DecisionPanel`]s) with data points |
 //! | [`LossCurves`] | named series per iteration, linear/log/symlog y ([`Scale`]) |
@@ -44,24 +44,32 @@
 //! - **Bad data is an error, odd values are drawn.** Empty input, non-finite ranges, mismatched
 //!   lengths and ids without an attractor return [`PlotError`]; NaN/∞ function values become
 //!   grey cells or gaps in lines. Nothing in this crate panics on data.
-//! - **Small files.** Runs of equal-coloured cells merge into one rectangle and iso-lines are
-//!   chained into polylines; a 160 × 160 banded heat map is a few hundred kB.
+//! - **Smooth, seamless, small.** Filled contours and probability maps are polygons traced by
+//!   marching squares and painted largest first, so band borders are as smooth as the
+//!   iso-lines and no background shows between bands at any zoom; polylines drop the vertices
+//!   that change no pixel. A 160 × 160 contour map with paths is tens of kB (always < 300 kB).
+//! - **Read at a glance.** Colour is linear unless the values are ≥ 0 and span decades
+//!   ([`ColorScale::Auto`]); the colour bar's ends carry the data's minimum and maximum; equal
+//!   x and y ranges are drawn square; each path and marked point has its own marker shape; a
+//!   path leaving the frame is marked where it leaves, its end drawn on the border.
 //!
 //! # Limitations
 //!
 //! - Text widths are estimated (SVG leaves layout to the viewer), so very long labels can
 //!   overrun their column; the viewer's sans-serif font is used.
-//! - Cells are drawn as rectangles, so curved region borders show the grid's staircase at high
-//!   zoom; raise the [`Grid`] resolution for print.
+//! - Basin maps are drawn cell by cell (each cell is one start), so their borders show the
+//!   grid's staircase at high zoom; raise the [`Grid`] resolution for print.
 //! - Class boundaries of [`DecisionPanel::classes`] come from the class indicator and follow
 //!   cell centres; a probability model gives a smooth p = 0.5 line.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod axes;
+mod bands;
 mod basins;
 mod colorbar;
 mod colormap;
+mod colorspace;
 mod contour;
 mod curves;
 mod decision;
@@ -72,6 +80,7 @@ mod legend;
 mod marching;
 mod output;
 mod scale;
+mod simplify;
 mod slice;
 mod spectrum;
 mod surface;
@@ -79,7 +88,8 @@ mod trajectory;
 
 pub use basins::BasinMap;
 pub use colormap::Colormap;
-pub use contour::{ColorScale, ContourLines, ContourPlot, Shading};
+pub use colorspace::ColorScale;
+pub use contour::{ContourLines, ContourPlot, Shading};
 pub use curves::LossCurves;
 pub use decision::{DecisionPanel, DecisionPlot};
 pub use error::PlotError;

@@ -260,6 +260,7 @@ impl Render for SlicePlot {
                     y_label: &y_label,
                     grid_lines: true,
                     compact: false,
+                    equal_aspect: false,
                 },
             )?;
             if t0 <= 0.0 && 0.0 <= t1 {

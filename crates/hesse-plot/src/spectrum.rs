@@ -231,6 +231,7 @@ impl Render for Spectrum {
             (1.5, 1)
         };
 
+        let y_ticks = extreme_ticks(&axis, &eig);
         svg_document(self.size, |root| {
             let body = draw::title(root, self.title.as_deref())?;
             let (w, _) = body.dim_in_pixel();
@@ -241,11 +242,12 @@ impl Render for Spectrum {
                     x,
                     y: (axis.lo, axis.hi),
                     x_ticks: Some(x_ticks),
-                    y_ticks: Some(axis.ticks.clone()),
+                    y_ticks: Some(y_ticks.clone()),
                     x_label: "index (ascending)",
                     y_label: &y_label,
                     grid_lines: true,
                     compact: false,
+                    equal_aspect: false,
                 },
             )?;
             // stems start at zero, or at the bottom edge on a log axis where zero does not exist
@@ -295,6 +297,30 @@ impl Render for Spectrum {
     }
 }
 
+/// The axis's nice ticks plus ticks at the smallest and largest eigenvalue (the numbers the
+/// picture is about), dropping nice ticks whose labels would collide with those.
+fn extreme_ticks(axis: &Axis, eig: &[f64]) -> Vec<(f64, String)> {
+    let room = 0.05 * (axis.hi - axis.lo);
+    let extremes: Vec<(f64, String)> = [eig.first(), eig.last()]
+        .into_iter()
+        .flatten()
+        .filter_map(|&l| axis.map(l).map(|t| (t, fmt_num(l))))
+        .collect();
+    let mut ticks: Vec<(f64, String)> = axis
+        .ticks
+        .iter()
+        .filter(|t| extremes.iter().all(|e| (e.0 - t.0).abs() > room || e.1 == t.1))
+        .cloned()
+        .collect();
+    for e in extremes {
+        if !ticks.iter().any(|t| t.1 == e.1) {
+            ticks.push(e);
+        }
+    }
+    ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    ticks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +340,18 @@ mod tests {
             .to_svg()
             .unwrap();
         assert!(svg.contains("positive: 3"));
+    }
+
+    // issue 20: the smallest eigenvalue is labelled on the axis, even far from a round tick
+    #[test]
+    fn the_extremes_get_ticks() {
+        let eig = [-0.0317, 1.94e-4, 0.12, 0.579];
+        let axis = Axis::fit(Scale::SymLog { tau: 1e-4 }, eig, true).unwrap();
+        let ticks = extreme_ticks(&axis, &eig);
+        assert!(ticks.iter().any(|t| t.1 == "-0.0317"), "{ticks:?}");
+        assert!(ticks.iter().any(|t| t.1 == "0.579"), "{ticks:?}");
+        assert!(ticks.windows(2).all(|w| w[0].0 < w[1].0));
+        let svg = Spectrum::new(eig.to_vec()).to_svg().unwrap();
+        assert!(svg.contains("-0.0317"));
     }
 }

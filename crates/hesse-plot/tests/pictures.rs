@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use hesse_plot::{
     BasinMap, ColorScale, ContourPlot, DecisionPanel, DecisionPlot, Grid, LegendPosition, LossCurves,
-    PlotError, Render, Scale, SlicePlot, Spectrum, SurfacePlot, Trajectory,
+    PlotError, Render, Scale, Shading, SlicePlot, Spectrum, SurfacePlot, Trajectory,
 };
 
 /// One fixed folder per test (re-runs overwrite instead of piling up).
@@ -333,4 +333,148 @@ fn unwritable_path_is_an_io_error() {
         .unwrap_err();
     assert!(matches!(err, PlotError::Io { .. }), "{err}");
     assert!(err.to_string().starts_with("cannot write"));
+}
+
+fn peaks(x: f64, y: f64) -> f64 {
+    3.0 * (1.0 - x).powi(2) * (-x * x - (y + 1.0).powi(2)).exp()
+        - 10.0 * (x / 5.0 - x.powi(3) - y.powi(5)) * (-x * x - y * y).exp()
+        - (-(x + 1.0).powi(2) - y * y).exp() / 3.0
+}
+
+// issue 20: filled contours are polygons, so a contour map stays under 300 kB at the default
+// 160 × 160 grid and at a fine 600 × 600 one, banded or smooth, with paths on top
+#[test]
+fn contour_maps_stay_under_300_kb() {
+    let zigzag: Vec<(f64, f64)> = (0..200)
+        .map(|k| {
+            let t = k as f64 / 200.0;
+            (
+                -1.5 + 2.5 * t,
+                2.0 - 1.5 * t + if k % 2 == 0 { 0.2 } else { -0.2 },
+            )
+        })
+        .collect();
+    let cases: [(&str, ContourPlot, usize); 4] = [
+        (
+            "rosenbrock",
+            ContourPlot::new(Grid::new((-2.0, 2.0), (-1.0, 3.0)), rosenbrock),
+            160,
+        ),
+        (
+            "peaks-smooth",
+            ContourPlot::new(Grid::new((-3.0, 3.0), (-3.0, 3.0)), peaks).with_shading(Shading::Smooth),
+            160,
+        ),
+        (
+            "sincos-fine",
+            ContourPlot::new(
+                Grid::new((-6.0, 6.0), (-6.0, 6.0)).with_resolution(600, 600),
+                |x: f64, y: f64| x.sin() * y.cos(),
+            ),
+            600,
+        ),
+        (
+            "peaks-fine-levels",
+            ContourPlot::new(
+                Grid::new((-3.0, 3.0), (-3.0, 3.0)).with_resolution(400, 400),
+                peaks,
+            )
+            .with_levels(40),
+            400,
+        ),
+    ];
+    for (name, plot, n) in cases {
+        let svg = plot
+            .with_title(name)
+            .with_trajectory(Trajectory::new("zig-zag", zigzag.clone()))
+            .to_svg()
+            .unwrap();
+        assert!(svg.len() < 300_000, "{name} ({n} × {n}): {} bytes", svg.len());
+        assert!(svg.contains("<polygon"), "{name}: bands are polygons");
+        // no cell raster: a handful of rectangles (background, frame, colour bar, legend)
+        assert!(
+            svg.matches("<rect").count() < 120,
+            "{name}: cells drawn as rectangles"
+        );
+    }
+}
+
+// issue 20: colour is linear unless the values are ≥ 0 and span decades; either way on request
+#[test]
+fn linear_or_log_colour() {
+    const LOG: &str = "ln(1 + f − min f)";
+    let grid = Grid::new((-3.0, 3.0), (-3.0, 3.0));
+    let sincos = |x: f64, y: f64| x.sin() * y.cos();
+    let svg = ContourPlot::new(grid, sincos).to_svg().unwrap();
+    assert!(!svg.contains(LOG), "values of both signs: linear");
+    for tick in ["-0.5", "0", "0.5"] {
+        assert!(svg.contains(&format!("\n{tick}\n</text>")), "tick {tick}");
+    }
+    assert!(
+        !svg.contains("-0.95\n") && !svg.contains("-0.9\n"),
+        "no log ticks"
+    );
+    assert!(
+        ContourPlot::new(grid, sincos)
+            .with_color_scale(ColorScale::Log)
+            .to_svg()
+            .unwrap()
+            .contains(LOG)
+    );
+    let rb = Grid::new((-2.0, 2.0), (-1.0, 3.0));
+    assert!(
+        ContourPlot::new(rb, rosenbrock).to_svg().unwrap().contains(LOG),
+        "decades: log"
+    );
+    let linear = ContourPlot::new(rb, rosenbrock).with_color_scale(ColorScale::Linear);
+    assert!(!linear.to_svg().unwrap().contains(LOG));
+    assert!(
+        !ContourPlot::new(grid, |x, y| x * x + y * y)
+            .to_svg()
+            .unwrap()
+            .contains(LOG),
+        "a bowl: linear"
+    );
+    assert_eq!(ColorScale::default(), ColorScale::Auto);
+}
+
+// issue 20: equal ranges are drawn square; the picture loses the white band under the plot
+#[test]
+fn equal_ranges_are_square() {
+    let svg = BasinMap::new(
+        Grid::new((-2.0, 2.0), (-2.0, 2.0)).with_resolution(4, 4),
+        vec![Some(0); 16],
+    )
+    .with_attractor("a", (0.0, 0.0))
+    .to_svg()
+    .unwrap();
+    // the frame: the first unfilled rectangle drawn in ink
+    let frame = svg
+        .lines()
+        .find(|l| l.starts_with("<rect") && l.contains("fill=\"none\" stroke=\"#262626\""))
+        .expect("the frame");
+    let attr = |name: &str| -> f64 {
+        let at = frame.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        frame[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert!((attr("width") - attr("height")).abs() <= 1.0, "{frame}");
+    // a wide picture of a square range is no taller than the square needs
+    let wide = BasinMap::new(
+        Grid::new((-2.0, 2.0), (-2.0, 2.0)).with_resolution(4, 4),
+        vec![Some(0); 16],
+    )
+    .with_attractor("a", (0.0, 0.0))
+    .with_size(1400, 1000)
+    .to_svg()
+    .unwrap();
+    let height: u32 = wide
+        .split("height=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(height < 1100, "{height}");
 }

@@ -1,6 +1,6 @@
 //! Rust peers of hesse on WORKLOADS.md W1, W2, W5: echidna (eager Reverse, and the recorded
 //! BytecodeTape) and num-dual (forward-mode dual vectors: gradient via DualVec, Hessian via
-//! Dual2Vec). Same timing protocol as hesse's examples/workloads.rs (median of repeats).
+//! Dual2Vec). Same timing protocol as hesse's benches/examples/workloads.rs (median of repeats).
 use std::hint::black_box;
 use std::time::Instant;
 

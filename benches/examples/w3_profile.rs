@@ -3,14 +3,14 @@
 //! one question in a loop, for `valgrind --tool=callgrind` or plain timing.
 //!
 //! ```text
-//! cargo build --release --example w3_profile
+//! cargo build --release -p hesse-bench --example w3_profile
 //! valgrind --tool=callgrind --toggle-collect='hesse_core::recorded::RecordedFn::value_and_grad_to' \
 //!     target/release/examples/w3_profile vg 20
 //! target/release/examples/w3_profile hvp 500      # µs per call
 //! target/release/examples/w3_profile tape         # the recorded tape, one line per node
 //! ```
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::hint::black_box;

@@ -4,9 +4,9 @@
 //! entry) and with the reference numbers of WORKLOADS.md, and prints the timings.
 //!
 //! ```text
-//! cargo run --release --example workloads                 # table
-//! cargo run --release --example workloads -- --json       # {workload: {route: {figure: µs}}}
-//! cargo run --release --example workloads -- --quick --only W3
+//! cargo run --release -p hesse-bench --example workloads                 # table
+//! cargo run --release -p hesse-bench --example workloads -- --json       # {workload: {route: {figure: µs}}}
+//! cargo run --release -p hesse-bench --example workloads -- --quick --only W3
 //! ```
 //!
 //! Timing follows WORKLOADS.md §0: one untimed first call, warm-up calls (5; 2 with `--quick`),
@@ -16,7 +16,7 @@
 //! runs (the W4 fit, the W5 descents) are timed end to end: the median of 3 runs (1 with
 //! `--quick`; 7 for the single-start W5 descent).
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::hint::black_box;

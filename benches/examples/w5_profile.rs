@@ -2,11 +2,11 @@
 //! timed figures): replays the value and gradient of Σ peaks over the 625 grid starts.
 //!
 //! ```text
-//! cargo build --release --example w5_profile
+//! cargo build --release -p hesse-bench --example w5_profile
 //! perf record target/release/examples/w5_profile 20000     # µs per step
 //! ```
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::hint::black_box;
