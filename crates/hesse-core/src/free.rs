@@ -99,10 +99,26 @@ impl<'t> Var<'t> {
         self.tape.free
     }
 
-    /// `self` on `tape`: itself if it lives there, a constant copy if it is free.
+    /// `self` on `tape`: itself if it lives there, a constant copy if it is a free constant.
+    /// Code that reads node ids of a function's result ([`Var::id`], [`Tape::nodes`]) calls it
+    /// first: a function may return a free constant (a generic `T::zero()`).
     ///
     /// # Panics
     /// If `self` lives on another real tape.
+    ///
+    /// ```
+    /// use hesse_core::{Tape, Var};
+    /// let tape = Tape::new();
+    /// let y = Var::constant(3.0).on(&tape);
+    /// assert!(!y.is_free() && std::ptr::eq(y.tape(), &tape));
+    /// assert_eq!(y.value(), 3.0);
+    /// ```
+    #[track_caller]
+    pub fn on(self, tape: &'t Tape) -> Var<'t> {
+        self.onto(tape, "Var::on")
+    }
+
+    /// [`Var::on`], naming `op` in the panic.
     #[track_caller]
     pub(crate) fn onto(self, tape: &'t Tape, op: &str) -> Var<'t> {
         if std::ptr::eq(self.tape, tape) {
@@ -177,6 +193,15 @@ mod tests {
         // issue 18: a generic function may return a constant for some inputs
         let g = crate::grad(|_| Var::constant(5.0), &[1.0, 2.0]);
         assert_eq!(g, vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_recording_of_a_free_output_replays_it() {
+        // issue 18: the recording must name its own tape's node, not the free tape's
+        let mut r = crate::RecordedFn::new(|_| Var::constant(5.0), &[1.0, 2.0]);
+        assert_eq!(r.value_and_grad(&[3.0, 4.0]), (5.0, vec![0.0, 0.0]));
+        let mut r = crate::RecordedFn::new(|x| x[0] * 0.0 + Var::constant(2.0), &[1.0]);
+        assert_eq!(r.value_and_grad(&[7.0]), (2.0, vec![0.0]));
     }
 
     #[test]

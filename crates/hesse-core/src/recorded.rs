@@ -131,7 +131,8 @@ impl RecordedFn {
         let tape = Tape::new();
         let (inputs, output, grads, direction, hvp) = {
             let xs = tape.vars(x0);
-            let y = f(&xs);
+            // A free constant as result (a generic `T::zero()`) becomes one of this tape.
+            let y = f(&xs).onto(&tape, "RecordedFn");
             crate::transforms::check_scalar(&y, "RecordedFn");
             let g = tape.grad(y, &xs);
             let vs: Vec<Var<'_>> = x0.iter().map(|_| tape.scalar(0.0)).collect();
@@ -157,7 +158,7 @@ impl RecordedFn {
         let tape = Tape::new();
         let (inputs, output, grads, direction, hvp) = {
             let w = tape.vector(x0);
-            let y = f(w);
+            let y = f(w).onto(&tape, "RecordedFn");
             crate::transforms::check_scalar(&y, "RecordedFn");
             let g = tape.grad(y, &[w]);
             let v = tape.constant(&vec![0.0; x0.len()], &[x0.len()]);

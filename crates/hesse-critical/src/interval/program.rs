@@ -67,7 +67,8 @@ impl Program {
     {
         let tape = Tape::new();
         let xs = tape.vars(x);
-        let y = f(&xs);
+        // A free constant as result (a generic `T::zero()`) becomes one of this tape.
+        let y = f(&xs).on(&tape);
         let g = tape.grad(y, &xs);
         let mut hessian = Vec::with_capacity(x.len() * x.len());
         for gi in &g {
