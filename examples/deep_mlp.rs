@@ -35,7 +35,7 @@
 //! P(inner circle) over their data), `deep-mlp-multiclass.svg` (exercise 6's classes) and
 //! `deep-mlp-loss.svg` (loss per L-BFGS iteration).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use hesse::Matrix;
 use hesse_critical::{Analysis, AnalysisOptions, analyze_vector};
@@ -341,11 +341,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
-/// the example is run from (a relative default would scatter `target/` folders).
+/// The output folder: the first argument, or the workspace's `target/hesse-out`.
 fn out_dir() -> PathBuf {
-    std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
-        PathBuf::from,
-    )
+    hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"))
 }

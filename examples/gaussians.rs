@@ -26,7 +26,7 @@
 //! the four runs) and `gaussians-decision.svg` (the data, coloured by class, over the regions
 //! of the networks found by gradient descent at lr 6e-3 and by momentum).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use hesse::{Matrix, Var};
 use hesse_nn::{Activation, Mlp, NnError, Output};
@@ -280,11 +280,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
-/// the example is run from (a relative default would scatter `target/` folders).
+/// The output folder: the first argument, or the workspace's `target/hesse-out`.
 fn out_dir() -> PathBuf {
-    std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
-        PathBuf::from,
-    )
+    hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"))
 }

@@ -100,9 +100,7 @@ pub fn spectrum(a: &Analysis, path: &Path) -> Result<PathBuf, Box<dyn std::error
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out = std::env::args()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("target/hesse-out"), PathBuf::from);
+    let out = hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"));
     let runs = runs(20)?;
     println!(
         "{:<6} {:<12} {:<14} {:<48} verdict modulo rigid-body modes",

@@ -141,10 +141,7 @@ pub fn run(out: &Path, starts: usize) -> Result<Outcome, Box<dyn std::error::Err
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // the workspace's target/hesse-out wherever the example is run from
-    let out = std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
-        PathBuf::from,
-    );
+    let out = hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"));
     let o = run(&out, 40)?;
     let a = &o.analysis;
     println!(

@@ -34,7 +34,7 @@
 //! basins-of-attraction map), `peaks-surface.svg` (the surface in 3-D, as the seed draws it).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use hesse::Var;
 use hesse_optim::{GradientDescent, NewtonCg, Options, Report, Trajectory as Record, VarObjective, minimize};
@@ -344,13 +344,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
-/// the example is run from (a relative default would scatter `target/` folders).
+/// The output folder: the first argument, or the workspace's `target/hesse-out`.
 fn out_dir() -> PathBuf {
-    std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
-        PathBuf::from,
-    )
+    hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A progress bar drawn only when stderr is a terminal.

@@ -24,7 +24,7 @@
 //! over the input plane with the three samples marked (class 1 wins everywhere: its logit
 //! `1 + h₂₁ + h₂₂` is never below the others, `0` and `−h₂₁ − h₂₂`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use hesse::Matrix;
 use hesse_nn::{Activation, Mlp, NnError, Output, data};
@@ -136,11 +136,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
-/// the example is run from (a relative default would scatter `target/` folders).
+/// The output folder: the first argument, or the workspace's `target/hesse-out`.
 fn out_dir() -> PathBuf {
-    std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
-        PathBuf::from,
-    )
+    hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"))
 }

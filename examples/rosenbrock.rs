@@ -40,7 +40,7 @@
 //! trajectory on one log-coloured map), `rosenbrock-loss.svg` and `rosenbrock-momentum-loss.svg`
 //! (f per iteration, log scale).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use hesse::Var;
 use hesse_optim::{
@@ -340,11 +340,7 @@ fn pt2(p: &[f64]) -> String {
     pt([p[0], p[1]])
 }
 
-/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
-/// the example is run from (a relative default would scatter `target/` folders).
+/// The output folder: the first argument, or the workspace's `target/hesse-out`.
 fn out_dir() -> PathBuf {
-    std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
-        PathBuf::from,
-    )
+    hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"))
 }

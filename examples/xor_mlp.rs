@@ -31,7 +31,7 @@
 //! exercise 2: rows are architectures and solvers, columns activations) and
 //! `xor-mlp-spirals.svg` (exercise 3, without and with sin features).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use hesse::Matrix;
 use hesse_nn::data::features::{FeatureMap, expand};
@@ -329,13 +329,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The output folder: the first argument, or `target/hesse-out` of the workspace, wherever
-/// the example is run from (a relative default would scatter `target/` folders).
+/// The output folder: the first argument, or the workspace's `target/hesse-out`.
 fn out_dir() -> PathBuf {
-    std::env::args_os().nth(1).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join(hesse_plot::DEFAULT_OUT_DIR),
-        PathBuf::from,
-    )
+    hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A progress bar drawn only when stderr is a terminal.

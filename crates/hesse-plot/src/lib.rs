@@ -95,7 +95,7 @@ pub use decision::{DecisionPanel, DecisionPlot};
 pub use error::PlotError;
 pub use grid::Grid;
 pub use legend::LegendPosition;
-pub use output::{DEFAULT_OUT_DIR, Render};
+pub use output::{DEFAULT_OUT_DIR, Render, out_dir};
 pub use scale::Scale;
 pub use slice::SlicePlot;
 pub use spectrum::Spectrum;

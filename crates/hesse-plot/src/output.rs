@@ -17,6 +17,21 @@ use crate::error::PlotError;
 /// ```
 pub const DEFAULT_OUT_DIR: &str = "target/hesse-out";
 
+/// The folder a program's pictures go to: its first command-line argument if there is one,
+/// else [`DEFAULT_OUT_DIR`] under `root` — a program passes its crate's
+/// `env!("CARGO_MANIFEST_DIR")`, so the pictures land in the workspace's `target/` wherever it
+/// is run from (a relative default would scatter `target/` folders).
+///
+/// ```
+/// let dir = hesse_plot::out_dir(env!("CARGO_MANIFEST_DIR"));
+/// assert!(dir.is_absolute() || std::env::args_os().nth(1).is_some());
+/// ```
+pub fn out_dir(root: impl AsRef<Path>) -> PathBuf {
+    std::env::args_os()
+        .nth(1)
+        .map_or_else(|| root.as_ref().join(DEFAULT_OUT_DIR), PathBuf::from)
+}
+
 /// A picture that can be turned into SVG and written to disk.
 ///
 /// ```
