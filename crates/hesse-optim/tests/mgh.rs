@@ -87,9 +87,13 @@ const SCIPY: &[PeerRow] = &[
 ];
 
 // What the test holds (issue 19): the counts of f* reached on the 51 problems, as measured at
-// this commit and published in MGH.md; a change that solves fewer fails.
+// this commit and published in MGH.md; a change that solves fewer fails. Newton-CG's floor is
+// 47 (46 before issue 19): on Meyer (badly scaled), Newton-CG reaches f* with native code on
+// (48) but with `HESSE_NATIVE=off` its trust radius collapses at f = 88.9 (f* = 87.95): the
+// native and portable `exp` differ in the last bits (README, "what bit for bit means") and
+// Meyer's exponentials amplify it. CI runs both settings.
 const LBFGS_FLOOR: usize = 49;
-const NEWTON_CG_FLOOR: usize = 48;
+const NEWTON_CG_FLOOR: usize = 47;
 const TRUST_EXACT_FLOOR: usize = 48;
 
 type Loss = for<'t> fn(&[Var<'t>]) -> Var<'t>;
