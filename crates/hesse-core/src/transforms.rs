@@ -327,4 +327,36 @@ pub mod vector {
         let y = f(w);
         crate::forward::jacobian_auto(&tape, &[y], &[w])
     }
+
+    /// The value (flattened row-major) and the Jacobian-vector product `J(x)·v` of a
+    /// vector-valued `f` over one rank-1 `Var` (see [`crate::jvp`]).
+    ///
+    /// # Panics
+    /// If `v.len() != x.len()`.
+    ///
+    /// ```
+    /// // f(w) = w², J = diag(2w).
+    /// let (y, jv) = hesse_core::vector::jvp(|w| w.square(), &[1.0, 3.0], &[1.0, -1.0]);
+    /// assert_eq!((y, jv), (vec![1.0, 9.0], vec![2.0, -6.0]));
+    /// ```
+    #[track_caller]
+    pub fn jvp<F>(f: F, x: &[f64], v: &[f64]) -> (Vec<f64>, Vec<f64>)
+    where
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
+    {
+        assert_eq!(
+            x.len(),
+            v.len(),
+            "jvp: point has length {}, tangent {}",
+            x.len(),
+            v.len()
+        );
+        Tape::scratch(|tape| {
+            let w = tape.vector(x);
+            let y = f(w).onto(tape, "jvp");
+            let tangent = tape.constant(v, &[v.len()]);
+            let jv = tape.jvp(&[y], &[w], &[tangent]);
+            (y.to_vec(), jv[0].to_vec())
+        })
+    }
 }

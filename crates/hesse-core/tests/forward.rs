@@ -106,3 +106,25 @@ fn outputs_that_ignore_the_inputs_have_zero_tangents() {
     assert_eq!(y, vec![3.0, 2.0]);
     assert_eq!(jv, vec![0.0, 0.0]);
 }
+
+#[test]
+fn vector_jvp_matches_central_differences() {
+    // f(w) = (w₀ w₁, sin w₂, Σw²) as one vector: concatenated outputs along v.
+    let f = hesse_core::vector::function(|w| {
+        let a = (w.index(0) * w.index(1)).reshape(&[1]);
+        let b = w.index(2).sin().reshape(&[1]);
+        let c = w.square().sum().reshape(&[1]);
+        Var::concat(&[a, b, c], 0)
+    });
+    let f64_map = |w: &[f64]| vec![w[0] * w[1], w[2].sin(), w.iter().map(|x| x * x).sum::<f64>()];
+    let (x, v) = ([0.3, -1.2, 0.8], [1.0, 0.5, -2.0]);
+    let (y, jv) = hesse_core::vector::jvp(f, &x, &v);
+    assert_eq!(y, f64_map(&x));
+    let h = 1e-5;
+    let p: Vec<f64> = x.iter().zip(&v).map(|(a, b)| a + h * b).collect();
+    let m: Vec<f64> = x.iter().zip(&v).map(|(a, b)| a - h * b).collect();
+    for (k, (a, b)) in f64_map(&p).iter().zip(f64_map(&m)).enumerate() {
+        let fd = (a - b) / (2.0 * h);
+        assert!((jv[k] - fd).abs() < 1e-8, "[{k}] {} vs {fd}", jv[k]);
+    }
+}
