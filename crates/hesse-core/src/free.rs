@@ -57,6 +57,12 @@ impl Tape {
     }
 
     /// Whether this is the tape of free constants ([`Var::zero`], [`Var::from`]).
+    ///
+    /// ```
+    /// use hesse_core::{Tape, Var};
+    /// assert!(Var::zero().tape().is_free());
+    /// assert!(!Tape::new().is_free());
+    /// ```
     pub fn is_free(&self) -> bool {
         self.free
     }
@@ -89,12 +95,25 @@ impl<'t> Var<'t> {
     }
 
     /// The free constant 1 (see [`Var::constant`]).
+    ///
+    /// ```
+    /// use hesse_core::Var;
+    /// let g = hesse_core::grad(|x| x.iter().fold(Var::one(), |p, &xi| p * xi), &[2.0, 5.0]);
+    /// assert_eq!(g, vec![5.0, 2.0]);
+    /// ```
     pub fn one() -> Var<'t> {
         Var::constant(1.0)
     }
 
     /// Whether this is a free constant (made by [`Var::constant`] and friends, or by ops
     /// among free constants only).
+    ///
+    /// ```
+    /// use hesse_core::{Tape, Var};
+    /// let tape = Tape::new();
+    /// assert!((Var::constant(2.0) * 3.0).is_free());
+    /// assert!(!(Var::constant(2.0) * tape.var(3.0)).is_free());
+    /// ```
     pub fn is_free(&self) -> bool {
         self.tape.free
     }

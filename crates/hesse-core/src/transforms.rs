@@ -67,6 +67,20 @@ pub(crate) fn symmetrize(m: &mut Matrix) {
 /// for every lifetime only where the signature is known). The transforms state this bound on
 /// a line of its own with that advice, so the compiler's "one type is more general than the
 /// other" points at it.
+///
+/// ```
+/// use hesse_core::{LossFn, Var};
+/// // A helper generic over any loss, as the transforms are.
+/// fn value_at<F: LossFn>(f: F, x: &[f64]) -> f64 {
+///     hesse_core::value_and_grad(f, x).0
+/// }
+/// fn sphere<'t>(x: &[Var<'t>]) -> Var<'t> {
+///     x.iter().map(|xi| xi.square()).sum()
+/// }
+/// assert_eq!(value_at(sphere, &[1.0, 2.0]), 5.0);
+/// let f = hesse_core::function(|x| x[0].exp());
+/// assert_eq!(value_at(&f, &[0.0]), 1.0);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a loss over `Var`s: expected `for<'t> Fn(&[Var<'t>]) -> Var<'t>`",
     note = "write the loss as a `fn` item, or wrap a closure stored in a `let` in `hesse::function(|x| ...)`"
@@ -77,6 +91,13 @@ impl<F: for<'t> Fn(&[Var<'t>]) -> Var<'t>> LossFn for F {}
 
 /// [`LossFn`] for a closure over one rank-1 `Var` (the [`vector`] transforms); a closure
 /// stored in a `let` needs [`vector::function`] around it.
+///
+/// ```
+/// fn mean_square<F: hesse_core::VectorLossFn>(f: F, x: &[f64]) -> f64 {
+///     hesse_core::vector::value_and_grad(f, x).0 / x.len() as f64
+/// }
+/// assert_eq!(mean_square(|w| w.square().sum(), &[1.0, 3.0]), 5.0);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a loss over a vector `Var`: expected `for<'t> Fn(Var<'t>) -> Var<'t>`",
     note = "write the loss as a `fn` item, or wrap a closure stored in a `let` in `hesse::vector::function(|w| ...)`"
