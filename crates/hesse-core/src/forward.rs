@@ -110,13 +110,7 @@ pub fn jvp<F>(f: F, x: &[f64], v: &[f64]) -> (Vec<f64>, Vec<f64>)
 where
     F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
 {
-    assert_eq!(
-        x.len(),
-        v.len(),
-        "jvp: point has length {}, tangent {}",
-        x.len(),
-        v.len()
-    );
+    check_tangent(x, v);
     Tape::scratch(|tape| {
         let xs = tape.vars(x);
         let ys = f(&xs);
@@ -130,6 +124,18 @@ where
         }
         (values, out)
     })
+}
+
+/// Panics unless the tangent `v` has the point's length.
+#[track_caller]
+pub(crate) fn check_tangent(x: &[f64], v: &[f64]) {
+    assert_eq!(
+        x.len(),
+        v.len(),
+        "jvp: point has length {}, tangent {}",
+        x.len(),
+        v.len()
+    );
 }
 
 /// The Jacobian with one column per input, each from a [`Tape::jvp`]-style sweep of the

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use crate::ops::Op;
 use crate::shape::Shape;
-use crate::tape::{Inputs, Node, Tape};
+use crate::tape::Tape;
 use crate::var::Var;
 
 thread_local! {
@@ -39,19 +39,9 @@ impl Tape {
         debug_assert!(self.free, "intern: only the tape of free constants interns");
         INTERNED.with(|m| {
             let mut m = m.borrow_mut();
-            let id = *m.entry(value.to_bits()).or_insert_with(|| {
-                let mut inner = self.inner.borrow_mut();
-                let (id, offset) = (inner.nodes.len(), inner.values.len());
-                inner.values.push(value);
-                inner.nodes.push(Node {
-                    op: Op::Constant,
-                    inputs: Inputs::new(),
-                    shape: Shape::new(),
-                    offset,
-                    epoch: 0,
-                });
-                id as u32
-            });
+            let id = *m
+                .entry(value.to_bits())
+                .or_insert_with(|| self.push_leaf(Op::Constant, &[value], Shape::new()).idx());
             Var::from_raw(self, id, 0)
         })
     }

@@ -102,9 +102,20 @@ impl Tape {
     #[inline]
     #[track_caller]
     fn leaf(&self, op: Op, values: &[f64], shape: Shape) -> Var<'_> {
-        if self.free {
-            return self.free_leaf(op, values, shape);
+        if self.free && shape.is_empty() {
+            return self.free_scalar(op, values[0]);
         }
+        self.push_leaf(op, values, shape)
+    }
+
+    /// Appends a leaf node (no inputs) with its values; no interning.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn push_leaf(&self, op: Op, values: &[f64], shape: Shape) -> Var<'_> {
+        assert!(
+            !self.free || matches!(op, Op::Constant),
+            "the tape of free constants (Var::constant, Var::zero) holds no inputs: make a Tape"
+        );
         let mut inner = self.inner.borrow_mut();
         let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
         inner.values.extend_from_slice(values);
@@ -156,28 +167,15 @@ impl Tape {
         Var::from_raw(self, id as u32, epoch)
     }
 
-    /// A leaf on the tape of free constants: scalars interned, no inputs.
+    /// A scalar leaf on the tape of free constants: interned (it holds no inputs).
     #[cold]
     #[track_caller]
-    fn free_leaf(&self, op: Op, values: &[f64], shape: Shape) -> Var<'_> {
+    fn free_scalar(&self, op: Op, value: f64) -> Var<'_> {
         assert!(
             matches!(op, Op::Constant),
             "the tape of free constants (Var::constant, Var::zero) holds no inputs: make a Tape"
         );
-        if shape.is_empty() {
-            return self.intern(values[0]);
-        }
-        let mut inner = self.inner.borrow_mut();
-        let (id, offset) = (inner.nodes.len(), inner.values.len());
-        inner.values.extend_from_slice(values);
-        inner.nodes.push(Node {
-            op,
-            inputs: Inputs::new(),
-            shape,
-            offset,
-            epoch: 0,
-        });
-        Var::from_raw(self, id as u32, 0)
+        self.intern(value)
     }
 
     /// The shape of `v`'s node (checked to be live, see [`TapeInner::node`]).

@@ -365,13 +365,7 @@ pub mod vector {
     where
         F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
-        assert_eq!(
-            x.len(),
-            v.len(),
-            "jvp: point has length {}, tangent {}",
-            x.len(),
-            v.len()
-        );
+        crate::forward::check_tangent(x, v);
         Tape::scratch(|tape| {
             let w = tape.vector(x);
             let y = f(w).onto(tape, "jvp");

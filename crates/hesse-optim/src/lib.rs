@@ -73,6 +73,7 @@ mod state;
 pub mod stop;
 pub mod trust_exact;
 pub mod trust_region;
+mod trust_step;
 
 pub use adam::Adam;
 pub use engine::{VarObjective, VectorObjective};

@@ -33,9 +33,9 @@
 //! - T. Steihaug, "The conjugate gradient method and trust regions in large scale
 //!   optimization", SIAM J. Numer. Anal. 20(3), 626–637, 1983, doi:10.1137/0720042.
 
-use crate::error::{check_open, check_pos};
-use crate::state::{all_finite, norm2};
-use crate::trust_region::{CgExit, RoundingGuard, reduction_ratio, steihaug};
+use crate::state::norm2;
+use crate::trust_region::{CgExit, steihaug};
+use crate::trust_step::{RoundingGuard, Trial, check_radii, conclude, reduction_ratio};
 use crate::{Objective, OptimError, Solver, State, Status, Step};
 
 /// Trust-region Newton-CG (see the [module docs](self)).
@@ -77,8 +77,6 @@ pub struct NewtonCg {
     /// The trial point x + p and its gradient.
     x_trial: Vec<f64>,
     g_trial: Vec<f64>,
-    /// Whether the last trial was non-finite.
-    last_nonfinite: bool,
     /// Steps accepted at rounding level.
     guard: RoundingGuard,
 }
@@ -95,7 +93,6 @@ impl Default for NewtonCg {
             x_trial: Vec::new(),
             g_trial: Vec::new(),
             guard: RoundingGuard::default(),
-            last_nonfinite: false,
         }
     }
 }
@@ -137,16 +134,7 @@ impl Solver for NewtonCg {
     }
 
     fn init(&mut self, obj: &mut dyn Objective, _state: &mut State) -> Result<(), OptimError> {
-        check_pos("initial_radius", self.radius0)?;
-        check_pos("max_radius", self.radius_max)?;
-        if self.radius_max < self.radius0 {
-            return Err(OptimError::invalid(
-                "max_radius",
-                self.radius_max,
-                "a number >= initial_radius",
-            ));
-        }
-        check_open("eta", self.eta, -f64::MIN_POSITIVE, 0.25, "a number in [0, 0.25)")?;
+        check_radii(self.radius0, self.radius_max, self.eta)?;
         if self.max_cg == Some(0) {
             return Err(OptimError::invalid("max_cg_iterations", 0, "an integer >= 1"));
         }
@@ -161,7 +149,6 @@ impl Solver for NewtonCg {
         self.x_trial = vec![0.0; n];
         self.g_trial = vec![0.0; n];
         self.guard = RoundingGuard::default();
-        self.last_nonfinite = false;
         Ok(())
     }
 
@@ -201,8 +188,6 @@ impl Solver for NewtonCg {
             .zip(state.x().iter().zip(&self.p))
             .for_each(|(t, (x, p))| *t = x + p);
         let f_trial = obj.value_and_grad(&self.x_trial, &mut self.g_trial);
-        let finite = f_trial.is_finite() && all_finite(&self.g_trial);
-        self.last_nonfinite = !finite;
         let rho = reduction_ratio(f, f_trial, state.grad(), &self.g_trial, &self.p, cg.predicted);
         // A full step of the largest radius along non-positive curvature that f followed as
         // predicted: the next steps will do the same, f decreasing by about as much forever.
@@ -212,36 +197,19 @@ impl Solver for NewtonCg {
         } else if rho > 0.75 && cg.exit != CgExit::Converged && cg.exit != CgExit::MaxIterations {
             self.radius = (2.0 * self.radius).min(self.radius_max);
         }
-        if rho > self.eta {
-            let progress = self.guard.accept(state.f(), f_trial, norm2(&self.g_trial));
-            let (x, fx, g) = state.parts_mut();
-            x.copy_from_slice(&self.x_trial);
-            g.copy_from_slice(&self.g_trial);
-            *fx = f_trial;
-            return Ok(if unbounded {
-                Step::Stop(Status::UnboundedBelow)
-            } else if !progress {
-                Step::Stop(Status::NoProgress {
-                    hint: "f no longer changes above rounding error and the gradient no longer decreases: \
-                           the tolerances may be tighter than attainable"
-                        .into(),
-                })
-            } else {
-                Step::Accepted
-            });
-        }
-        let xnorm = norm2(state.x());
-        if self.radius < 1e-14 * xnorm.max(1.0) {
-            return Ok(Step::Stop(if self.last_nonfinite {
-                Status::NonFinite
-            } else {
-                Status::NoProgress {
-                    hint: "the trust radius collapsed: f cannot be decreased further in f64 arithmetic \
-                           (the tolerances may be tighter than attainable)"
-                        .into(),
-                }
-            }));
-        }
-        Ok(Step::Rejected)
+        let trial = Trial {
+            x: &self.x_trial,
+            f: f_trial,
+            g: &self.g_trial,
+        };
+        Ok(conclude(
+            state,
+            &mut self.guard,
+            trial,
+            rho,
+            self.eta,
+            self.radius,
+            unbounded,
+        ))
     }
 }

@@ -33,10 +33,9 @@
 //! - J. Nocedal, S. J. Wright, *Numerical Optimization*, 2nd ed., Springer 2006, Alg. 4.1, §4.3.
 
 use crate::curvature::symmetric_eigen;
-use crate::error::{check_open, check_pos};
 use crate::exact_subproblem::solve;
-use crate::state::{all_finite, norm2};
-use crate::trust_region::{RoundingGuard, reduction_ratio};
+use crate::state::norm2;
+use crate::trust_step::{RoundingGuard, Trial, check_radii, conclude, reduction_ratio};
 use crate::{Objective, OptimError, Solver, State, Status, Step};
 
 /// Trust-region Newton with exact Hessians (see the [module docs](self)).
@@ -143,16 +142,7 @@ impl Solver for TrustExact {
     }
 
     fn init(&mut self, obj: &mut dyn Objective, _state: &mut State) -> Result<(), OptimError> {
-        check_pos("initial_radius", self.radius0)?;
-        check_pos("max_radius", self.radius_max)?;
-        if self.radius_max < self.radius0 {
-            return Err(OptimError::invalid(
-                "max_radius",
-                self.radius_max,
-                "a number >= initial_radius",
-            ));
-        }
-        check_open("eta", self.eta, -f64::MIN_POSITIVE, 0.25, "a number in [0, 0.25)")?;
+        check_radii(self.radius0, self.radius_max, self.eta)?;
         if !obj.supports_hvp() {
             return Err(OptimError::Unsupported {
                 what: "hessian-vector products",
@@ -194,7 +184,6 @@ impl Solver for TrustExact {
             .zip(state.x().iter().zip(&self.p))
             .for_each(|(t, (x, p))| *t = x + p);
         let f_trial = obj.value_and_grad(&self.x_trial, &mut self.g_trial);
-        let finite = f_trial.is_finite() && all_finite(&self.g_trial);
         let rho = reduction_ratio(
             state.f(),
             f_trial,
@@ -210,36 +199,23 @@ impl Solver for TrustExact {
             self.radius = (2.0 * self.radius).min(self.radius_max);
         }
         if rho > self.eta {
-            let progress = self.guard.accept(state.f(), f_trial, norm2(&self.g_trial));
-            let (x, fx, g) = state.parts_mut();
-            x.copy_from_slice(&self.x_trial);
-            g.copy_from_slice(&self.g_trial);
-            *fx = f_trial;
+            // The point moves: its eigen-decomposition is stale.
             self.eig = None;
-            return Ok(if unbounded {
-                Step::Stop(Status::UnboundedBelow)
-            } else if !progress {
-                Step::Stop(Status::NoProgress {
-                    hint: "f no longer changes above rounding error and the gradient no longer decreases: \
-                           the tolerances may be tighter than attainable"
-                        .into(),
-                })
-            } else {
-                Step::Accepted
-            });
         }
-        if self.radius < 1e-14 * norm2(state.x()).max(1.0) {
-            return Ok(Step::Stop(if finite {
-                Status::NoProgress {
-                    hint: "the trust radius collapsed: f cannot be decreased further in f64 arithmetic \
-                           (the tolerances may be tighter than attainable)"
-                        .into(),
-                }
-            } else {
-                Status::NonFinite
-            }));
-        }
-        Ok(Step::Rejected)
+        let trial = Trial {
+            x: &self.x_trial,
+            f: f_trial,
+            g: &self.g_trial,
+        };
+        Ok(conclude(
+            state,
+            &mut self.guard,
+            trial,
+            rho,
+            self.eta,
+            self.radius,
+            unbounded,
+        ))
     }
 }
 

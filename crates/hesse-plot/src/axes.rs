@@ -11,6 +11,7 @@ use plotters::prelude::*;
 
 use crate::draw::{Area, FAMILY, Frame, INK, LABEL_SIZE, TICK_SIZE, text_width};
 use crate::error::{PlotError, drawing};
+use crate::grid::Grid;
 use crate::scale::linear_ticks;
 
 /// What to draw: ranges (in plotted, possibly transformed, coordinates), ticks and captions.
@@ -30,6 +31,24 @@ pub(crate) struct AxesSpec<'s> {
     /// One unit of x as long as one unit of y when the two ranges are comparable (maps of a
     /// plane: a circle stays round, equal ranges give a square); the area is shrunk to fit.
     pub(crate) equal_aspect: bool,
+}
+
+impl<'s> AxesSpec<'s> {
+    /// The axes of a map of the plane over `grid` (contours, basins, decision regions): nice
+    /// linear ticks, no grid lines over the colours, equal aspect.
+    pub(crate) fn plane(grid: &Grid, x_label: &'s str, y_label: &'s str) -> Self {
+        AxesSpec {
+            x: grid.x_range(),
+            y: grid.y_range(),
+            x_ticks: None,
+            y_ticks: None,
+            x_label,
+            y_label,
+            grid_lines: false,
+            compact: false,
+            equal_aspect: true,
+        }
+    }
 }
 
 /// Equal aspect only for ranges within this factor of each other; beyond, a plot at equal

@@ -268,17 +268,7 @@ impl Render for BasinMap {
         let legend = self.legend();
         let outside = self.legend == LegendPosition::Outside;
         let legend_w = if outside { legend.size().0 + 20 } else { 0 };
-        let spec = AxesSpec {
-            x: self.grid.x_range(),
-            y: self.grid.y_range(),
-            x_ticks: None,
-            y_ticks: None,
-            x_label: &self.x_label,
-            y_label: &self.y_label,
-            grid_lines: false,
-            compact: false,
-            equal_aspect: true,
-        };
+        let spec = AxesSpec::plane(&self.grid, &self.x_label, &self.y_label);
         let main_w = (self.size.0 as i32 - legend_w).max(1) as u32;
         let body = snug_height(&spec, main_w, self.size.1);
         let legend_h = if outside { legend.size().1 as u32 } else { 0 };

@@ -446,17 +446,7 @@ impl Render for ContourPlot<'_> {
         let outside = self.legend == LegendPosition::Outside && !legend.entries.is_empty();
         let legend_w = if outside { legend.size().0 + 12 } else { 0 };
 
-        let spec = AxesSpec {
-            x: self.grid.x_range(),
-            y: self.grid.y_range(),
-            x_ticks: None,
-            y_ticks: None,
-            x_label: &self.x_label,
-            y_label: &self.y_label,
-            grid_lines: false,
-            compact: false,
-            equal_aspect: true,
-        };
+        let spec = AxesSpec::plane(&self.grid, &self.x_label, &self.y_label);
         let right = bar.width() + legend_w;
         let main_w = (self.size.0 as i32 - right).max(1) as u32;
         let body = snug_height(&spec, main_w, self.size.1);

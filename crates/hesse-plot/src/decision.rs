@@ -487,15 +487,8 @@ impl Render for DecisionPlot<'_> {
                 let frame = draw_axes(
                     &plot_area,
                     AxesSpec {
-                        x: self.grid.x_range(),
-                        y: self.grid.y_range(),
-                        x_ticks: None,
-                        y_ticks: None,
-                        x_label: &self.x_label,
-                        y_label: &self.y_label,
-                        grid_lines: false,
                         compact,
-                        equal_aspect: true,
+                        ..AxesSpec::plane(&self.grid, &self.x_label, &self.y_label)
                     },
                 )?;
                 draw_regions(root, &frame, &s.regions, |k| s.colors[k])?;
