@@ -179,22 +179,27 @@ impl RecordedFn {
         self.tape.len()
     }
 
-    /// Compiles every all-scalar replay program to native code now (feature `jit`), instead
-    /// of once it has been replayed often enough to pay for the compilation (the default).
-    /// Results are bit for bit those of the interpreter (see `exec/jit.rs`); programs
-    /// with vector nodes keep the interpreter.
+    /// Compiles each all-scalar replay program to native code at its first replay (feature
+    /// `jit`), instead of once it has been replayed often enough to pay for the compilation
+    /// (the default). Only the programs used are compiled: a recording used for gradients
+    /// alone never compiles its HVP or Hessian programs. Results are bit for bit those of the
+    /// interpreter (see `exec/jit.rs`); programs with vector nodes keep the interpreter.
+    ///
+    /// When this pays: compiling costs about as much as a thousand interpreted replays of
+    /// the same program (see [`RecordedFn::with_jit_after`] and the crossovers measured in
+    /// the README), so `.jit()` is for a recording replayed many thousand times.
     ///
     /// ```
     /// # hesse_core::native::set(hesse_core::native::Native::ON); // whatever HESSE_NATIVE says
     /// let mut f = hesse_core::RecordedFn::new(|x| x[0].exp() * x[1].square(), &[0.0, 0.0]).jit();
-    /// assert!(f.native_programs() > 0);
+    /// assert_eq!(f.native_programs(), 0); // nothing compiled until a program is used
     /// let (v, g) = f.value_and_grad(&[0.0, 2.0]);
     /// assert_eq!((v, g), (4.0, vec![4.0, 4.0]));
+    /// assert_eq!(f.native_programs(), 1); // the value-and-gradient program only
     /// ```
     #[cfg(feature = "jit")]
-    pub fn jit(mut self) -> Self {
-        self.progs.native.all().into_iter().for_each(|s| s.force());
-        self
+    pub fn jit(self) -> Self {
+        self.with_jit_after(0)
     }
 
     /// Never compiles to native code: every replay runs the interpreter (feature `jit`).

@@ -20,7 +20,7 @@
 //!
 //! **Routes** (`differential/routes.rs`): the interpreter (`.without_jit()`), compiled after
 //! k replays (`.with_jit_after(k)`, its queries asked twice so they run before and after the
-//! compilation), compiled at once (`.jit()`), and parallel Hessian columns
+//! compilation), compiled at first use (`.jit()`), and parallel Hessian columns
 //! (`.with_parallel_min_dim(2)`, when hesse-core is built with `rayon`: hesse-core's own
 //! dev-dependency turns it on), each program under one of the native settings this CPU
 //! offers ([`native::scoped`]: everything off, each instruction set with generated code, the

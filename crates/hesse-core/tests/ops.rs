@@ -57,6 +57,7 @@ fn reference(u: Unary, x: f64) -> f64 {
         Unary::Ceil => -(-x).floor(),
         Unary::Round => (x.abs() + 0.5).floor().copysign(x),
         Unary::Trunc => x.abs().floor().copysign(x),
+        Unary::StopGradient => x,
         Unary::Powi(n) => x.powf(f64::from(n)),
         Unary::Powf(c) => x.powf(c),
         Unary::AddScalar(c) => x + c,
@@ -102,7 +103,7 @@ fn apply<'t>(u: Unary, x: Var<'t>) -> Var<'t> {
 fn methods_are_the_registered_ops() {
     let tape = Tape::new();
     let x = tape.var(0.37);
-    let methods: [(&str, Var); 26] = [
+    let methods: [(&str, Var); 27] = [
         ("neg", -x),
         ("exp", x.exp()),
         ("ln", x.ln()),
@@ -129,6 +130,7 @@ fn methods_are_the_registered_ops() {
         ("ceil", x.ceil()),
         ("round", x.round()),
         ("trunc", x.trunc()),
+        ("stop_gradient", x.stop_gradient()),
     ];
     assert_eq!(
         methods.len(),
@@ -204,6 +206,9 @@ fn unary_values_match_f64() {
 fn unary_derivatives_match_finite_differences_to_third_order() {
     let h = 1e-5;
     for u in Unary::all() {
+        if u.stops_gradient() {
+            continue; // zero by definition: `stop_gradient_is_its_definition`
+        }
         for &x in points(u.domain()) {
             for order in 1..=3 {
                 let engine = nth_derivative(u, x, order);
@@ -218,9 +223,40 @@ fn unary_derivatives_match_finite_differences_to_third_order() {
     }
 }
 
+/// issue 18: `stop_gradient` is the identity in value, and every derivative through it is
+/// exactly zero — at every order, on scalars and tensors, and inside a product, where only
+/// the other factor is differentiated: d/dx [x · sg(x)] = x, d²/dx² = 0 (the value's own
+/// second derivative would be 2).
+#[test]
+fn stop_gradient_is_its_definition() {
+    let sg: Vec<Unary> = Unary::all().into_iter().filter(|u| u.stops_gradient()).collect();
+    assert_eq!(sg, [Unary::StopGradient], "one op stops gradients");
+    for x in [-2.5, -0.0, 0.0, 0.7, 1e300, f64::INFINITY] {
+        let tape = Tape::new();
+        let v = tape.var(x);
+        assert_eq!(v.stop_gradient().value().to_bits(), x.to_bits());
+        for order in 1..=3 {
+            assert_eq!(nth_derivative(Unary::StopGradient, x, order), 0.0, "order {order} at {x}");
+        }
+    }
+    for x in [-1.5, 0.3, 2.0] {
+        let f = hesse_core::function(|v| v[0] * v[0].stop_gradient());
+        assert_eq!(grad(f, &[x]), [x]);
+        assert_eq!(hesse_core::hessian(f, &[x]).to_rows(), vec![vec![0.0]]);
+    }
+    // Tensors: the gradient of Σ sg(w)·w is sg(w) = w, and its Hessian is zero.
+    let w = [0.5, -1.0, 2.0];
+    let f = hesse_core::vector::function(|w| (w.stop_gradient() * w).sum());
+    assert_eq!(hesse_core::vector::grad(f, &w), w);
+    assert_eq!(hesse_core::vector::hvp(f, &w, &[1.0, 1.0, 1.0]), [0.0, 0.0, 0.0]);
+}
+
 #[test]
 fn unary_rules_work_on_tensors_too() {
     for u in Unary::all() {
+        if u.stops_gradient() {
+            continue; // zero by definition: `stop_gradient_is_its_definition`
+        }
         let x: Vec<f64> = points(u.domain()).to_vec();
         let n = x.len();
         let r = hesse_core::check::check_hessian_vector(

@@ -21,7 +21,7 @@ pub enum Route {
     Interpreter,
     /// `.with_jit_after(k)`: interpreted k times per program, then compiled.
     JitAfter(u64),
-    /// `.jit()`: every all-scalar program compiled before the first replay.
+    /// `.jit()`: every all-scalar program compiled at its first replay.
     Jit,
     /// `.without_jit().with_parallel_min_dim(2)` (feature `rayon`): Hessian columns on
     /// rayon's threads.

@@ -43,6 +43,12 @@ pub(crate) enum UnaryTrouble {
 
 /// The interval value of `op` over `x`, or why there is none.
 pub(crate) fn unary(op: Unary, x: Interval) -> Result<Interval, UnaryTrouble> {
+    // `stop_gradient`'s rule is zero by definition, not the derivative of its value: a
+    // recorded gradient through it is not the loss's gradient, so nothing about the loss's
+    // critical points may be proved from it.
+    if op.stops_gradient() {
+        return Err(UnaryTrouble::Unsupported);
+    }
     if op.kinks().iter().any(|&k| x.contains(k)) {
         return Err(UnaryTrouble::Kink);
     }
@@ -276,7 +282,7 @@ mod tests {
                     // Refused only over a kink, or a jump of a piecewise-constant op.
                     let jumps = op.is_mask() && op.eval(b.lo) != op.eval(b.hi);
                     assert!(
-                        jumps || op.kinks().iter().any(|&k| b.contains(k)),
+                        jumps || op.stops_gradient() || op.kinks().iter().any(|&k| b.contains(k)),
                         "{op:?} refused {b} without a kink"
                     );
                     continue;

@@ -214,11 +214,6 @@ impl State {
     pub fn is_native(&self) -> bool {
         matches!(self, State::Ready(_))
     }
-
-    /// Compiles now if the program is compilable and not compiled yet.
-    pub fn force(&mut self) {
-        self.get(Policy { after_runs: 0 }, 1);
-    }
 }
 
 /// Instructions per compiled function. Cranelift's register allocator slows down more than

@@ -66,6 +66,12 @@ macro_rules! dispatch {
                 match *self { $(Unary::$op $(($v))? => $op $(($v))?.is_mask(),)* }
             }
 
+            /// Whether the rule is zero by definition, not the derivative of the value
+            /// (`stop_gradient`): finite differences do not apply to it.
+            pub fn stops_gradient(&self) -> bool {
+                match *self { $(Unary::$op $(($v))? => $op $(($v))?.stops_gradient(),)* }
+            }
+
             /// The value at one point (the op's lowering on `f64`, or its own function).
             #[inline(always)]
             pub fn eval(&self, x: f64) -> f64 {

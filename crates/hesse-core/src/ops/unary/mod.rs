@@ -1,7 +1,7 @@
 //! Elementwise functions of one input: the registry.
 //!
 //! **An op is one block and one registry line.** Its block (in a family file: [`arith`],
-//! [`exp_log`], [`trig`], [`piecewise`], [`rounding`], [`special`]) is a type implementing [`UnaryOp`] —
+//! [`exp_log`], [`trig`], [`piecewise`], [`rounding`], [`special`], [`detach`]) is a type implementing [`UnaryOp`] —
 //! its name, its value as a program of primitives ([`UnaryOp::lower`], see [`lower`]) or a
 //! call-out to its own scalar function, its derivative rule written in `Var` ops (so it
 //! differentiates again), its domain and kinks, optionally a slice kernel — and the `Var`
@@ -75,6 +75,8 @@ macro_rules! registry {
             Round,
             /// integer part, zero derivative
             Trunc,
+            /// `x`, with derivative 0 by definition (`detach`)
+            StopGradient,
             /// `xⁿ`, integer n
             Powi(n: i32),
             /// `xᶜ`, real c
@@ -95,6 +97,7 @@ macro_rules! registry {
 
 mod apply;
 pub mod arith;
+pub mod detach;
 mod dispatch;
 pub mod exp_log;
 mod kind;
@@ -106,6 +109,7 @@ pub mod special;
 pub mod trig;
 
 pub use arith::*;
+pub use detach::*;
 pub use exp_log::*;
 pub use kind::{Domain, Unary};
 pub use lower::{Cmp, Lower, Scalar};

@@ -30,6 +30,13 @@ pub trait UnaryOp: Copy + 'static {
         false
     }
 
+    /// Whether the rule is zero **by definition** rather than the derivative of the value
+    /// ([`StopGradient`](super::StopGradient)): finite differences do not apply to it, and
+    /// interval certificates refuse it.
+    fn stops_gradient(&self) -> bool {
+        false
+    }
+
     /// The value at one point.
     #[inline(always)]
     fn call(&self, x: f64) -> f64 {
