@@ -66,6 +66,7 @@
 //! [`RecordedFn::branch_changed`] (CppAD's `compare_change`), so a silently wrong answer
 //! can be detected: re-record at the new point when it is set.
 
+mod data;
 mod finish;
 
 #[cfg(feature = "jit")]
@@ -97,6 +98,8 @@ pub struct RecordedFn {
     n: usize,
     /// Input leaves: n scalars, or one vector.
     inputs: Vec<u32>,
+    /// Data leaves (see [`RecordedFn::new_with_data`]): arena offset and shape of each.
+    data: Vec<(usize, crate::shape::Shape)>,
     output: u32,
     /// Gradient nodes, in input order (scalars or one vector).
     grads: Vec<u32>,
@@ -128,20 +131,10 @@ impl RecordedFn {
     where
         F: crate::LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
     {
-        let tape = Tape::new();
-        let (inputs, output, grads, direction, hvp) = {
+        Self::record(x0.len(), &[], |tape, _| {
             let xs = tape.vars(x0);
-            // A free constant as result (a generic `T::zero()`) becomes one of this tape.
-            let y = f(&xs).onto(&tape, "RecordedFn");
-            crate::transforms::check_scalar(&y, "RecordedFn");
-            let g = tape.grad(y, &xs);
-            let vs: Vec<Var<'_>> = x0.iter().map(|_| tape.scalar(0.0)).collect();
-            let dot = g.iter().zip(&vs).map(|(&gi, &vi)| gi * vi).reduce(|a, b| a + b);
-            let dot = dot.unwrap_or_else(|| tape.scalar(0.0));
-            let h = tape.grad(dot, &xs);
-            (ids(&xs), y.idx(), ids(&g), ids(&vs), ids(&h))
-        };
-        Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp)
+            (f(&xs), xs)
+        })
     }
 
     /// Records `f` (a closure over one rank-1 `Var`) at `x0`.
@@ -155,18 +148,53 @@ impl RecordedFn {
     where
         F: crate::VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
-        let tape = Tape::new();
-        let (inputs, output, grads, direction, hvp) = {
+        Self::record(x0.len(), &[], |tape, _| {
             let w = tape.vector(x0);
-            let y = f(w).onto(&tape, "RecordedFn");
+            (f(w), vec![w])
+        })
+    }
+
+    /// Records the loss `build` returns (with its parameter leaves, n coordinates in all)
+    /// on a new tape, given the data leaves made of `data` (see [`RecordedFn::new_with_data`]),
+    /// with its gradient and the HVP nodes, and compiles the replay programs.
+    fn record<B>(n: usize, data: &[(&[f64], &[usize])], build: B) -> Self
+    where
+        B: for<'t> FnOnce(&'t Tape, &[Var<'t>]) -> (Var<'t>, Vec<Var<'t>>),
+    {
+        let tape = Tape::new();
+        let (inputs, data, output, grads, direction, hvp) = {
+            let ds: Vec<Var<'_>> = data.iter().map(|&(v, s)| tape.constant(v, s)).collect();
+            let (y, xs) = build(&tape, &ds);
+            // A free constant as result (a generic `T::zero()`) becomes one of this tape.
+            let y = y.onto(&tape, "RecordedFn");
             crate::transforms::check_scalar(&y, "RecordedFn");
-            let g = tape.grad(y, &[w]);
-            let v = tape.constant(&vec![0.0; x0.len()], &[x0.len()]);
-            let dot = (g[0] * v).sum();
-            let h = tape.grad(dot, &[w]);
-            (vec![w.idx()], y.idx(), ids(&g), vec![v.idx()], ids(&h))
+            let g = tape.grad(y, &xs);
+            // The HVP's direction: one constant per parameter leaf, of its shape, replaced
+            // at each call; ⟨g, v⟩ differentiated again is H·v.
+            let vs: Vec<Var<'_>> = xs
+                .iter()
+                .map(|x| tape.constant(&vec![0.0; x.len()], &x.shape()))
+                .collect();
+            let terms = g.iter().zip(&vs).map(|(&gi, &vi)| {
+                let t = gi * vi;
+                if t.is_scalar() { t } else { t.sum() }
+            });
+            let dot = terms.reduce(|a, b| a + b).unwrap_or_else(|| tape.scalar(0.0));
+            let h = tape.grad(dot, &xs);
+            (ids(&xs), ids(&ds), y.idx(), ids(&g), ids(&vs), ids(&h))
         };
-        Self::finish(tape, x0.len(), inputs, output, grads, direction, hvp)
+        Self::finish(
+            tape,
+            n,
+            finish::Nodes {
+                inputs,
+                data,
+                output,
+                grads,
+                direction,
+                hvp,
+            },
+        )
     }
 
     /// Number of coordinates.

@@ -6,8 +6,9 @@
 //! binary ops with broadcasting, `max`/`min`/`max_mask`, branches on recorded comparisons
 //! (`Var::gt`/`ge`/`lt`/`le`), sums, means, sums over axes, `logsumexp`, softmax and
 //! log-softmax, `broadcast_to`/`sum_to`, matrix products of every rank combination, `dot`,
-//! transposes, reshapes, slices, pads, concatenations, stacks, indexing, and the losses of
-//! `hesse_core::loss` — of 5 to 5,000 steps over 1 to 128 inputs, in two families: closures
+//! transposes, reshapes, slices, pads, concatenations, stacks, indexing, the losses of
+//! `hesse_core::loss`, and custom functions with their rules (`differential/custom.rs`) —
+//! of 5 to 5,000 steps over 1 to 128 inputs, in two families: closures
 //! over one scalar `Var` per coordinate (`RecordedFn::new` against `hesse_core::value_and_grad`,
 //! `hvp`, `hessian`; 60 % of them all-scalar, the programs Cranelift compiles, in chunks past
 //! 384 instructions) and closures over one rank-1 `Var` that cut it into vectors and matrices
@@ -20,9 +21,11 @@
 //!
 //! **Routes** (`differential/routes.rs`): the interpreter (`.without_jit()`), compiled after
 //! k replays (`.with_jit_after(k)`, its queries asked twice so they run before and after the
-//! compilation), compiled at first use (`.jit()`), and parallel Hessian columns
+//! compilation), compiled at first use (`.jit()`), parallel Hessian columns
 //! (`.with_parallel_min_dim(2)`, when hesse-core is built with `rayon`: hesse-core's own
-//! dev-dependency turns it on), each program under one of the native settings this CPU
+//! dev-dependency turns it on), and data inputs (`RecordedFn::new_with_data` /
+//! `new_vector_with_data`, then `.jit()`: the last ⌊n/2⌋ coordinates are data, set with
+//! `set_data` before each query, against the eager tape with them as constants), each program under one of the native settings this CPU
 //! offers ([`native::scoped`]: everything off, each instruction set with generated code, the
 //! widest without). The eager reference is computed in the same setting. Each route asks
 //! value, value and gradient, HVP and (up to 40 inputs) Hessian at every replay point, in a
@@ -46,6 +49,8 @@
 
 #[path = "differential/compare.rs"]
 mod compare;
+#[path = "differential/custom.rs"]
+mod custom;
 #[path = "differential/points.rs"]
 mod points;
 #[path = "differential/program.rs"]
@@ -67,7 +72,7 @@ use rand::{Rng, SeedableRng};
 
 use compare::{Zeros, kind};
 use program::{Family, generate};
-use routes::{Case, Query, Question, Route, Wrong, ask, judge, record, reference};
+use routes::{Case, Query, Question, Route, Wrong, ask_by, judge, record, reference_by};
 
 /// The seed every run starts with.
 const FIXED_SEED: u64 = 0x15_d1ff;
@@ -231,7 +236,7 @@ fn run_program(
     };
     // Eager answers by (question, point, direction), with the comparisons' outcomes at the
     // point; computed once per program and shared by the routes.
-    let mut refs: HashMap<(Question, usize, usize), Eager> = HashMap::new();
+    let mut refs: HashMap<(bool, Question, usize, usize), Eager> = HashMap::new();
     native::scoped(setting, || {
         for route in Route::all(jit_after) {
             if route == Route::Parallel && !(hessians && n >= 2) {
@@ -260,15 +265,16 @@ fn run_program(
             }
             for (i, &q) in queries.iter().enumerate() {
                 let (x, v) = (&case.points[q.point].0, &case.dirs[q.dir].0);
-                let got = ask(&mut rec, q, x, v);
+                let got = ask_by(route, &case.prog, &mut rec, q, x, v);
                 let key = (
+                    route == Route::Data,
                     q.question,
                     q.point,
                     if q.question == Question::Hvp { q.dir } else { 0 },
                 );
                 let (want, eager) = refs.entry(key).or_insert_with(|| {
                     let log = RefCell::new(Vec::new());
-                    let want = reference(&case.prog, q.question, x, v, &log);
+                    let want = reference_by(route, &case.prog, q.question, x, v, &log);
                     (want, log.take())
                 });
                 c.questions[q.question as usize] += 1;

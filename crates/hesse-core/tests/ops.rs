@@ -236,7 +236,11 @@ fn stop_gradient_is_its_definition() {
         let v = tape.var(x);
         assert_eq!(v.stop_gradient().value().to_bits(), x.to_bits());
         for order in 1..=3 {
-            assert_eq!(nth_derivative(Unary::StopGradient, x, order), 0.0, "order {order} at {x}");
+            assert_eq!(
+                nth_derivative(Unary::StopGradient, x, order),
+                0.0,
+                "order {order} at {x}"
+            );
         }
     }
     for x in [-1.5, 0.3, 2.0] {

@@ -161,6 +161,13 @@ impl MlpLoss {
         let tape = w.tape();
         let x = tape.constant(&self.x, &[self.n, self.mlp.n_inputs()]);
         let y = tape.constant(&self.y, &[self.n, self.mlp.n_outputs()]);
+        self.eval_on(w, x, y)
+    }
+
+    /// The loss at `w` on the features `x` and targets `y` given as `Var`s of this loss's
+    /// shapes (constants, or the data inputs of a recording).
+    fn eval_on<'t>(&self, w: Var<'t>, x: Var<'t>, y: Var<'t>) -> Var<'t> {
+        let tape = w.tape();
         let data = self.mlp.output().loss(self.mlp.logits(w, x), y);
         if self.coefficient == 0.0 {
             data
@@ -215,6 +222,41 @@ impl MlpLoss {
     #[track_caller]
     pub fn record(&self, w: &[f64]) -> RecordedFn {
         RecordedFn::new_vector(|p| self.eval(p), w)
+    }
+
+    /// The loss recorded once at `w` with its features and targets as **data inputs**
+    /// (`0`: features, [n, inputs]; `1`: targets, [n, outputs]): another batch of the same
+    /// number of rows replays the same recording after
+    /// [`RecordedFn::set_data`](hesse_core::RecordedFn::set_data), with the same answers as
+    /// a loss made for that batch. The penalty's coefficient is this loss's (it depends on n).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), hesse_nn::NnError> {
+    /// use hesse_core::Matrix;
+    /// use hesse_nn::{Activation, Mlp, MlpLoss, Output, L2};
+    ///
+    /// let net = Mlp::from_sizes(&[2, 3, 1], Activation::Tanh, Output::Binary)?;
+    /// let (x1, y1) = (Matrix::new(2, 2, vec![0., 1., 1., 0.]), Matrix::new(2, 1, vec![1., 1.]));
+    /// let (x2, y2) = (Matrix::new(2, 2, vec![0., 0., 1., 1.]), Matrix::new(2, 1, vec![0., 0.]));
+    /// let w = net.init(0);
+    /// let mut rec = MlpLoss::new(&net, &x1, &y1, L2::Alpha(1e-4))?.record_batch(&w);
+    /// rec.set_data(0, x2.as_slice());
+    /// rec.set_data(1, y2.as_slice());
+    /// let batch2 = MlpLoss::new(&net, &x2, &y2, L2::Alpha(1e-4))?;
+    /// assert_eq!(rec.value_and_grad(&w), batch2.value_and_grad(&w));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Panics
+    /// If `w.len() != self.dim()`.
+    #[track_caller]
+    pub fn record_batch(&self, w: &[f64]) -> RecordedFn {
+        let (n, i, o) = (self.n, self.mlp.n_inputs(), self.mlp.n_outputs());
+        RecordedFn::new_vector_with_data(
+            |p, d| self.eval_on(p, d[0], d[1]),
+            w,
+            &[(&self.x, &[n, i]), (&self.y, &[n, o])],
+        )
     }
 
     /// An [`Objective`] for hesse-optim's solvers: recorded on first use, replayed after.

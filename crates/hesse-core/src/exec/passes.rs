@@ -17,9 +17,11 @@ use crate::tape::TapeInner;
 
 impl Programs {
     /// Compiles the replay programs of a recording (see the module docs).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn compile(
         inner: &TapeInner,
         inputs: &[u32],
+        data: &[u32],
         direction: &[u32],
         output: u32,
         grads: &[u32],
@@ -30,7 +32,9 @@ impl Programs {
         // Which nodes change with the point (`on_x`) or with the HVP direction (`on_v`).
         let mut on_x = vec![false; len];
         let mut on_v = vec![false; len];
-        inputs.iter().for_each(|&i| on_x[i as usize] = true);
+        // Data leaves change between replays like the point (never folded, never embedded
+        // in native code), but are written only when the caller sets them, not per call.
+        inputs.iter().chain(data).for_each(|&i| on_x[i as usize] = true);
         direction.iter().for_each(|&i| on_v[i as usize] = true);
         for (i, node) in inner.nodes.iter().enumerate() {
             for &j in &node.inputs {

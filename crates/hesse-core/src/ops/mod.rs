@@ -11,10 +11,12 @@
 //!
 //! Families: [`unary`] (elementwise, one input), [`binary`] (elementwise with broadcasting),
 //! [`reduce`] (sums, broadcasts, logsumexp), [`linalg`] (matmul, transpose),
-//! [`layout`] (reshape, slice, pad, concat). Composites such as `softmax`, `mean` and `dot`
+//! [`layout`] (reshape, slice, pad, concat), and [`CustomFn`]: a user's black-box function
+//! with a user's rule (`custom.rs`). Composites such as `softmax`, `mean` and `dot`
 //! are methods built from these ops and need no rule of their own.
 
 pub mod binary;
+mod custom;
 pub(crate) mod exp;
 mod gemm;
 pub mod layout;
@@ -25,6 +27,7 @@ pub(crate) mod tanh;
 pub mod unary;
 
 pub use binary::{Binary, Compare};
+pub use custom::{Custom, CustomFn};
 pub use layout::Layout;
 pub use linalg::Linalg;
 pub use reduce::Reduce;
@@ -47,6 +50,8 @@ pub enum Op {
     Linalg(Linalg),
     /// Reshape, slice, pad and concatenation.
     Layout(Layout),
+    /// A user's black-box function with its own rule ([`CustomFn`]).
+    Custom(Custom),
 }
 
 impl Op {
@@ -60,6 +65,10 @@ impl Op {
             Op::Reduce(r) => r.name(),
             Op::Linalg(l) => l.name(),
             Op::Layout(l) => l.name(),
+            Op::Custom(c) => {
+                let f: &'static CustomFn = c.0;
+                f.name()
+            }
         }
     }
 
@@ -79,5 +88,6 @@ pub(crate) fn forward(op: &Op, ins: &[(&[f64], &[usize])], out: &mut [f64], out_
         Op::Reduce(r) => r.forward(ins[0], out, out_shape),
         Op::Linalg(l) => l.forward(ins, out, out_shape),
         Op::Layout(l) => l.forward(ins, out, out_shape),
+        Op::Custom(c) => c.0.forward(ins[0].0, out),
     }
 }

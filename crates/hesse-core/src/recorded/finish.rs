@@ -15,17 +15,28 @@ use crate::exec::{pages, reuse, share};
 use crate::ops::{Binary, Layout, Op};
 use crate::tape::Tape;
 
+/// The nodes of a recording, before its programs are compiled.
+pub(super) struct Nodes {
+    /// The parameter leaves (n scalars, or one vector).
+    pub(super) inputs: Vec<u32>,
+    /// The data leaves: replayed like the parameters, not differentiated.
+    pub(super) data: Vec<u32>,
+    pub(super) output: u32,
+    pub(super) grads: Vec<u32>,
+    pub(super) direction: Vec<u32>,
+    pub(super) hvp: Vec<u32>,
+}
+
 impl RecordedFn {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn finish(
-        tape: Tape,
-        n: usize,
-        inputs: Vec<u32>,
-        output: u32,
-        grads: Vec<u32>,
-        direction: Vec<u32>,
-        hvp: Vec<u32>,
-    ) -> Self {
+    pub(super) fn finish(tape: Tape, n: usize, nodes: Nodes) -> Self {
+        let Nodes {
+            inputs,
+            data,
+            output,
+            grads,
+            direction,
+            hvp,
+        } = nodes;
         // Repeated vector nodes are read through their first occurrence (`share.rs`); before
         // the reshapes are aliased, so that they alias the node that is computed.
         let shared = share::share_repeated(&mut tape.inner.borrow_mut());
@@ -42,13 +53,24 @@ impl RecordedFn {
                 .filter(|(_, n)| matches!(n.op, Op::Binary(Binary::Cmp(_))))
                 .map(|(i, _)| (i as u32, inner.value(i as u32)[0]))
                 .collect();
-            let progs = Programs::compile(&inner, &inputs, &direction, output, &grads, &hvp, &compares);
+            let progs = Programs::compile(
+                &inner, &inputs, &data, &direction, output, &grads, &hvp, &compares,
+            );
             (compares, progs)
+        };
+        // Leaves keep their arena ranges (`exec/reuse.rs`): a datum written once stays.
+        let data = {
+            let inner = tape.inner.borrow();
+            let node = |d: u32| &inner.nodes[d as usize];
+            data.iter()
+                .map(|&d| (node(d).offset, node(d).shape.clone()))
+                .collect()
         };
         let mut f = RecordedFn {
             tape,
             n,
             inputs,
+            data,
             output,
             grads,
             direction,

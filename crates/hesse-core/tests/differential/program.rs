@@ -110,6 +110,8 @@ pub enum Step {
     Concat(Vec<usize>, usize),
     Stack(Vec<usize>),
     Loss(Loss, usize),
+    /// The custom function `k` of `differential/custom.rs` on `x`.
+    Custom(usize, usize),
 }
 
 impl Step {
@@ -126,6 +128,7 @@ impl Step {
             | Step::Flatten(x)
             | Step::Slice { x, .. }
             | Step::Pad { x, .. }
+            | Step::Custom(_, x)
             | Step::Index(x, _) => vec![*x],
             Step::Binary(_, a, b) | Step::Matmul(a, b) | Step::Dot(a, b) => vec![*a, *b],
             Step::Branch {
@@ -150,6 +153,7 @@ impl Step {
             | Step::Flatten(x)
             | Step::Slice { x, .. }
             | Step::Pad { x, .. }
+            | Step::Custom(_, x)
             | Step::Index(x, _) => *x = f(*x),
             Step::Binary(_, a, b) | Step::Matmul(a, b) | Step::Dot(a, b) => {
                 *a = f(*a);
@@ -213,6 +217,7 @@ pub fn result_shape(step: &Step, shapes: &[Vec<usize>]) -> Vec<usize> {
     match step {
         Step::Const { shape, .. } => shape.clone(),
         Step::Unary(_, x) => sh(*x),
+        Step::Custom(k, x) => super::custom::all()[*k].2.clone().unwrap_or_else(|| sh(*x)),
         Step::Binary(_, a, b) => broadcast(&shapes[*a], &shapes[*b]).expect("operands broadcast"),
         Step::Branch { then, .. } => sh(*then),
         Step::Reduce(r, x) => {
@@ -322,6 +327,7 @@ impl Program {
             let v = match step {
                 Step::Const { data, shape } => tape.constant(data, shape),
                 Step::Unary(u, x) => unary(*u, p(*x)),
+                Step::Custom(k, x) => p(*x).custom(super::custom::all()[*k].0),
                 Step::Binary(op, a, b) => {
                     let (a, b) = (p(*a), p(*b));
                     match op {
@@ -458,7 +464,13 @@ impl Program {
             }
         };
         let list = |xs: &[usize]| xs.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
-        let mut s = match self.family {
+        let customs = self.steps.iter().any(|s| matches!(s, Step::Custom(..)));
+        let mut s = if customs {
+            super::custom::RUST.to_string()
+        } else {
+            String::new()
+        };
+        s += &match self.family {
             Family::Scalars => "let f = hesse_core::function(|x| {\n    let t = x[0].tape();\n".to_string(),
             Family::Vector => {
                 "let f = hesse_core::vector::function(|w| {\n    let t = w.tape();\n".to_string()
@@ -471,6 +483,7 @@ impl Program {
             let e = match step {
                 Step::Const { data, shape } => format!("t.constant(&{}, &{shape:?})", lits(data)),
                 Step::Unary(u, x) => unary_rust(*u, &name(*x)),
+                Step::Custom(k, x) => format!("{}.custom(c{k})", name(*x)),
                 Step::Binary(op, a, b) => {
                     let (a, b) = (name(*a), name(*b));
                     match op {
@@ -1247,6 +1260,20 @@ impl Gen<'_> {
             }
             91..=95 => {
                 self.loss();
+            }
+            96 => {
+                // A custom function (black box with a user's rule), on an operand it takes.
+                let customs = super::custom::all();
+                let k = self.rng.random_range(0..customs.len());
+                let x = if customs[k].1 {
+                    self.pick_where(|s| !s.is_empty())
+                } else {
+                    Some(self.pick())
+                };
+                match x {
+                    Some(x) => drop(self.push(Step::Custom(k, x))),
+                    None => drop(self.binary()),
+                }
             }
             _ => {
                 let shape = match self.rng.random_range(0..3) {

@@ -26,6 +26,16 @@ pub enum Route {
     /// `.without_jit().with_parallel_min_dim(2)` (feature `rayon`): Hessian columns on
     /// rayon's threads.
     Parallel,
+    /// `RecordedFn::new_with_data` / `new_vector_with_data`, then `.jit()`: the program's
+    /// last ⌊n/2⌋ coordinates are data inputs (set with `set_data` before every query), the
+    /// others parameters; against the eager tape with the data as constants.
+    Data,
+}
+
+/// The number of parameters of the data route for a program of `n` inputs (the rest are
+/// data): at least one.
+pub fn data_params(n: usize) -> usize {
+    n - n / 2
 }
 
 impl Route {
@@ -36,6 +46,7 @@ impl Route {
             Route::JitAfter(_) => "jit-after-k",
             Route::Jit => "jit",
             Route::Parallel => "parallel-hessian",
+            Route::Data => "data-inputs",
         }
     }
 
@@ -46,12 +57,18 @@ impl Route {
             Route::JitAfter(k) => format!(".with_jit_after({k})"),
             Route::Jit => ".jit()".into(),
             Route::Parallel => ".without_jit().with_parallel_min_dim(2)".into(),
+            Route::Data => ".jit()".into(),
         }
     }
 
     /// The routes every program takes (the parallel one only where this build has rayon).
     pub fn all(jit_after: u64) -> Vec<Route> {
-        let mut r = vec![Route::Interpreter, Route::JitAfter(jit_after), Route::Jit];
+        let mut r = vec![
+            Route::Interpreter,
+            Route::JitAfter(jit_after),
+            Route::Jit,
+            Route::Data,
+        ];
         if cfg!(feature = "rayon") {
             r.push(Route::Parallel);
         }
@@ -98,6 +115,9 @@ pub struct Query {
 
 /// Records `prog` at `x0` by `route`, logging the comparisons' outcomes into `log`.
 pub fn record(prog: &Program, x0: &[f64], route: Route, log: &RefCell<Vec<bool>>) -> RecordedFn {
+    if route == Route::Data {
+        return record_with_data(prog, x0, log);
+    }
     let rec = match prog.family {
         Family::Scalars => RecordedFn::new(|x| prog.eval(x, log), x0),
         Family::Vector => RecordedFn::new_vector(|w| prog.eval(&[w], log), x0),
@@ -110,10 +130,95 @@ pub fn record(prog: &Program, x0: &[f64], route: Route, log: &RefCell<Vec<bool>>
         Route::Parallel => rec.without_jit().with_parallel_min_dim(2),
         #[cfg(not(feature = "rayon"))]
         Route::Parallel => unreachable!("the parallel route needs the rayon feature"),
+        Route::Data => unreachable!("recorded by `record_with_data`"),
     }
 }
 
+/// The data route's recording: parameters `x0[..k]`, data `x0[k..]` (one scalar datum per
+/// coordinate, or one vector concatenated after the parameters).
+fn record_with_data(prog: &Program, x0: &[f64], log: &RefCell<Vec<bool>>) -> RecordedFn {
+    let k = data_params(prog.n);
+    let (params, data) = x0.split_at(k);
+    let rec = match prog.family {
+        Family::Scalars => {
+            let data: Vec<(&[f64], &[usize])> =
+                data.iter().map(|d| (std::slice::from_ref(d), &[][..])).collect();
+            RecordedFn::new_with_data(
+                |p, d| prog.eval(&p.iter().chain(d).copied().collect::<Vec<_>>(), log),
+                params,
+                &data,
+            )
+        }
+        Family::Vector => {
+            let shape = [data.len()];
+            let data: Vec<(&[f64], &[usize])> = if data.is_empty() {
+                Vec::new()
+            } else {
+                vec![(data, &shape[..])]
+            };
+            RecordedFn::new_vector_with_data(|w, d| prog.eval(&[joined(w, d)], log), params, &data)
+        }
+    };
+    rec.jit()
+}
+
+/// The vector program's input: the parameters, then the data vector if there is one.
+fn joined<'t>(w: hesse_core::Var<'t>, d: &[hesse_core::Var<'t>]) -> hesse_core::Var<'t> {
+    match d {
+        [] => w,
+        [d] => hesse_core::Var::concat(&[w, *d], 0),
+        _ => unreachable!("one data vector"),
+    }
+}
+
+/// The recording's answer to `q` at `x` (direction `v`) by `route`: the data route first
+/// sets the data from `x`'s tail and asks at the parameters.
+pub fn ask_by(
+    route: Route,
+    prog: &Program,
+    rec: &mut RecordedFn,
+    q: Query,
+    x: &[f64],
+    v: &[f64],
+) -> Vec<f64> {
+    if route != Route::Data {
+        return ask(rec, q, x, v);
+    }
+    let k = data_params(prog.n);
+    match prog.family {
+        Family::Scalars => {
+            for (i, d) in x[k..].iter().enumerate() {
+                rec.set_data(i, std::slice::from_ref(d));
+            }
+        }
+        Family::Vector if k < prog.n => rec.set_data(0, &x[k..]),
+        Family::Vector => {}
+    }
+    ask(rec, q, &x[..k], &v[..k])
+}
+
 const JUNK: f64 = -1234.5;
+
+/// The recording's answer to `q` as a Rust expression, into a buffer of garbage where the
+/// fuzzer used one (`n` coordinates).
+fn query_call(q: &Query, x: &str, v: &str, n: usize) -> String {
+    match (q.question, q.junk) {
+        (Question::Value, _) => format!("vec![rec.value(&{x})]"),
+        (Question::Grad, false) => format!("rec.value_and_grad(&{x})"),
+        (Question::Grad, true) => format!(
+            "{{ let mut g = vec![{JUNK:?}; {n}]; let y = rec.value_and_grad_to(&{x}, &mut g); (y, g) }}"
+        ),
+        (Question::Hvp, false) => format!("rec.hvp(&{x}, &{v})"),
+        (Question::Hvp, true) => {
+            format!("{{ let mut o = vec![{JUNK:?}; {n}]; rec.hvp_to(&{x}, &{v}, &mut o); o }}")
+        }
+        (Question::Hessian, false) => format!("rec.hessian(&{x})"),
+        (Question::Hessian, true) => format!(
+            "{{ let mut h = hesse_core::Matrix::new({n}, {n}, vec![{JUNK:?}; {n} * {n}]); \
+             rec.hessian_to(&{x}, &mut h); h }}"
+        ),
+    }
+}
 
 /// The recording's answer to `q` at `x` (direction `v`).
 pub fn ask(rec: &mut RecordedFn, q: Query, x: &[f64], v: &[f64]) -> Vec<f64> {
@@ -146,6 +251,64 @@ pub fn ask(rec: &mut RecordedFn, q: Query, x: &[f64], v: &[f64]) -> Vec<f64> {
                 h.into_vec()
             } else {
                 rec.hessian(x).into_vec()
+            }
+        }
+    }
+}
+
+/// The eager tape's answer for `route` (see [`reference`]): for the data route, of the
+/// program with `x`'s tail as constants, differentiated in the parameters only.
+pub fn reference_by(
+    route: Route,
+    prog: &Program,
+    question: Question,
+    x: &[f64],
+    v: &[f64],
+    log: &RefCell<Vec<bool>>,
+) -> Vec<f64> {
+    if route != Route::Data {
+        return reference(prog, question, x, v, log);
+    }
+    use hesse_core::vector;
+    let k = data_params(prog.n);
+    let (p, d, v) = (&x[..k], &x[k..], &v[..k]);
+    let with_value = |(y, g): (f64, Vec<f64>)| -> Vec<f64> {
+        if question == Question::Value {
+            vec![y]
+        } else {
+            std::iter::once(y).chain(g).collect()
+        }
+    };
+    match prog.family {
+        Family::Scalars => {
+            let f = hesse_core::function(|p| {
+                let tape = p[0].tape();
+                let xs: Vec<_> = p
+                    .iter()
+                    .copied()
+                    .chain(d.iter().map(|&c| tape.scalar(c)))
+                    .collect();
+                prog.eval(&xs, log)
+            });
+            match question {
+                Question::Value | Question::Grad => with_value(hesse_core::value_and_grad(f, p)),
+                Question::Hvp => hesse_core::hvp(f, p, v),
+                Question::Hessian => hesse_core::hessian(f, p).into_vec(),
+            }
+        }
+        Family::Vector => {
+            let f = vector::function(|w| {
+                let data: Vec<_> = if d.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![w.tape().constant(d, &[d.len()])]
+                };
+                prog.eval(&[joined(w, &data)], log)
+            });
+            match question {
+                Question::Value | Question::Grad => with_value(vector::value_and_grad(f, p)),
+                Question::Hvp => vector::hvp(f, p, v),
+                Question::Hessian => vector::hessian(f, p).into_vec(),
             }
         }
     }
@@ -247,11 +410,12 @@ impl Case {
             let recorded = log.take();
             let (last, prefix) = self.queries.split_last().expect("a case has a query");
             for &q in prefix {
-                ask(&mut rec, q, &self.points[q.point].0, &self.dirs[q.dir].0);
+                let (x, v) = (&self.points[q.point].0, &self.dirs[q.dir].0);
+                ask_by(self.route, &self.prog, &mut rec, q, x, v);
             }
             let (x, v) = (&self.points[last.point].0, &self.dirs[last.dir].0);
-            let got = ask(&mut rec, *last, x, v);
-            let want = reference(&self.prog, last.question, x, v, &log);
+            let got = ask_by(self.route, &self.prog, &mut rec, *last, x, v);
+            let want = reference_by(self.route, &self.prog, last.question, x, v, &log);
             let zeros = Zeros::of(self.prog.family, last.question);
             judge(&rec, &recorded, &got, &want, &log.take(), zeros).err()
         })
@@ -266,26 +430,10 @@ impl Case {
     pub fn rust(&self) -> String {
         let vector = self.prog.family == Family::Vector;
         let n = self.prog.n;
-        // The recording's answer as an expression, into a buffer of garbage where the
-        // fuzzer used one.
-        let call = |q: &Query, x: &str, v: &str| -> String {
-            match (q.question, q.junk) {
-                (Question::Value, _) => format!("vec![rec.value(&{x})]"),
-                (Question::Grad, false) => format!("rec.value_and_grad(&{x})"),
-                (Question::Grad, true) => format!(
-                    "{{ let mut g = vec![{JUNK:?}; {n}]; let y = rec.value_and_grad_to(&{x}, &mut g); (y, g) }}"
-                ),
-                (Question::Hvp, false) => format!("rec.hvp(&{x}, &{v})"),
-                (Question::Hvp, true) => {
-                    format!("{{ let mut o = vec![{JUNK:?}; {n}]; rec.hvp_to(&{x}, &{v}, &mut o); o }}")
-                }
-                (Question::Hessian, false) => format!("rec.hessian(&{x})"),
-                (Question::Hessian, true) => format!(
-                    "{{ let mut h = hesse_core::Matrix::new({n}, {n}, vec![{JUNK:?}; {n} * {n}]); \
-                     rec.hessian_to(&{x}, &mut h); h }}"
-                ),
-            }
-        };
+        let call = |q: &Query, x: &str, v: &str| query_call(q, x, v, n);
+        if self.route == Route::Data {
+            return self.rust_with_data();
+        }
         let mut s = self.prog.rust();
         s += &format!("let x0 = {};\n", lits(&self.x0));
         s += &format!(
@@ -316,6 +464,73 @@ impl Case {
             Question::Hessian => format!("{m}hessian(&f, &x)"),
         };
         s += &format!("    let (got, want) = ({}, {want});\n", call(last, "x", "v"));
+        s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
+        s
+    }
+
+    /// The data route's case as a Rust test body: `f` over parameters and data joined, the
+    /// data set from each point's tail before its query, the eager reference with the data
+    /// as constants.
+    fn rust_with_data(&self) -> String {
+        let vector = self.prog.family == Family::Vector;
+        let (n, k) = (self.prog.n, data_params(self.prog.n));
+        let call = |q: &Query, x: &str, v: &str| query_call(q, x, v, k);
+        let mut s = self.prog.rust();
+        s += &format!("let x0 = {};\nlet k = {k};\n", lits(&self.x0));
+        s += &format!(
+            "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
+            self.setting.isa, self.setting.jit
+        );
+        if vector {
+            s += "    fn join<'t>(w: hesse_core::Var<'t>, d: &[f64]) -> hesse_core::Var<'t> { if d.is_empty() { w } else { \
+                  hesse_core::Var::concat(&[w, w.tape().constant(d, &[d.len()])], 0) } }\n";
+            s += &format!(
+                "    let data: Vec<(&[f64], &[usize])> = if k < {n} {{ vec![(&x0[k..], &[{}][..])] }} else {{ vec![] }};\n",
+                n - k
+            );
+            s += "    let mut rec = hesse_core::RecordedFn::new_vector_with_data(|w, d| f(match d { [] => w, [d] => \
+                  hesse_core::Var::concat(&[w, *d], 0), _ => unreachable!() }), &x0[..k], &data).jit();\n";
+            s += "    let set = |rec: &mut hesse_core::RecordedFn, x: &[f64]| if k < x.len() { rec.set_data(0, &x[k..]) };\n";
+        } else {
+            s += "    let data: Vec<(&[f64], &[usize])> = x0[k..].iter().map(|d| (std::slice::from_ref(d), &[][..])).collect();\n";
+            s += "    let mut rec = hesse_core::RecordedFn::new_with_data(|p, d| f(&p.iter().chain(d).copied().collect::<Vec<_>>()), \
+                  &x0[..k], &data).jit();\n";
+            s += "    let set = |rec: &mut hesse_core::RecordedFn, x: &[f64]| for (i, d) in x[k..].iter().enumerate() { rec.set_data(i, &[*d]) };\n";
+        }
+        let (last, prefix) = self.queries.split_last().expect("a case has a query");
+        for q in prefix {
+            let (x, v) = (lits(&self.points[q.point].0), lits(&self.dirs[q.dir].0));
+            s += &format!(
+                "    {{ let (x, v) = ({x}, {v}); set(&mut rec, &x); {}; }}\n",
+                call(q, "x[..k]", "v[..k]")
+            );
+        }
+        s += &format!("    let x = {};\n", lits(&self.points[last.point].0));
+        s += &format!("    let v = {};\n", lits(&self.dirs[last.dir].0));
+        s += "    set(&mut rec, &x);\n";
+        let (m, g) = if vector {
+            (
+                "hesse_core::vector::",
+                "hesse_core::vector::function(|w| f(join(w, &x[k..])))",
+            )
+        } else {
+            (
+                "hesse_core::",
+                "hesse_core::function(|p| { let t = p[0].tape(); \
+                 f(&p.iter().copied().chain(x[k..].iter().map(|&c| t.scalar(c))).collect::<Vec<_>>()) })",
+            )
+        };
+        s += &format!("    let g = {g};\n");
+        let want = match last.question {
+            Question::Value => format!("vec![{m}value_and_grad(&g, &x[..k]).0]"),
+            Question::Grad => format!("{m}value_and_grad(&g, &x[..k])"),
+            Question::Hvp => format!("{m}hvp(&g, &x[..k], &v[..k])"),
+            Question::Hessian => format!("{m}hessian(&g, &x[..k])"),
+        };
+        s += &format!(
+            "    let (got, want) = ({}, {want});\n",
+            call(last, "x[..k]", "v[..k]")
+        );
         s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
         s
     }

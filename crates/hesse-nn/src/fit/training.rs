@@ -1,7 +1,7 @@
 //! The training loop's helpers: the observer that records the loss curve and applies
 //! sklearn's no-improvement rule, and Adam's objective over shuffled mini-batches.
 
-use hesse_core::Matrix;
+use hesse_core::{Matrix, RecordedFn};
 use hesse_optim::{Control, Objective, Observer, Options, State};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -89,6 +89,11 @@ impl Observer for Tracker<'_> {
 
 /// The mini-batch objective of Adam: every evaluation takes the next batch of a shuffled
 /// order, reshuffled at each epoch; penalty α/(2b)·Σ‖W‖² on a batch of b rows (sklearn).
+///
+/// The loss is recorded once per batch size (the full batches, and the last one of an epoch
+/// when b does not divide n) with the batch as data inputs
+/// ([`MlpLoss::record_batch`]), and replayed on each new batch: the same answers as a loss
+/// made for the batch, without recording one per step.
 pub(super) struct MiniBatches {
     mlp: Mlp,
     x: Matrix,
@@ -98,6 +103,8 @@ pub(super) struct MiniBatches {
     order: Vec<usize>,
     cursor: usize,
     rng: StdRng,
+    /// The recordings, by number of rows.
+    recorded: Vec<(usize, RecordedFn)>,
 }
 
 impl MiniBatches {
@@ -114,6 +121,7 @@ impl MiniBatches {
             order,
             cursor: 0,
             rng,
+            recorded: Vec::new(),
         }
     }
 }
@@ -132,10 +140,21 @@ impl Objective for MiniBatches {
         let idx = &self.order[self.cursor..end];
         self.cursor = end;
         let (xb, yb) = (take_rows(&self.x, idx), take_rows(&self.y, idx));
-        // The data were checked when the fit started.
-        let loss = MlpLoss::new(&self.mlp, &xb, &yb, L2::Alpha(self.alpha)).expect("checked data");
-        let (f, g) = loss.value_and_grad(w);
-        grad.copy_from_slice(&g);
-        f
+        let rows = idx.len();
+        let rec = match self.recorded.iter().position(|(r, _)| *r == rows) {
+            Some(k) => {
+                let rec = &mut self.recorded[k].1;
+                rec.set_data(0, xb.as_slice());
+                rec.set_data(1, yb.as_slice());
+                rec
+            }
+            None => {
+                // The data were checked when the fit started.
+                let loss = MlpLoss::new(&self.mlp, &xb, &yb, L2::Alpha(self.alpha)).expect("checked data");
+                self.recorded.push((rows, loss.record_batch(w)));
+                &mut self.recorded.last_mut().expect("just pushed").1
+            }
+        };
+        rec.value_and_grad_to(w, grad)
     }
 }
