@@ -160,6 +160,6 @@ fn vjp<'t>(op: &Op, k: usize, g: Var<'t>, inputs: &[Var<'t>], y: Var<'t>) -> Opt
         Op::Reduce(r) => r.vjp(g, inputs[0], y),
         Op::Linalg(l) => l.vjp(k, g, inputs),
         Op::Layout(l) => l.vjp(k, g, inputs),
-        Op::Custom(c) => Some(c.0.vjp(g, inputs[0], y)),
+        Op::Custom(c) => Some(c.vjp(g, inputs[0], y)),
     }
 }

@@ -88,6 +88,7 @@ mod var;
 pub use error::CoreError;
 pub use forward::jvp;
 pub use matrix::Matrix;
+pub use ops::custom::CustomFn;
 pub use recorded::RecordedFn;
 pub use tape::{Mark, NodeId, NodeView, Tape};
 pub use transforms::{

@@ -117,6 +117,18 @@ pub struct RecordedFn {
     pub(crate) progs: Programs,
 }
 
+/// The nodes of a recording, before its programs are compiled.
+struct Nodes {
+    /// The parameter leaves (n scalars, or one vector).
+    inputs: Vec<u32>,
+    /// The data leaves: replayed like the parameters, not differentiated.
+    data: Vec<u32>,
+    output: u32,
+    grads: Vec<u32>,
+    direction: Vec<u32>,
+    hvp: Vec<u32>,
+}
+
 /// With the `rayon` feature, Hessians of at least this many coordinates are computed with
 /// their columns split over rayon's threads (see [`RecordedFn::with_parallel_min_dim`]).
 #[cfg(feature = "rayon")]
@@ -186,7 +198,7 @@ impl RecordedFn {
         Self::finish(
             tape,
             n,
-            finish::Nodes {
+            Nodes {
                 inputs,
                 data,
                 output,

@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use hesse_core::ops::CustomFn;
+use hesse_core::CustomFn;
 use hesse_core::{RecordedFn, Var, function, vector};
 
 /// erf by Simpson's rule on 2/√π ∫₀ˣ e^(−t²) dt with 2,000 panels: a numerical routine the

@@ -6,22 +6,17 @@
 
 use hesse_core::native::{self, Native};
 use hesse_core::{RecordedFn, Var, vector};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 fn bits(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
-/// Deterministic pseudo-random numbers in [-1, 1).
+/// Seeded pseudo-random numbers in [-1, 1).
 fn numbers(seed: u64, n: usize) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
-        })
-        .collect()
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n).map(|_| rng.random_range(-1.0..1.0)).collect()
 }
 
 /// Logistic regression with an L2 penalty on a batch of `ROWS`×5 features and ±1 labels.

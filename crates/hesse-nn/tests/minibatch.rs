@@ -6,17 +6,12 @@
 use hesse_core::Matrix;
 use hesse_nn::data::one_hot;
 use hesse_nn::{Activation, L2, Mlp, MlpLoss, Output};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 fn numbers(seed: u64, n: usize) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(7);
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) * 4.0 - 2.0
-        })
-        .collect()
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n).map(|_| rng.random_range(-2.0..2.0)).collect()
 }
 
 fn bits(v: &[f64]) -> Vec<u64> {

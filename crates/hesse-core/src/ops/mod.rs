@@ -11,12 +11,12 @@
 //!
 //! Families: [`unary`] (elementwise, one input), [`binary`] (elementwise with broadcasting),
 //! [`reduce`] (sums, broadcasts, logsumexp), [`linalg`] (matmul, transpose),
-//! [`layout`] (reshape, slice, pad, concat), and [`CustomFn`]: a user's black-box function
-//! with a user's rule (`custom.rs`). Composites such as `softmax`, `mean` and `dot`
+//! [`layout`] (reshape, slice, pad, concat), and [`custom`]: a user's black-box function
+//! with a user's rule. Composites such as `softmax`, `mean` and `dot`
 //! are methods built from these ops and need no rule of their own.
 
 pub mod binary;
-mod custom;
+pub mod custom;
 pub(crate) mod exp;
 mod gemm;
 pub mod layout;
@@ -27,7 +27,7 @@ pub(crate) mod tanh;
 pub mod unary;
 
 pub use binary::{Binary, Compare};
-pub use custom::{Custom, CustomFn};
+pub use custom::Custom;
 pub use layout::Layout;
 pub use linalg::Linalg;
 pub use reduce::Reduce;
@@ -50,7 +50,7 @@ pub enum Op {
     Linalg(Linalg),
     /// Reshape, slice, pad and concatenation.
     Layout(Layout),
-    /// A user's black-box function with its own rule ([`CustomFn`]).
+    /// A user's black-box function with its own rule ([`CustomFn`](crate::CustomFn)).
     Custom(Custom),
 }
 
@@ -65,10 +65,7 @@ impl Op {
             Op::Reduce(r) => r.name(),
             Op::Linalg(l) => l.name(),
             Op::Layout(l) => l.name(),
-            Op::Custom(c) => {
-                let f: &'static CustomFn = c.0;
-                f.name()
-            }
+            Op::Custom(c) => c.name(),
         }
     }
 
@@ -88,6 +85,6 @@ pub(crate) fn forward(op: &Op, ins: &[(&[f64], &[usize])], out: &mut [f64], out_
         Op::Reduce(r) => r.forward(ins[0], out, out_shape),
         Op::Linalg(l) => l.forward(ins, out, out_shape),
         Op::Layout(l) => l.forward(ins, out, out_shape),
-        Op::Custom(c) => c.0.forward(ins[0].0, out),
+        Op::Custom(c) => c.forward(ins[0].0, out),
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 #[cfg(feature = "rayon")]
 use super::PARALLEL_MIN_DIM;
-use super::RecordedFn;
+use super::{Nodes, RecordedFn};
 use crate::exec::fast::Fast;
 use crate::exec::passes::alias_reshapes;
 use crate::exec::program::Programs;
@@ -14,18 +14,6 @@ use crate::exec::ranges::Ranges;
 use crate::exec::{pages, reuse, share};
 use crate::ops::{Binary, Layout, Op};
 use crate::tape::Tape;
-
-/// The nodes of a recording, before its programs are compiled.
-pub(super) struct Nodes {
-    /// The parameter leaves (n scalars, or one vector).
-    pub(super) inputs: Vec<u32>,
-    /// The data leaves: replayed like the parameters, not differentiated.
-    pub(super) data: Vec<u32>,
-    pub(super) output: u32,
-    pub(super) grads: Vec<u32>,
-    pub(super) direction: Vec<u32>,
-    pub(super) hvp: Vec<u32>,
-}
 
 impl RecordedFn {
     pub(super) fn finish(tape: Tape, n: usize, nodes: Nodes) -> Self {

@@ -1,4 +1,4 @@
-//! The custom functions (`hesse_core::ops::CustomFn`) the fuzzer's programs apply: black
+//! The custom functions (`hesse_core::CustomFn`) the fuzzer's programs apply: black
 //! boxes of each shape kind — elementwise, to a scalar, to a vector of another length — and
 //! one whose rule applies another custom function (so its second derivatives run custom
 //! nodes too). Their rules are checked against finite differences in `tests/custom_rules.rs`;
@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use hesse_core::ops::CustomFn;
+use hesse_core::CustomFn;
 
 static XEXP: LazyLock<CustomFn> =
     LazyLock::new(|| CustomFn::elementwise("xexp", |x| x * x.exp(), |g, x, _y| g * (1.0 + x) * x.exp()));
@@ -57,10 +57,10 @@ pub fn all() -> [(&'static CustomFn, bool, Option<Vec<usize>>); 4] {
 
 /// Definitions of the custom functions as Rust statements (`c0` … `c3`), for reproducers.
 pub const RUST: &str = "\
-let c0 = hesse_core::ops::CustomFn::elementwise(\"xexp\", |x| x * x.exp(), |g, x, _y| g * (1.0 + x) * x.exp()).leak();
-let c1 = hesse_core::ops::CustomFn::scalar(\"sin2sum\", |x| x.iter().map(|v| v.sin() * v.sin()).sum(), |g, x, _y| g * (x * 2.0).sin()).leak();
-let c2 = hesse_core::ops::CustomFn::new(\"moments\", |_| vec![2], |x, out| { out[0] = x.iter().sum(); out[1] = x.iter().map(|v| v * v).sum(); }, |g, x, _y| g.slice(0, 0, 1) + g.slice(0, 1, 1) * 2.0 * x).leak();
-let cd = hesse_core::ops::CustomFn::elementwise(\"softsign_d\", |x| 1.0 / ((1.0 + x.abs()) * (1.0 + x.abs())), |g, x, _y| g * -2.0 * x.sign() / (x.abs() + 1.0).powi(3)).leak();
-let c3 = hesse_core::ops::CustomFn::elementwise(\"softsign\", |x| x / (1.0 + x.abs()), move |g, x, _y| g * x.custom(cd)).leak();
+let c0 = hesse_core::CustomFn::elementwise(\"xexp\", |x| x * x.exp(), |g, x, _y| g * (1.0 + x) * x.exp()).leak();
+let c1 = hesse_core::CustomFn::scalar(\"sin2sum\", |x| x.iter().map(|v| v.sin() * v.sin()).sum(), |g, x, _y| g * (x * 2.0).sin()).leak();
+let c2 = hesse_core::CustomFn::new(\"moments\", |_| vec![2], |x, out| { out[0] = x.iter().sum(); out[1] = x.iter().map(|v| v * v).sum(); }, |g, x, _y| g.slice(0, 0, 1) + g.slice(0, 1, 1) * 2.0 * x).leak();
+let cd = hesse_core::CustomFn::elementwise(\"softsign_d\", |x| 1.0 / ((1.0 + x.abs()) * (1.0 + x.abs())), |g, x, _y| g * -2.0 * x.sign() / (x.abs() + 1.0).powi(3)).leak();
+let c3 = hesse_core::CustomFn::elementwise(\"softsign\", |x| x / (1.0 + x.abs()), move |g, x, _y| g * x.custom(cd)).leak();
 let _ = (c0, c1, c2, c3);
 ";

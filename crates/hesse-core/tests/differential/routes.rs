@@ -272,13 +272,7 @@ pub fn reference_by(
     use hesse_core::vector;
     let k = data_params(prog.n);
     let (p, d, v) = (&x[..k], &x[k..], &v[..k]);
-    let with_value = |(y, g): (f64, Vec<f64>)| -> Vec<f64> {
-        if question == Question::Value {
-            vec![y]
-        } else {
-            std::iter::once(y).chain(g).collect()
-        }
-    };
+    let with_value = |vg| value_answer(question, vg);
     match prog.family {
         Family::Scalars => {
             let f = hesse_core::function(|p| {
@@ -314,6 +308,15 @@ pub fn reference_by(
     }
 }
 
+/// The answer to `Value` (the value alone) or `Grad` (the value, then the gradient).
+fn value_answer(question: Question, (y, g): (f64, Vec<f64>)) -> Vec<f64> {
+    if question == Question::Value {
+        vec![y]
+    } else {
+        std::iter::once(y).chain(g).collect()
+    }
+}
+
 /// The eager tape's answer to `question` at `x` (direction `v`), in the current native
 /// setting, with the comparisons' outcomes at `x` logged into `log`.
 pub fn reference(
@@ -326,22 +329,12 @@ pub fn reference(
     use hesse_core::vector;
     match (prog.family, question) {
         (Family::Scalars, Question::Value | Question::Grad) => {
-            let (y, g) = hesse_core::value_and_grad(|x| prog.eval(x, log), x);
-            if question == Question::Value {
-                vec![y]
-            } else {
-                std::iter::once(y).chain(g).collect()
-            }
+            value_answer(question, hesse_core::value_and_grad(|x| prog.eval(x, log), x))
         }
         (Family::Scalars, Question::Hvp) => hesse_core::hvp(|x| prog.eval(x, log), x, v),
         (Family::Scalars, Question::Hessian) => hesse_core::hessian(|x| prog.eval(x, log), x).into_vec(),
         (Family::Vector, Question::Value | Question::Grad) => {
-            let (y, g) = vector::value_and_grad(|w| prog.eval(&[w], log), x);
-            if question == Question::Value {
-                vec![y]
-            } else {
-                std::iter::once(y).chain(g).collect()
-            }
+            value_answer(question, vector::value_and_grad(|w| prog.eval(&[w], log), x))
         }
         (Family::Vector, Question::Hvp) => vector::hvp(|w| prog.eval(&[w], log), x, v),
         (Family::Vector, Question::Hessian) => vector::hessian(|w| prog.eval(&[w], log), x).into_vec(),
