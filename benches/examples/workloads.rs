@@ -68,7 +68,7 @@ fn parse_args() -> Cli {
 /// notes the crossover: the compilation time (the counterpart of `jax.jit`'s first call)
 /// against the interpreted and native time per value+gradient, and so the number of
 /// replays after which compiling has paid. Without `.jit()` a program is compiled after
-/// 1000 replays.
+/// 4,000 replays.
 fn jit(q: bool, res: &mut Results, what: &str, rec: RecordedFn, x: &[f64]) -> RecordedFn {
     let mut interpreted = rec.clone().without_jit();
     let mut rec = rec.jit();

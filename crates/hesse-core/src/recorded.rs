@@ -40,8 +40,8 @@
 //! An all-scalar program can also be compiled to machine code with Cranelift
 //! (`exec/jit.rs`): the same IEEE operations in the same order, the same library calls
 //! for `exp`, `ln`, `tanh`, …, so the results are again bit for bit the same. Compiling costs
-//! about as much as a thousand interpreted replays, so a program is compiled once it has
-//! been replayed that often, or at once with [`RecordedFn::jit`]. Programs with vector
+//! about as much as a few thousand interpreted replays, so a program is compiled once it has
+//! been replayed 4,000 times, or at its first use with [`RecordedFn::jit`]. Programs with vector
 //! nodes (matrix products, fused regions) keep the interpreter, whose kernels are already
 //! loops over whole arrays; on CPUs with AVX-512 their fused regions are assembled into
 //! machine code at their first replay (`exec/fused/native.rs`: AVX-512 code, same bits, no
@@ -225,7 +225,7 @@ impl RecordedFn {
     /// alone never compiles its HVP or Hessian programs. Results are bit for bit those of the
     /// interpreter (see `exec/jit.rs`); programs with vector nodes keep the interpreter.
     ///
-    /// When this pays: compiling costs about as much as a thousand interpreted replays of
+    /// When this pays: compiling costs about as much as 2,000–9,000 interpreted replays of
     /// the same program (see [`RecordedFn::with_jit_after`] and the crossovers measured in
     /// the README), so `.jit()` is for a recording replayed many thousand times.
     ///
@@ -260,8 +260,9 @@ impl RecordedFn {
     }
 
     /// Compiles each all-scalar replay program to native code once it has been replayed
-    /// `runs` times (feature `jit`; the default is a thousand, about when compiling has paid
-    /// for itself; `0` compiles at the first replay, `u64::MAX` never).
+    /// `runs` times (feature `jit`; the default is 4,000, about when the time spent
+    /// interpreting equals the time compiling takes; `0` compiles at the first replay,
+    /// `u64::MAX` never).
     ///
     /// ```
     /// let mut f = hesse_core::RecordedFn::new(|x| x[0].sin() * x[1], &[0.0, 0.0]).with_jit_after(3);
@@ -283,8 +284,8 @@ impl RecordedFn {
     /// # hesse_core::native::set(hesse_core::native::Native::ON); // whatever HESSE_NATIVE says
     /// let mut f = hesse_core::RecordedFn::new(|x| x[0] * x[0], &[1.0]);
     /// assert_eq!(f.native_programs(), 0); // nothing compiled yet
-    /// for _ in 0..1000 {
-    ///     f.value(&[3.0]); // compiled once it has been replayed 1000 times
+    /// for _ in 0..4000 {
+    ///     f.value(&[3.0]); // compiled once it has been replayed 4,000 times
     /// }
     /// assert_eq!(f.native_programs(), 1);
     /// assert_eq!(f.value(&[3.0]), 9.0);

@@ -241,7 +241,7 @@ fn compilation_waits_until_it_pays() {
             0,
             "one replay does not pay for a compilation"
         );
-        for _ in 0..2_000 {
+        for _ in 0..5_000 {
             rec.value_and_grad_to(&[0.3, 0.4], &mut g);
         }
         assert_eq!(
@@ -250,7 +250,7 @@ fn compilation_waits_until_it_pays() {
             "the gradient program, replayed often, is compiled"
         );
         let mut never = RecordedFn::new(f, &[0.1, 0.2]).without_jit();
-        for _ in 0..2_000 {
+        for _ in 0..5_000 {
             never.value_and_grad_to(&[0.3, 0.4], &mut g);
         }
         assert_eq!(never.native_programs(), 0);

@@ -147,12 +147,13 @@ pub(crate) struct Policy {
     pub after_runs: u64,
 }
 
-/// Runs after which a program is compiled. Compiling takes about 2–5 µs per instruction
-/// (measured on the extended Rosenbrock, 10³–10⁵ instructions; less per instruction for
-/// short programs), interpreting one about 1–3 ns, so a program has paid for its
-/// compilation after roughly a thousand runs of the interpreter. Compiling then is the
-/// ski-rental rule: never more than about twice the time of the better choice in hindsight.
-pub(crate) const DEFAULT_AFTER_RUNS: u64 = 1000;
+/// Runs after which a program is compiled: the ski-rental rule, compile once the time spent
+/// interpreting equals the time compiling takes (then never more than about twice the time
+/// of the better choice in hindsight). Measured on the workloads (BENCHMARKS.md, part 8),
+/// compiling a value-and-gradient program costs 1,600 interpreted runs of it (the extended
+/// Rosenbrock, 10⁵ instructions) to 6,500–8,600 (W1, W5, Rosenbrock 2-D: short programs,
+/// whose compilation has a fixed part); 4,000 is within a factor of about 2.5 of each.
+pub(crate) const DEFAULT_AFTER_RUNS: u64 = 4000;
 
 /// A program's native state: not yet compiled (with the calls so far), compiled, or not
 /// compilable (an op the compiler does not handle, or no native backend for this machine).
