@@ -92,6 +92,7 @@ pub use ops::custom::CustomFn;
 pub use recorded::RecordedFn;
 pub use tape::{Mark, NodeId, NodeView, Tape};
 pub use transforms::{
-    LossFn, VectorLossFn, function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad, vector,
+    LossFn, VectorLossFn, data_function, function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad,
+    vector,
 };
 pub use var::Var;

@@ -122,6 +122,22 @@ where
     f
 }
 
+/// [`function`] for a loss of scalar parameters and data `Var`s
+/// ([`RecordedFn::new_with_data`](crate::RecordedFn::new_with_data)), so it can be stored in
+/// a `let`.
+///
+/// ```
+/// let loss = hesse_core::data_function(|x, d| (x[0] - d[0]).square());
+/// let mut rec = hesse_core::RecordedFn::new_with_data(&loss, &[0.0], &[(&[3.0], &[])]);
+/// assert_eq!(rec.value_and_grad(&[1.0]), (4.0, vec![-4.0]));
+/// ```
+pub fn data_function<F>(f: F) -> F
+where
+    F: for<'t> Fn(&[Var<'t>], &[Var<'t>]) -> Var<'t>,
+{
+    f
+}
+
 /// The gradient of `f` at `x`.
 ///
 /// ```
@@ -249,6 +265,22 @@ pub mod vector {
     pub fn function<F>(f: F) -> F
     where
         F: for<'t> Fn(Var<'t>) -> Var<'t>,
+    {
+        f
+    }
+
+    /// [`function`] for a loss of a rank-1 parameter `Var` and data `Var`s
+    /// ([`RecordedFn::new_vector_with_data`](crate::RecordedFn::new_vector_with_data)), so it
+    /// can be stored in a `let`.
+    ///
+    /// ```
+    /// let loss = hesse_core::vector::data_function(|w, d| (w * d[0]).sum());
+    /// let mut rec = hesse_core::RecordedFn::new_vector_with_data(&loss, &[1.0, 1.0], &[(&[2.0, 3.0], &[2])]);
+    /// assert_eq!(rec.value(&[1.0, 1.0]), 5.0);
+    /// ```
+    pub fn data_function<F>(f: F) -> F
+    where
+        F: for<'t> Fn(Var<'t>, &[Var<'t>]) -> Var<'t>,
     {
         f
     }

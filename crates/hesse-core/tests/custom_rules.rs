@@ -216,6 +216,20 @@ fn recordings_replay_the_black_box_bit_for_bit() {
     }
 }
 
+/// Two functions of one name are two functions: a recording keeps both (names are labels).
+#[test]
+fn functions_of_one_name_stay_apart_in_recordings() {
+    let two = CustomFn::elementwise("scale", |x| 2.0 * x, |g, _, _| 2.0 * g).leak();
+    let three = CustomFn::elementwise("scale", |x| 3.0 * x, |g, _, _| 3.0 * g).leak();
+    let f = vector::function(move |w| (w.custom(two) * w.custom(three)).sum());
+    let w = [1.0, 2.0];
+    // 6·Σw², gradient 12·w: from the definitions, not from the engine.
+    assert_eq!(vector::value_and_grad(f, &w), (30.0, vec![12.0, 24.0]));
+    let mut rec = RecordedFn::new_vector(f, &w);
+    assert_eq!(rec.value_and_grad(&w), (30.0, vec![12.0, 24.0]));
+    assert_eq!(rec.hvp(&w, &[1.0, 0.0]), [12.0, 0.0]);
+}
+
 #[test]
 fn check_gradient_compares_a_rule_with_the_black_box_s_values() {
     use hesse_core::check::{CheckOptions, check_gradient, check_hessian};

@@ -176,6 +176,16 @@ fn a_branch_on_data_that_flips_is_reported() {
 }
 
 #[test]
+#[should_panic(expected = "RecordedFn::new_vector_with_data: datum 1 has 3 values, its shape [2, 2] needs 4")]
+fn data_that_do_not_fill_their_shape_are_refused_by_name() {
+    RecordedFn::new_vector_with_data(
+        |w, d| w.sum() * d[0] + d[1].sum(),
+        &[1.0],
+        &[(&[1.0], &[]), (&[1.0; 3], &[2, 2])],
+    );
+}
+
+#[test]
 #[should_panic(expected = "RecordedFn::set_data: datum 0 has shape [2, 2] (4 values), got 3 values")]
 fn data_of_another_shape_is_refused() {
     let mut rec = RecordedFn::new_vector_with_data(

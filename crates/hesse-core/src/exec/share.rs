@@ -34,10 +34,14 @@ pub(crate) fn share_repeated(inner: &mut TapeInner) -> Vec<u32> {
             continue;
         }
         // The op with its parameters; `{:?}` tells apart every pair of different f64
-        // parameters except NaNs with different payloads, which are kept apart here.
-        let op = format!("{:?}", node.op);
+        // parameters except NaNs with different payloads, which are kept apart here. Custom
+        // functions are told apart by identity, not by their names (two may share one).
+        let mut op = format!("{:?}", node.op);
         if op.contains("NaN") {
             continue;
+        }
+        if let Op::Custom(c) = node.op {
+            op += &format!("@{:#x}", c.identity());
         }
         let key = (op, node.inputs.to_vec(), node.shape.to_vec());
         match seen.entry(key) {

@@ -35,10 +35,12 @@ impl RecordedFn {
     /// let (v, g) = rec.value_and_grad(&[1.0, 2.0]);
     /// assert_eq!((v, g), (1.0, vec![-2.0, -4.0]));
     /// ```
+    #[track_caller]
     pub fn new_with_data<F>(f: F, x0: &[f64], data: &[(&[f64], &[usize])]) -> Self
     where
-        F: for<'t> Fn(&[Var<'t>], &[Var<'t>]) -> Var<'t>,
+        F: for<'t> Fn(&[Var<'t>], &[Var<'t>]) -> Var<'t>, // in a `let`: `hesse::data_function(|x, d| ...)`
     {
+        check_data("new_with_data", data);
         Self::record(x0.len(), data, |tape, ds| {
             let xs = tape.vars(x0);
             (f(&xs, ds), xs)
@@ -64,10 +66,12 @@ impl RecordedFn {
     /// let (_, g) = rec.value_and_grad(&[0.0, 0.0]);
     /// assert_eq!(g, [0.5, -0.5]);
     /// ```
+    #[track_caller]
     pub fn new_vector_with_data<F>(f: F, w0: &[f64], data: &[(&[f64], &[usize])]) -> Self
     where
-        F: for<'t> Fn(Var<'t>, &[Var<'t>]) -> Var<'t>,
+        F: for<'t> Fn(Var<'t>, &[Var<'t>]) -> Var<'t>, // in a `let`: `hesse::vector::data_function(|w, d| ...)`
     {
+        check_data("new_vector_with_data", data);
         Self::record(w0.len(), data, |tape, ds| {
             let w = tape.vector(w0);
             (f(w, ds), vec![w])
@@ -98,7 +102,8 @@ impl RecordedFn {
         assert_eq!(
             values.len(),
             len,
-            "RecordedFn::set_data: datum {k} has shape {shape:?} ({len} values), got {} values",
+            "RecordedFn::set_data: datum {k} has shape {shape:?} ({len} values), got {} values \
+             (a batch of another size needs a recording of its own)",
             values.len()
         );
         self.tape.inner.get_mut().values[*offset..offset + len].copy_from_slice(values);
@@ -112,5 +117,18 @@ impl RecordedFn {
     /// ```
     pub fn data_shapes(&self) -> Vec<Vec<usize>> {
         self.data.iter().map(|(_, s)| s.to_vec()).collect()
+    }
+}
+
+/// Panics unless every datum's values fill its shape, naming the datum.
+#[track_caller]
+fn check_data(what: &str, data: &[(&[f64], &[usize])]) {
+    for (k, (values, shape)) in data.iter().enumerate() {
+        assert!(
+            values.len() == numel(shape),
+            "RecordedFn::{what}: datum {k} has {} values, its shape {shape:?} needs {}",
+            values.len(),
+            numel(shape)
+        );
     }
 }

@@ -12,14 +12,23 @@
 //! functions, their Hessians and the parallel Hessian columns all give the eager tape's
 //! answers.
 //!
-//! **Contract.** The function must be pure (its output depends only on its input: replays
-//! may merge two applications to the same input, and skip one whose input is constant), and
-//! must write every element of its output. Check a rule against the function with
+//! **Contract.**
+//! - The function must be pure (its output depends only on its input: replays may merge two
+//!   applications to the same input, and skip one whose input is constant), and must write
+//!   every element of its output.
+//! - The rule must be linear in the cotangent `g` (it is `Jᵀg`), and return the input's
+//!   shape (checked when derivatives are taken).
+//! - A [`RecordedFn`](crate::RecordedFn) records the HVP along with the gradient, so it
+//!   differentiates the rule once more when it is made: the rule's own ops need rules. A rule
+//!   of built-in ops always has them; a rule that applies another custom function needs
+//!   that function's rule (eager `grad` and `jvp` need first-order rules only).
+//! - The name is a label (messages, the tape's `Debug` output): two functions may share one.
+//!
+//! Check a rule against the function with
 //! [`check_gradient_fn`](crate::check::check_gradient_fn) or, through the engine, with
 //! [`check_gradient`](crate::check::check_gradient) and
 //! [`check_hessian`](crate::check::check_hessian), which compare with finite differences of
 //! the function's values.
-
 //!
 //! Layout: `kernel.rs` is what the op table holds (no `Var`), `rule.rs` the public
 //! [`CustomFn`] and [`Var::custom`](crate::Var::custom).

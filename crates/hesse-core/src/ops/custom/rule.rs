@@ -149,9 +149,8 @@ impl Custom {
             .expect("a CustomFn's rule");
         let c = rule(g, x, y);
         let name = &self.0.name;
-        assert_eq!(
-            c.shape(),
-            x.shape(),
+        assert!(
+            c.shape() == x.shape(),
             "custom function `{name}`: its rule returned a cotangent of shape {:?} for an input of shape {:?}",
             c.shape(),
             x.shape()
