@@ -61,6 +61,7 @@ mod backward;
 pub mod check;
 #[cfg(feature = "jit")]
 mod code_memory;
+pub mod dense;
 mod error;
 mod exec;
 mod flat;
@@ -91,6 +92,7 @@ pub use matrix::Matrix;
 pub use recorded::RecordedFn;
 pub use tape::{Mark, NodeId, NodeView, Tape};
 pub use transforms::{
-    LossFn, VectorLossFn, function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad, vector,
+    LossFn, VectorLossFn, function, grad, hessian, hessian_to, hvp, jacobian, try_hessian, value_and_grad,
+    vector,
 };
 pub use var::Var;
