@@ -24,11 +24,13 @@
 //! # The limit
 //!
 //! [`DEFAULT_LIMIT`] is 4 GB (4·10⁹ bytes): a Hessian up to n = 22,360, an analysis (three
-//! matrices) up to n = 12,900. A fixed number rather than a fraction of the machine's memory,
-//! so a program behaves the same on a laptop, a workstation and CI, and one below the memory of
-//! any machine such work is run on, so the default never lets an allocation abort. Dense work
-//! near the limit is slow anyway (an eigen-decomposition costs O(n³)); above it the
-//! matrix-free routes are the ones that scale. To go beyond it:
+//! matrices) up to n = 12,909. Why a fixed number rather than a fraction of the machine's
+//! memory: a program then behaves the same on a laptop, a workstation and CI (a fraction of
+//! physical memory would pass on one and refuse on another, and says nothing about the
+//! memory a container may really use). Why 4 GB: it is half the memory of a small machine
+//! (8 GB), so the default leaves room for the rest of the program there, while the sizes it
+//! allows already take long to use densely (an eigen-decomposition costs O(n³)); beyond
+//! them the matrix-free routes are the ones that scale. To go beyond it:
 //!
 //! - the environment variable `HESSE_DENSE_LIMIT` (read once, at the first check) sets the
 //!   process-wide limit in bytes, with an optional unit: `16G`, `500MB`, `2GiB`
@@ -55,6 +57,11 @@ pub use crate::error::Bytes;
 use crate::error::CoreError;
 
 /// The default dense-memory limit: 4 GB (4·10⁹ bytes). See the [module docs](self) for why.
+///
+/// ```
+/// use hesse_core::dense::{bytes, DEFAULT_LIMIT};
+/// assert!(bytes(22_360, 1) <= DEFAULT_LIMIT && bytes(22_361, 1) > DEFAULT_LIMIT);
+/// ```
 pub const DEFAULT_LIMIT: u64 = 4_000_000_000;
 
 /// The process-wide limit, once [`set_limit`] has been called ([`GLOBAL_SET`]).

@@ -35,13 +35,19 @@ pub struct AnalysisOptions {
     /// The most memory, in bytes, the dense matrices of the analysis may take
     /// ([`DENSE_MATRICES`] n×n matrices of `f64`); above it the analysis returns
     /// [`AnalysisError::TooLarge`]. Default `None`: [`hesse_core::dense::limit`] (4 GB unless
-    /// raised; an analysis up to n = 12,900).
+    /// raised; an analysis up to n = 12,909).
     pub dense_limit: Option<u64>,
 }
 
 /// How many dense n×n matrices of `f64` the analysis holds at its peak: the Hessian, the
 /// eigensolver's working copy of it and the eigenvectors (refinement and the zero tolerance
 /// need no more). [`AnalysisOptions::check_size`] counts `8 · DENSE_MATRICES · n²` bytes.
+///
+/// ```
+/// use hesse_critical::DENSE_MATRICES;
+/// // n = 20,000: 3.2 GB per matrix.
+/// assert_eq!(hesse_core::dense::bytes(20_000, DENSE_MATRICES), 9_600_000_000);
+/// ```
 pub const DENSE_MATRICES: usize = 3;
 
 impl Default for AnalysisOptions {
