@@ -195,11 +195,11 @@ pub type Runs = Vec<(String, Vec<f64>, Vec<f64>)>;
 pub fn all_runs() -> Result<Runs, Box<dyn std::error::Error>> {
     let mut runs = Vec::new();
     for (lr, _) in GD_RATES {
-        let (curve, w) = fit(&mut GradientDescent::new().with_step(lr))?;
+        let (curve, w) = fit(&mut GradientDescent::new(lr))?;
         runs.push((format!("gradient descent lr {lr:e}"), curve, w));
     }
     let (alpha, eps, _) = MOMENTUM;
-    let (curve, w) = fit(&mut Momentum::new().with_alpha(alpha).with_epsilon(eps))?;
+    let (curve, w) = fit(&mut Momentum::new(eps).with_alpha(alpha))?;
     runs.push((format!("momentum α {alpha}, ε {eps:e}"), curve, w));
     Ok(runs)
 }

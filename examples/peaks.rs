@@ -89,7 +89,7 @@ where
     if record {
         opts = opts.with_trajectory(Record::Record);
     }
-    minimize(obj, &mut GradientDescent::new().with_step(lr), &start, &opts).expect("valid options")
+    minimize(obj, &mut GradientDescent::new(lr), &start, &opts).expect("valid options")
 }
 
 /// The seeded random start, uniform in [−2, 2)² like the seed's `np.random.rand(2)*4-2`.

@@ -123,7 +123,7 @@ pub fn gd_runs() -> Vec<Report> {
     GD_STARTS
         .iter()
         .zip(GD_RATES)
-        .map(|(&s, (lr, _))| run_fixed(&mut GradientDescent::new().with_step(lr), s, GD_STEPS))
+        .map(|(&s, (lr, _))| run_fixed(&mut GradientDescent::new(lr), s, GD_STEPS))
         .collect()
 }
 
@@ -163,7 +163,7 @@ pub fn momentum_runs() -> Vec<Report> {
         .iter()
         .map(|&(eps, alpha, _)| {
             if alpha < 1.0 {
-                let mut m = Momentum::new().with_epsilon(eps).with_alpha(alpha);
+                let mut m = Momentum::new(eps).with_alpha(alpha);
                 run_fixed(&mut m, MOMENTUM_START, MOMENTUM_STEPS)
             } else {
                 let mut m = SeedMomentum {

@@ -128,6 +128,11 @@ pub struct CriticalArgs {
     /// small box around the refined point, and of what kind.
     #[arg(long)]
     pub certify: bool,
+    /// The most memory the dense analysis may take (its three n×n matrices), e.g. 16G,
+    /// 500MB, none; above it the command refuses (exit 1). Default: HESSE_DENSE_LIMIT, else
+    /// 4G.
+    #[arg(long, value_name = "BYTES", value_parser = parse_limit)]
+    pub dense_limit: Option<u64>,
     /// Print one JSON object: {"x", "value", "gradient_norm", "eigenvalues", "classification",
     /// "tolerance", ...}.
     #[arg(long)]
@@ -152,6 +157,9 @@ RULES:
     index k (both signs; 'at least k' when some are undecided); degenerate (undecided ones and
     at most one sign: second order cannot decide; directions with H*v ~ 0 and g*v ~ 0 are named
     as flat). A NaN or infinite value, gradient or Hessian is an error (exit 1), not a verdict.
+  Size: the analysis holds three dense n*n matrices (8*n^2 bytes each: 3.2 GB at n = 20000).
+    Above --dense-limit (default: HESSE_DENSE_LIMIT, else 4G) it refuses (exit 1) before
+    computing anything; the message names the matrix-free routes of the library.
   --certify proves, when it can, in interval arithmetic with outward rounding over a box around
     the refined point: that a unique critical point lies in the box, within the printed radius
     (max-norm) of the refined point, and that it is a strict local minimum / maximum / saddle of
@@ -281,6 +289,12 @@ pub struct Range {
 }
 
 /// Parses `x=1,y=-2.5,w_0=pi/4`.
+/// A number of bytes for `--dense-limit` (hesse-core's `dense::parse_bytes`).
+pub fn parse_limit(s: &str) -> Result<u64, String> {
+    hesse_core::dense::parse_bytes(s)
+        .ok_or_else(|| format!("{s:?} is not a number of bytes; write e.g. 16G, 500MB, 2GiB, 4096 or none"))
+}
+
 pub fn parse_point(s: &str) -> Result<Point, String> {
     let mut p = Point::default();
     if s.trim().is_empty() {

@@ -20,11 +20,25 @@ pub fn run(args: &CriticalArgs) -> Result<u8, CliError> {
     let (_, f) = prepare(&args.expr, &point.names)?;
     let x = &point.values;
     let f = hesse_core::function(|p| f.call(p));
+    let mut opts = AnalysisOptions::default().with_refine(!args.no_refine);
+    if let Some(limit) = args.dense_limit {
+        opts = opts.with_dense_limit(limit);
+    }
+
+    // Dense n×n matrices beyond the memory limit: refuse before allocating any.
+    opts.check_size(x.len()).map_err(|e| {
+        CliError::Evaluation(format!(
+            "cannot analyse the point {}: {e} (from the command line: --dense-limit 16G)",
+            assignments(&point.names, x)
+        ))
+    })?;
 
     // No eigenvalues exist for a non-finite Hessian (and an iterative eigensolver need not
-    // terminate on one): refuse before analysing.
+    // terminate on one): refuse before analysing. (The size is checked above, against the
+    // analysis's limit, so the Hessian goes into a matrix allocated here.)
     let (value, gradient) = hesse_core::value_and_grad(f, x);
-    let hessian = hesse_core::hessian(f, x);
+    let mut hessian = hesse_core::Matrix::zeros(x.len(), x.len());
+    hesse_core::hessian_to(f, x, &mut hessian);
     if !value.is_finite()
         || !gradient.iter().all(|g| g.is_finite())
         || !hessian.as_slice().iter().all(|h| h.is_finite())
@@ -44,7 +58,6 @@ pub fn run(args: &CriticalArgs) -> Result<u8, CliError> {
         )));
     }
 
-    let opts = AnalysisOptions::default().with_refine(!args.no_refine);
     let a = analyze(f, x, opts).map_err(|e| {
         CliError::Evaluation(format!(
             "cannot classify the point {}: {e}",

@@ -24,10 +24,16 @@ pub fn run(args: &EvalArgs) -> Result<u8, CliError> {
     } else {
         (f.value(x), vec![0.0; n])
     };
+    // A Hessian beyond the dense-memory limit (HESSE_DENSE_LIMIT, default 4 GB) is an
+    // evaluation error, not an allocation that aborts.
     let hessian = if args.hessian && n > 0 {
-        hesse_core::hessian(|p| f.call(p), x).to_rows()
-    } else {
+        hesse_core::try_hessian(|p| f.call(p), x)
+            .map_err(|e| CliError::Evaluation(e.to_string()))?
+            .to_rows()
+    } else if args.hessian {
         vec![vec![0.0; n]; n]
+    } else {
+        Vec::new()
     };
 
     if args.json {

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! hesse eval EXPR [--at x=1,y=2] [--grad] [--hessian] [--json]
-//! hesse critical EXPR --at x=1,y=1 [--no-refine] [--certify] [--json]
+//! hesse critical EXPR --at x=1,y=1 [--no-refine] [--certify] [--dense-limit BYTES] [--json]
 //! hesse minimize EXPR --from x=-1.2,y=1 [--method gd|momentum|nesterov|lbfgs|newton-cg]
 //!                [--lr F] [--momentum F] [--max-iter N] [--gtol F] [--plot FILE.svg] [--json]
 //! hesse plot EXPR --x A:B --y C:D [--trajectory METHOD --from x=..,y=..] [--scale auto|linear|log]
@@ -21,7 +21,9 @@
 //!   points and ranges, which clap's value parsers reject), a formula that does not parse, a
 //!   formula variable missing from the point, options out of range or not applying to the
 //!   chosen method; 1 evaluation errors — `critical` at a point where the value, gradient or
-//!   Hessian is not finite (no eigenvalues exist to classify), a minimization that broke
+//!   Hessian is not finite (no eigenvalues exist to classify), dense n×n work beyond the
+//!   memory limit (`critical --dense-limit`, `HESSE_DENSE_LIMIT`, default 4 GB; the message
+//!   names the matrix-free routes), a minimization that broke
 //!   down (status non-finite, diverged, line search failed, no progress; the report is still
 //!   printed, and `plot --trajectory` still writes its picture, the outcome in the legend), a
 //!   picture that cannot be drawn or written. A minimization that ran out of

@@ -123,19 +123,9 @@ pub fn optimize(
     let lr = o.lr.unwrap_or(1e-3);
     let alpha = o.momentum.unwrap_or(0.9);
     let result = match method {
-        Method::Gd => run_solver(&mut obj, GradientDescent::new().with_step(lr), x0, &options),
-        Method::Momentum => run_solver(
-            &mut obj,
-            Momentum::new().with_epsilon(lr).with_alpha(alpha),
-            x0,
-            &options,
-        ),
-        Method::Nesterov => run_solver(
-            &mut obj,
-            Nesterov::new().with_epsilon(lr).with_alpha(alpha),
-            x0,
-            &options,
-        ),
+        Method::Gd => run_solver(&mut obj, GradientDescent::new(lr), x0, &options),
+        Method::Momentum => run_solver(&mut obj, Momentum::new(lr).with_alpha(alpha), x0, &options),
+        Method::Nesterov => run_solver(&mut obj, Nesterov::new(lr).with_alpha(alpha), x0, &options),
         Method::Lbfgs => run_solver(&mut obj, Lbfgs::new(), x0, &options),
         Method::NewtonCg => run_solver(&mut obj, NewtonCg::new(), x0, &options),
         Method::TrustExact => run_solver(&mut obj, TrustExact::new(), x0, &options),

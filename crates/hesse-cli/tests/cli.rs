@@ -800,3 +800,73 @@ fn critical_help_states_the_rules() {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
 }
+
+/// The dense-size guard: above the memory limit `critical` and `eval --hessian` refuse with a
+/// message naming the matrix-free routes and exit 1 — never a crash — and below it they run.
+#[test]
+fn dense_work_above_the_memory_limit_is_refused_clearly() {
+    // Rosenbrock in 2 coordinates: the analysis holds three 2×2 matrices, 96 bytes.
+    for extra in [&[][..], &["--json"][..]] {
+        let mut args = vec!["critical", ROSENBROCK, "--at", "x=1,y=1", "--dense-limit", "64"];
+        args.extend_from_slice(extra);
+        let o = hesse(&args);
+        assert_eq!(code(&o), 1, "{args:?}");
+        assert!(stdout(&o).is_empty(), "no output on stdout: {}", stdout(&o));
+        let err = stderr(&o);
+        for part in [
+            "cannot analyse the point x = 1, y = 1",
+            "needs 96 B",
+            "above the dense-memory limit of 64 B",
+            "extreme_eigenvalues",
+            "--dense-limit",
+        ] {
+            assert!(err.contains(part), "{part:?} missing from: {err}");
+        }
+    }
+    // At the limit it runs, and finds Rosenbrock's minimum with its exact Hessian.
+    let v = json(&[
+        "critical",
+        ROSENBROCK,
+        "--at",
+        "x=1,y=1",
+        "--dense-limit",
+        "96",
+        "--json",
+    ]);
+    assert_eq!(v["classification"], "minimum");
+    assert_eq!(v["hessian"][0][0], 802.0);
+    // The environment variable sets the default of both commands.
+    let with_env = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hesse"))
+            .args(args)
+            .env("HESSE_DENSE_LIMIT", "16")
+            .output()
+            .expect("the hesse binary runs")
+    };
+    let o = with_env(&["critical", ROSENBROCK, "--at", "x=1,y=1"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("above the dense-memory limit of 16 B"),
+        "{}",
+        stderr(&o)
+    );
+    let o = with_env(&["eval", ROSENBROCK, "--at", "x=1,y=1", "--hessian"]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("hessian: a dense 2×2 matrix of f64 needs 32 B, above the dense-memory limit of 16 B")
+            && err.contains("hvp"),
+        "{err}"
+    );
+    // The flag wins over the environment.
+    let o = with_env(&["critical", ROSENBROCK, "--at", "x=1,y=1", "--dense-limit", "1k"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // A limit that is not a number of bytes is a usage error naming the option.
+    let o = hesse(&["critical", ROSENBROCK, "--at", "x=1,y=1", "--dense-limit", "lots"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--dense-limit") && stderr(&o).contains("16G"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -61,6 +61,7 @@ mod backward;
 pub mod check;
 #[cfg(feature = "jit")]
 mod code_memory;
+pub mod dense;
 mod error;
 mod exec;
 mod flat;
@@ -92,7 +93,7 @@ pub use ops::custom::CustomFn;
 pub use recorded::RecordedFn;
 pub use tape::{Mark, NodeId, NodeView, Tape};
 pub use transforms::{
-    LossFn, VectorLossFn, data_function, function, grad, hessian, hessian_to, hvp, jacobian, value_and_grad,
-    vector,
+    LossFn, VectorLossFn, data_function, function, grad, hessian, hessian_to, hvp, jacobian, try_hessian,
+    value_and_grad, vector,
 };
 pub use var::Var;

@@ -452,11 +452,38 @@ impl RecordedFn {
 
     /// The exact Hessian at `x` (exactly symmetric): one forward-and-gradient replay, then the
     /// HVP section once per unit vector.
+    ///
+    /// # Panics
+    /// If `x` has the wrong length, or the n×n matrix would need more memory than the
+    /// [dense-memory limit](crate::dense) ([`RecordedFn::try_hessian`] returns that as an
+    /// error).
     #[track_caller]
     pub fn hessian(&mut self, x: &[f64]) -> Matrix {
+        self.try_hessian(x).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`RecordedFn::hessian`], or [`CoreError::DenseTooLarge`](crate::CoreError::DenseTooLarge)
+    /// when the n×n matrix would need more memory than the [dense-memory limit](crate::dense).
+    ///
+    /// ```
+    /// let mut f = hesse_core::RecordedFn::new(|x| x[0] * x[1], &[1.0, 2.0]);
+    /// assert_eq!(f.try_hessian(&[1.0, 2.0])?[(0, 1)], 1.0);
+    /// assert!(hesse_core::dense::scoped(31, || f.try_hessian(&[1.0, 2.0])).is_err()); // 32 B
+    /// # Ok::<(), hesse_core::CoreError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CoreError::DenseTooLarge`](crate::CoreError::DenseTooLarge) when `8·n²` bytes exceed
+    /// the limit in force.
+    ///
+    /// # Panics
+    /// If `x` has the wrong length.
+    #[track_caller]
+    pub fn try_hessian(&mut self, x: &[f64]) -> Result<Matrix, crate::CoreError> {
+        crate::dense::check("RecordedFn::hessian", self.n)?;
         let mut h = Matrix::zeros(self.n, self.n);
         self.hessian_to(x, &mut h);
-        h
+        Ok(h)
     }
 
     /// Sets the dimension from which [`RecordedFn::hessian`] computes its columns in parallel
@@ -478,7 +505,8 @@ impl RecordedFn {
         self
     }
 
-    /// [`RecordedFn::hessian`] into a caller's buffer.
+    /// [`RecordedFn::hessian`] into a caller's buffer (allocated by the caller, so the
+    /// [dense-memory limit](crate::dense) is not checked).
     ///
     /// # Panics
     /// If `out` is not n×n.

@@ -9,6 +9,7 @@
 //! - `hessian` takes row i as the gradient of the i-th gradient component, rewinding the tape
 //!   after each row so memory stays flat, then returns `(H + Hᵀ)/2`, exactly symmetric.
 
+use crate::error::CoreError;
 use crate::flat::{component, copy_flat, dot_with, flat_values};
 use crate::matrix::Matrix;
 use crate::tape::Tape;
@@ -207,16 +208,52 @@ where
 /// let h = hesse_core::hessian(|x| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0].powi(2)).powi(2), &[1.0, 1.0]);
 /// assert_eq!(h.to_rows(), vec![vec![802.0, -400.0], vec![-400.0, 200.0]]);
 /// ```
+///
+/// # Panics
+/// If the n×n matrix would need more memory than the [dense-memory limit](crate::dense)
+/// (4 GB by default: n > 22,360), with a message that names the matrix-free routes;
+/// [`try_hessian`] returns that as an error instead.
+#[track_caller]
 pub fn hessian<F>(f: F, x: &[f64]) -> Matrix
 where
     F: LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
 {
-    let mut out = Matrix::zeros(x.len(), x.len());
-    hessian_to(f, x, &mut out);
-    out
+    try_hessian(f, x).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// [`hessian`] into a caller's buffer.
+/// [`hessian`], or [`CoreError::DenseTooLarge`] — before anything is computed or
+/// allocated — when the n×n matrix would need more memory than the
+/// [dense-memory limit](crate::dense).
+///
+/// ```
+/// use hesse_core::{dense, try_hessian, CoreError};
+/// let sphere = hesse_core::function(|x| x.iter().map(|xi| xi.square()).sum());
+/// assert_eq!(try_hessian(&sphere, &[1.0, 2.0])?.to_rows(), vec![vec![2.0, 0.0], vec![0.0, 2.0]]);
+/// // 1,000 coordinates need 8 MB: refused under a 1 MB limit.
+/// let x = vec![0.5; 1000];
+/// match dense::scoped(1_000_000, || try_hessian(&sphere, &x)) {
+///     Err(CoreError::DenseTooLarge { n, bytes, .. }) => assert_eq!((n, bytes), (1000, 8_000_000)),
+///     other => panic!("{other:?}"),
+/// }
+/// // The matrix-free route works at any size.
+/// assert_eq!(hesse_core::hvp(&sphere, &x, &x)[999], 1.0);
+/// # Ok::<(), CoreError>(())
+/// ```
+///
+/// # Errors
+/// [`CoreError::DenseTooLarge`] when `8·n²` bytes exceed [`dense::limit`](crate::dense::limit).
+pub fn try_hessian<F>(f: F, x: &[f64]) -> Result<Matrix, CoreError>
+where
+    F: LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
+{
+    crate::dense::check("hessian", x.len())?;
+    let mut out = Matrix::zeros(x.len(), x.len());
+    hessian_to(f, x, &mut out);
+    Ok(out)
+}
+
+/// [`hessian`] into a caller's buffer. The caller has allocated the matrix, so the
+/// [dense-memory limit](crate::dense) is not checked.
 ///
 /// # Panics
 /// If `out` is not n×n.
@@ -351,10 +388,36 @@ pub mod vector {
     /// let h = hesse_core::vector::hessian(|w| w.index(0) * w.index(1), &[1.0, 2.0]);
     /// assert_eq!(h.to_rows(), vec![vec![0.0, 1.0], vec![1.0, 0.0]]);
     /// ```
+    ///
+    /// # Panics
+    /// If the n×n matrix would need more memory than the [dense-memory limit](crate::dense);
+    /// [`try_hessian`] returns that as an error instead.
+    #[track_caller]
     pub fn hessian<F>(f: F, x: &[f64]) -> Matrix
     where
         F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
+        try_hessian(f, x).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`hessian`], or [`CoreError::DenseTooLarge`] when the n×n matrix would need more
+    /// memory than the [dense-memory limit](crate::dense).
+    ///
+    /// ```
+    /// use hesse_core::{dense, vector};
+    /// let f = vector::function(|w| w.square().sum());
+    /// assert_eq!(vector::try_hessian(&f, &[1.0])?[(0, 0)], 2.0);
+    /// assert!(dense::scoped(100, || vector::try_hessian(&f, &[0.0; 4])).is_err()); // 128 B
+    /// # Ok::<(), hesse_core::CoreError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CoreError::DenseTooLarge`] when `8·n²` bytes exceed the limit in force.
+    pub fn try_hessian<F>(f: F, x: &[f64]) -> Result<Matrix, CoreError>
+    where
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
+    {
+        crate::dense::check("vector::hessian", x.len())?;
         let mut out = Matrix::zeros(x.len(), x.len());
         Tape::scratch(|tape| {
             let w = tape.vector(x);
@@ -362,7 +425,7 @@ pub mod vector {
             check_scalar(&y, "hessian");
             hessian_into(tape, y, &[w], &mut out);
         });
-        out
+        Ok(out)
     }
 
     /// The Jacobian of a vector-valued `f` (output flattened row-major).

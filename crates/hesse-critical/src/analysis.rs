@@ -32,7 +32,23 @@ pub struct AnalysisOptions {
     /// Refinement never moves farther than this from the start (Euclidean). Default
     /// `None`: `10 · max(1, ‖x₀‖₂)`.
     pub max_move: Option<f64>,
+    /// The most memory, in bytes, the dense matrices of the analysis may take
+    /// ([`DENSE_MATRICES`] n×n matrices of `f64`); above it the analysis returns
+    /// [`AnalysisError::TooLarge`]. Default `None`: [`hesse_core::dense::limit`] (4 GB unless
+    /// raised; an analysis up to n = 12,909).
+    pub dense_limit: Option<u64>,
 }
+
+/// How many dense n×n matrices of `f64` the analysis holds at its peak: the Hessian, the
+/// eigensolver's working copy of it and the eigenvectors (refinement and the zero tolerance
+/// need no more). [`AnalysisOptions::check_size`] counts `8 · DENSE_MATRICES · n²` bytes.
+///
+/// ```
+/// use hesse_critical::DENSE_MATRICES;
+/// // n = 20,000: 3.2 GB per matrix.
+/// assert_eq!(hesse_core::dense::bytes(20_000, DENSE_MATRICES), 9_600_000_000);
+/// ```
+pub const DENSE_MATRICES: usize = 3;
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
@@ -42,6 +58,7 @@ impl Default for AnalysisOptions {
             gradient_tolerance: 1e-12,
             max_steps: 100,
             max_move: None,
+            dense_limit: None,
         }
     }
 }
@@ -72,6 +89,47 @@ impl AnalysisOptions {
         self.max_move = Some(distance);
         self
     }
+    /// Sets the most memory, in bytes, the analysis's dense matrices may take (see
+    /// [`AnalysisOptions::dense_limit`]).
+    ///
+    /// ```
+    /// use hesse_critical::{analyze, AnalysisError, AnalysisOptions};
+    /// let f = hesse_core::function(|x| x[0].powi(2) + x[1].powi(2));
+    /// // Two coordinates: three 2×2 matrices, 96 bytes.
+    /// let small = AnalysisOptions::default().with_dense_limit(64);
+    /// let e = analyze(&f, &[1.0, 1.0], small).unwrap_err();
+    /// assert_eq!(e, AnalysisError::TooLarge { n: 2, bytes: 96, limit: 64 });
+    /// assert!(analyze(&f, &[1.0, 1.0], small.with_dense_limit(96)).is_ok());
+    /// ```
+    pub fn with_dense_limit(mut self, bytes: u64) -> Self {
+        self.dense_limit = Some(bytes);
+        self
+    }
+
+    /// Whether a dense analysis of `n` coordinates fits the memory limit in force (these
+    /// options' [`dense_limit`](AnalysisOptions::dense_limit), else
+    /// [`hesse_core::dense::limit`]). Every `analyze*` calls it first; call it yourself to
+    /// choose between [`analyze`] and the matrix-free
+    /// [`extreme_eigenvalues`](crate::extreme_eigenvalues).
+    ///
+    /// ```
+    /// use hesse_critical::AnalysisOptions;
+    /// let opts = AnalysisOptions::default();
+    /// assert!(opts.check_size(1_000).is_ok()); // 24 MB
+    /// assert!(opts.with_dense_limit(4_000_000_000).check_size(20_000).is_err()); // 9.6 GB
+    /// ```
+    ///
+    /// # Errors
+    /// [`AnalysisError::TooLarge`] when `8 · DENSE_MATRICES · n²` bytes exceed the limit.
+    pub fn check_size(&self, n: usize) -> Result<(), AnalysisError> {
+        let limit = self.dense_limit.unwrap_or_else(hesse_core::dense::limit);
+        let bytes = hesse_core::dense::bytes(n, DENSE_MATRICES);
+        if bytes > limit {
+            return Err(AnalysisError::TooLarge { n, bytes, limit });
+        }
+        Ok(())
+    }
+
     fn max_move_from(&self, x: &[f64]) -> f64 {
         self.max_move.unwrap_or_else(|| 10.0 * norm(x).max(1.0))
     }
@@ -251,13 +309,15 @@ impl Analysis {
 /// ```
 ///
 /// # Errors
-/// [`AnalysisError::NotFinite`] if the value, gradient or Hessian at the analysed point is
-/// not finite.
+/// [`AnalysisError::TooLarge`] if the dense matrices would exceed the memory limit
+/// ([`AnalysisOptions::check_size`]); [`AnalysisError::NotFinite`] if the value, gradient or
+/// Hessian at the analysed point is not finite.
 pub fn analyze_model(
     model: &mut dyn TwiceDifferentiable,
     x: &[f64],
     opts: AnalysisOptions,
 ) -> Result<Analysis, AnalysisError> {
+    opts.check_size(model.dim())?;
     let mut point = x.to_vec();
     let refinement = opts.refine.then(|| {
         refine(
@@ -339,12 +399,14 @@ fn finish(
 /// ```
 ///
 /// # Errors
-/// [`AnalysisError::NotFinite`] if the value, gradient or Hessian at the analysed point is
-/// not finite.
+/// [`AnalysisError::TooLarge`] if the dense matrices would exceed the memory limit
+/// ([`AnalysisOptions::check_size`]); [`AnalysisError::NotFinite`] if the value, gradient or
+/// Hessian at the analysed point is not finite.
 pub fn analyze<F>(f: F, x: &[f64], opts: AnalysisOptions) -> Result<Analysis, AnalysisError>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
+    opts.check_size(x.len())?;
     let mut rec = RecordedFn::new(&f, x);
     let mut point = x.to_vec();
     let refinement = opts.refine.then(|| {
@@ -371,11 +433,12 @@ where
 /// ```
 ///
 /// # Errors
-/// [`AnalysisError::NotFinite`] as [`analyze`].
+/// [`AnalysisError::TooLarge`] and [`AnalysisError::NotFinite`] as [`analyze`].
 pub fn analyze_vector<F>(f: F, x: &[f64], opts: AnalysisOptions) -> Result<Analysis, AnalysisError>
 where
     F: for<'t> Fn(Var<'t>) -> Var<'t>,
 {
+    opts.check_size(x.len())?;
     let mut rec = RecordedFn::new_vector(&f, x);
     let mut point = x.to_vec();
     let refinement = opts.refine.then(|| {

@@ -42,6 +42,7 @@ use std::fmt;
 use hesse_core::Var;
 
 use crate::analysis::{Analysis, AnalysisOptions, analyze};
+use crate::error::AnalysisError;
 use crate::interval::{Interval, Program, Trouble, next_up};
 
 /// What a certificate proved the critical point to be.
@@ -135,12 +136,17 @@ pub enum NoProof {
     /// The Gershgorin discs of the Hessian at the point reach 0 (rounding swamps an
     /// eigenvalue).
     InertiaUnproved,
+    /// The analysis [`certify`] starts from was refused: its dense matrices would exceed the
+    /// memory limit ([`AnalysisError::TooLarge`](crate::AnalysisError::TooLarge), whose
+    /// message this is).
+    TooLarge(AnalysisError),
 }
 
 impl fmt::Display for NoProof {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NoProof::NotFinite => write!(f, "the value, gradient or Hessian is not finite at the point"),
+            NoProof::TooLarge(e) => write!(f, "{e}"),
             NoProof::Unsupported { op } => write!(f, "the op `{op}` has no interval form here"),
             NoProof::Kink { op } => write!(
                 f,
@@ -247,6 +253,7 @@ where
 {
     match analyze(&f, x, AnalysisOptions::default()) {
         Ok(a) => certify_analysis(f, &a),
+        Err(e @ AnalysisError::TooLarge { .. }) => Certificate::NotProved(NoProof::TooLarge(e)),
         Err(_) => Certificate::NotProved(NoProof::NotFinite),
     }
 }

@@ -46,6 +46,11 @@
 //!   ([`rigid_body_modes`] builds a point cloud's six) and classifies across them: "strict
 //!   local minimum modulo 6 symmetry directions".
 //! - A NaN or infinite value, gradient or Hessian is an [`AnalysisError`], not a verdict.
+//! - **Size**: the analysis holds [`DENSE_MATRICES`] dense n×n matrices (3.2 GB each at
+//!   n = 20,000). Above a memory limit — hesse-core's [`dense`](hesse_core::dense) limit,
+//!   4 GB by default, or [`AnalysisOptions::with_dense_limit`] — it returns
+//!   [`AnalysisError::TooLarge`] before computing anything, pointing to the matrix-free
+//!   routes: [`extreme_eigenvalues`] (Lanczos on HVPs) and [`hutchinson_trace`].
 //!
 //! ## What a certificate proves and assumes
 //!
@@ -78,7 +83,8 @@ mod symmetry;
 mod tolerance;
 
 pub use analysis::{
-    Analysis, AnalysisOptions, analyze, analyze_model, analyze_vector, critical_gradient_tolerance,
+    Analysis, AnalysisOptions, DENSE_MATRICES, analyze, analyze_model, analyze_vector,
+    critical_gradient_tolerance,
 };
 pub use certify::{Certificate, CertifiedKind, NoProof, Proof, certify, certify_analysis};
 pub use classify::{Classification, Inertia, default_tolerance};

@@ -30,7 +30,12 @@ impl TwiceDifferentiable for RecordedFn {
         RecordedFn::value_and_grad(self, x)
     }
     fn hessian(&mut self, x: &[f64]) -> Matrix {
-        RecordedFn::hessian(self, x)
+        // The analysis has checked its own memory limit (`AnalysisOptions::check_size`),
+        // which may be above hesse-core's: allocate here, where that check applies.
+        let n = RecordedFn::dim(self);
+        let mut h = Matrix::zeros(n, n);
+        RecordedFn::hessian_to(self, x, &mut h);
+        h
     }
     fn hvp(&mut self, x: &[f64], v: &[f64]) -> Vec<f64> {
         RecordedFn::hvp(self, x, v)

@@ -39,7 +39,7 @@ use crate::{Objective, OptimError, Solver, State, Step};
 ///     (x[0] - c).powi(2)
 /// });
 /// let opts = Options::default().with_ftol(0.0).with_gtol(0.0).with_max_iterations(2000);
-/// let report = minimize(&mut obj, &mut Adam::new().with_step(0.01), &[3.0], &opts)?;
+/// let report = minimize(&mut obj, &mut Adam::new(0.01), &[3.0], &opts)?;
 /// assert!(report.x[0].abs() < 0.05, "{report}");
 /// # Ok::<(), hesse_optim::OptimError>(())
 /// ```
@@ -76,9 +76,24 @@ impl Default for Adam {
 }
 
 impl Adam {
-    /// The paper's defaults.
-    pub fn new() -> Self {
-        Self::default()
+    /// Adam with step size η and the paper's other defaults (β₁ = 0.9, β₂ = 0.999,
+    /// ε = 1e-8). [`Adam::default()`] has the paper's η = 1e-3 too.
+    ///
+    /// ```
+    /// use hesse_optim::{minimize, Adam, Options, VarObjective};
+    /// // Adam's first step is η·sign(∇f) (m̂ / √v̂ = g / |g|): 3 − 0.5 = 2.5.
+    /// let mut f = VarObjective::new(1, |x: &[hesse_core::Var]| (x[0] - 1.0).square());
+    /// let opts = Options::default().with_max_iterations(1);
+    /// let report = minimize(&mut f, &mut Adam::new(0.5), &[3.0], &opts)?;
+    /// assert!((report.x[0] - 2.5).abs() < 1e-7);
+    /// assert_eq!(Adam::new(1e-3), Adam::default());
+    /// # Ok::<(), hesse_optim::OptimError>(())
+    /// ```
+    pub fn new(eta: f64) -> Self {
+        Adam {
+            eta,
+            ..Self::default()
+        }
     }
     /// Step size η > 0.
     pub fn with_step(mut self, eta: f64) -> Self {

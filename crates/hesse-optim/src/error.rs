@@ -14,7 +14,7 @@
 /// use hesse_optim::{minimize, FnObjective, GradientDescent, OptimError, Options};
 ///
 /// let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| { g[0] = 2.0 * x[0]; x[0] * x[0] });
-/// let err = minimize(&mut obj, &mut GradientDescent::new(), &[1.0], &Options::default().with_gtol(-1.0))
+/// let err = minimize(&mut obj, &mut GradientDescent::default(), &[1.0], &Options::default().with_gtol(-1.0))
 ///     .unwrap_err();
 /// assert_eq!(err.to_string(), "invalid option `gtol`: got -1, expected a finite number >= 0");
 /// assert!(matches!(err, OptimError::InvalidOption { name: "gtol", .. }));

@@ -24,7 +24,7 @@ use crate::{Objective, OptimError, Solver, State, Step};
 /// use hesse_optim::{minimize, FnObjective, GradientDescent, Options};
 ///
 /// let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| { g[0] = 2.0 * x[0]; x[0] * x[0] });
-/// let report = minimize(&mut obj, &mut GradientDescent::new().with_step(0.25), &[1.0], &Options::default())?;
+/// let report = minimize(&mut obj, &mut GradientDescent::new(0.25), &[1.0], &Options::default())?;
 /// // Each step halves x; the f-change test (ftol = 2.2e-9) ends the run first.
 /// assert!(report.status.is_converged(), "{report}");
 /// assert!(report.x[0].abs() < 1e-4);
@@ -43,9 +43,21 @@ impl Default for GradientDescent {
 }
 
 impl GradientDescent {
-    /// Step η = 1e-3.
-    pub fn new() -> Self {
-        Self::default()
+    /// Gradient descent with step length (learning rate) η: `x ← x − η ∇f(x)`.
+    /// [`GradientDescent::default()`] has η = 1e-3. η must be positive; [`minimize`](fn@crate::minimize)
+    /// refuses anything else with [`OptimError`] before running.
+    ///
+    /// ```
+    /// use hesse_optim::{minimize, GradientDescent, Options, VarObjective};
+    /// // f = x², x ← x − 0.25·2x = x/2 each step.
+    /// let mut f = VarObjective::new(1, |x: &[hesse_core::Var]| x[0].square());
+    /// let report = minimize(&mut f, &mut GradientDescent::new(0.25), &[1.0], &Options::default().with_max_iterations(3))?;
+    /// assert_eq!(report.x, vec![0.125]);
+    /// assert_eq!(GradientDescent::new(1e-3), GradientDescent::default());
+    /// # Ok::<(), hesse_optim::OptimError>(())
+    /// ```
+    pub fn new(eta: f64) -> Self {
+        GradientDescent { eta }
     }
     /// Step length η > 0.
     pub fn with_step(mut self, eta: f64) -> Self {

@@ -39,6 +39,8 @@
 //!   [`Backtracking`](linesearch::Backtracking)) and the Armijo / strong Wolfe predicates.
 //! - [`trust_region`]: Steihaug-CG for the trust-region subproblem;
 //!   [`exact_subproblem`]: its exact solution, hard case included.
+//! - `argmin` (feature `argmin`): a hesse loss as an argmin problem (`ArgminProblem`), so
+//!   argmin's own solvers (L-BFGS, Newton, …) run on exact gradients and Hessians.
 //! - [`curvature`]: the smallest Hessian eigenvalue behind the second-order check that ends a
 //!   converged or stalled run (see [`minimize`](fn@minimize)): a saddle point or a maximum is
 //!   left along negative curvature, or reported as [`Status::SaddlePoint`].
@@ -53,6 +55,8 @@
 #![forbid(unsafe_code)]
 
 pub mod adam;
+#[cfg(feature = "argmin")]
+pub mod argmin;
 pub mod curvature;
 mod engine;
 mod error;
@@ -76,6 +80,8 @@ pub mod trust_region;
 mod trust_step;
 
 pub use adam::Adam;
+#[cfg(feature = "argmin")]
+pub use argmin::ArgminProblem;
 pub use engine::{VarObjective, VectorObjective};
 pub use error::OptimError;
 pub use gd::GradientDescent;

@@ -41,7 +41,7 @@ use crate::{Objective, OptimError, Solver, State, Step};
 /// use hesse_optim::{minimize, FnObjective, Momentum, Options};
 ///
 /// let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| { g[0] = 2.0 * x[0]; x[0] * x[0] });
-/// let mut m = Momentum::new().with_alpha(0.5).with_epsilon(0.1);
+/// let mut m = Momentum::new(0.1).with_alpha(0.5);
 /// let report = minimize(&mut obj, &mut m, &[1.0], &Options::default().with_gtol(1e-8).with_ftol(0.0))?;
 /// assert!(report.x[0].abs() < 1e-8);
 /// # Ok::<(), hesse_optim::OptimError>(())
@@ -67,9 +67,23 @@ impl Default for Momentum {
 }
 
 impl Momentum {
-    /// α = 0.9, ε = 1e-3.
-    pub fn new() -> Self {
-        Self::default()
+    /// Heavy-ball momentum with learning rate ε and α = 0.9: `v ← 0.9·v + ε·∇f(x)`,
+    /// `x ← x − v`; [`Momentum::with_alpha`] sets α. [`Momentum::default()`] has ε = 1e-3.
+    ///
+    /// ```
+    /// use hesse_optim::{minimize, Momentum, Options, VarObjective};
+    /// // f = x²: v₁ = 0.1·2 = 0.2, x₁ = 0.8; v₂ = 0.5·0.2 + 0.1·1.6 = 0.26, x₂ = 0.54.
+    /// let mut f = VarObjective::new(1, |x: &[hesse_core::Var]| x[0].square());
+    /// let opts = Options::default().with_max_iterations(2);
+    /// let report = minimize(&mut f, &mut Momentum::new(0.1).with_alpha(0.5), &[1.0], &opts)?;
+    /// assert!((report.x[0] - 0.54).abs() < 1e-15);
+    /// # Ok::<(), hesse_optim::OptimError>(())
+    /// ```
+    pub fn new(epsilon: f64) -> Self {
+        Momentum {
+            epsilon,
+            ..Self::default()
+        }
     }
     /// Momentum coefficient α ∈ [0, 1) (seed 002 tries 5⁻⁶, 0.5, 0.7 and 0.9; α ≥ 1 makes the
     /// velocity grow without bound and is refused).
@@ -117,7 +131,7 @@ impl Solver for Momentum {
 /// use hesse_optim::{minimize, FnObjective, Nesterov, Options};
 ///
 /// let mut obj = FnObjective::new(1, |x: &[f64], g: &mut [f64]| { g[0] = 2.0 * x[0]; x[0] * x[0] });
-/// let report = minimize(&mut obj, &mut Nesterov::new().with_epsilon(0.1), &[1.0], &Options::default())?;
+/// let report = minimize(&mut obj, &mut Nesterov::new(0.1), &[1.0], &Options::default())?;
 /// assert!(report.status.is_converged());
 /// # Ok::<(), hesse_optim::OptimError>(())
 /// ```
@@ -142,9 +156,24 @@ impl Default for Nesterov {
 }
 
 impl Nesterov {
-    /// α = 0.9, ε = 1e-3.
-    pub fn new() -> Self {
-        Self::default()
+    /// Nesterov's accelerated gradient with learning rate ε and α = 0.9 (see the
+    /// [module docs](self)); [`Nesterov::with_alpha`] sets α. [`Nesterov::default()`] has
+    /// ε = 1e-3.
+    ///
+    /// ```
+    /// use hesse_optim::{minimize, Nesterov, Options, VarObjective};
+    /// // f = x²: v₁ = 0.1·2 = 0.2, x₁ = 1 − (0.5·0.2 + 0.2) = 0.7.
+    /// let mut f = VarObjective::new(1, |x: &[hesse_core::Var]| x[0].square());
+    /// let opts = Options::default().with_max_iterations(1);
+    /// let report = minimize(&mut f, &mut Nesterov::new(0.1).with_alpha(0.5), &[1.0], &opts)?;
+    /// assert!((report.x[0] - 0.7).abs() < 1e-15);
+    /// # Ok::<(), hesse_optim::OptimError>(())
+    /// ```
+    pub fn new(epsilon: f64) -> Self {
+        Nesterov {
+            epsilon,
+            ..Self::default()
+        }
     }
     /// Momentum coefficient α ∈ [0, 1).
     pub fn with_alpha(mut self, alpha: f64) -> Self {
@@ -194,7 +223,7 @@ mod tests {
             g[0] = 2.0 * x[0];
             x[0] * x[0]
         });
-        let mut m = Momentum::new().with_alpha(0.5).with_epsilon(0.1);
+        let mut m = Momentum::new(0.1).with_alpha(0.5);
         let r = minimize(
             &mut obj,
             &mut m,

@@ -29,7 +29,7 @@ pub enum Control {
 /// // A closure is an observer: stop after 3 iterations.
 /// let mut stop_early = |s: &State| if s.iteration() >= 3 { Control::Stop } else { Control::Continue };
 /// let report = minimize_with(
-///     &mut obj, &mut GradientDescent::new().with_step(0.1), &[1.0], &Options::default(), &mut stop_early,
+///     &mut obj, &mut GradientDescent::new(0.1), &[1.0], &Options::default(), &mut stop_early,
 /// )?;
 /// assert_eq!(report.status, Status::StoppedByObserver);
 /// assert_eq!(report.iterations, 3);

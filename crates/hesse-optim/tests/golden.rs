@@ -36,10 +36,10 @@ fn every_solver_descends_on_rosenbrock() {
         .with_ftol(0.0)
         .with_max_iterations(2000);
     let solvers: Vec<Box<dyn Solver>> = vec![
-        Box::new(GradientDescent::new().with_step(1e-3)),
-        Box::new(Momentum::new().with_alpha(0.9).with_epsilon(1e-4)),
-        Box::new(Nesterov::new().with_alpha(0.9).with_epsilon(1e-4)),
-        Box::new(Adam::new().with_step(1e-2)),
+        Box::new(GradientDescent::new(1e-3)),
+        Box::new(Momentum::new(1e-4).with_alpha(0.9)),
+        Box::new(Nesterov::new(1e-4).with_alpha(0.9)),
+        Box::new(Adam::new(1e-2)),
         Box::new(Lbfgs::new()),
         Box::new(NewtonCg::new()),
     ];
@@ -65,7 +65,7 @@ fn seed_002_small_steps_creep() {
             .with_ftol(0.0)
             .with_max_iterations(300)
             .with_trajectory(Trajectory::Record);
-        let r = minimize(&mut obj, &mut GradientDescent::new().with_step(lr), &X0, &opts).unwrap();
+        let r = minimize(&mut obj, &mut GradientDescent::new(lr), &X0, &opts).unwrap();
         assert_eq!(r.status, Status::MaxIterations);
         assert_eq!(r.iterations, 300);
         let path = r.trajectory.as_ref().unwrap();
@@ -85,13 +85,7 @@ fn seed_002_small_steps_creep() {
 fn seed_002_large_step_diverges() {
     let mut obj = VarObjective::new(2, rosen);
     let opts = Options::default().with_max_iterations(10_000);
-    let r = minimize(
-        &mut obj,
-        &mut GradientDescent::new().with_step(5f64.powi(-3)),
-        &X0,
-        &opts,
-    )
-    .unwrap();
+    let r = minimize(&mut obj, &mut GradientDescent::new(5f64.powi(-3)), &X0, &opts).unwrap();
     println!("{r}");
     assert!(matches!(r.status, Status::Diverged | Status::NonFinite), "{r}");
     assert!(r.iterations < 100);
@@ -106,26 +100,26 @@ fn seed_002_momentum() {
     let opts = Options::default().with_ftol(0.0).with_max_iterations(180);
     for alpha in [5f64.powi(-6), 0.5, 0.7, 0.9] {
         let mut obj = VarObjective::new(2, rosen);
-        let mut m = Momentum::new().with_alpha(alpha).with_epsilon(8e-5);
+        let mut m = Momentum::new(8e-5).with_alpha(alpha);
         let r = minimize(&mut obj, &mut m, &X0, &opts).unwrap();
         assert_eq!(r.status, Status::MaxIterations, "α = {alpha}: {r}");
         assert!(r.f < 24.2, "α = {alpha}: {r}");
     }
     let (alpha, eps) = (5f64.powi(-6), 8e-4);
     let mut obj = VarObjective::new(2, rosen);
-    let mut m = Momentum::new().with_alpha(alpha).with_epsilon(eps);
+    let mut m = Momentum::new(eps).with_alpha(alpha);
     let r = minimize(&mut obj, &mut m, &X0, &opts).unwrap();
     println!("α = {alpha}, ε = {eps}: {r}");
     assert!(r.f.is_finite(), "{r}");
     // issue 19
     for alpha in [1.0, 1.5, -0.1, f64::NAN] {
         let mut obj = VarObjective::new(2, rosen);
-        let e = minimize(&mut obj, &mut Momentum::new().with_alpha(alpha), &X0, &opts).unwrap_err();
+        let e = minimize(&mut obj, &mut Momentum::default().with_alpha(alpha), &X0, &opts).unwrap_err();
         assert!(
             matches!(e, OptimError::InvalidOption { name: "alpha", .. }),
             "{e}"
         );
-        let e = minimize(&mut obj, &mut Nesterov::new().with_alpha(alpha), &X0, &opts).unwrap_err();
+        let e = minimize(&mut obj, &mut Nesterov::default().with_alpha(alpha), &X0, &opts).unwrap_err();
         assert!(
             matches!(e, OptimError::InvalidOption { name: "alpha", .. }),
             "{e}"
@@ -151,8 +145,8 @@ fn nan_after_some_calls_ends_non_finite_with_last_finite_point() {
         let opts = Options::default().with_trajectory(Trajectory::Record);
         let r = match solver {
             0 => minimize(&mut obj, &mut Lbfgs::new(), &X0, &opts),
-            1 => minimize(&mut obj, &mut GradientDescent::new().with_step(1e-4), &X0, &opts),
-            _ => minimize(&mut obj, &mut Momentum::new().with_epsilon(1e-4), &X0, &opts),
+            1 => minimize(&mut obj, &mut GradientDescent::new(1e-4), &X0, &opts),
+            _ => minimize(&mut obj, &mut Momentum::new(1e-4), &X0, &opts),
         }
         .unwrap();
         println!("{r}");
@@ -204,7 +198,7 @@ fn invalid_options_are_reported_at_start() {
         "invalid option `memory`: got 0, expected an integer >= 1"
     );
     assert_eq!(
-        err(&mut GradientDescent::new().with_step(-1.0), &d),
+        err(&mut GradientDescent::new(-1.0), &d),
         "invalid option `step`: got -1, expected a finite number > 0"
     );
     assert_eq!(

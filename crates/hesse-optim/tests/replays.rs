@@ -57,13 +57,7 @@ fn gradient_descent_on_a_recorded_objective_reports_the_true_value() {
         .with_ftol(0.0)
         .with_max_iterations(20_000);
     let mut obj = VarObjective::new(2, nested);
-    let r = minimize(
-        &mut obj,
-        &mut GradientDescent::new().with_step(0.1),
-        &[0.0, 0.0],
-        &opts,
-    )
-    .expect("runs");
+    let r = minimize(&mut obj, &mut GradientDescent::new(0.1), &[0.0, 0.0], &opts).expect("runs");
     check_stop("gradient descent", &r, 1e-6);
     assert!((r.x[0] - 3.0).abs() < 1e-6, "{r}");
 }

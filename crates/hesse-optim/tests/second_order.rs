@@ -13,10 +13,10 @@ fn solvers(lr: f64) -> Vec<Box<dyn Solver>> {
         Box::new(Lbfgs::new()),
         Box::new(NewtonCg::new()),
         Box::new(TrustExact::new()),
-        Box::new(GradientDescent::new().with_step(lr)),
-        Box::new(Momentum::new().with_epsilon(lr / 2.0).with_alpha(0.5)),
-        Box::new(Nesterov::new().with_epsilon(lr / 2.0).with_alpha(0.5)),
-        Box::new(Adam::new().with_step(0.01)),
+        Box::new(GradientDescent::new(lr)),
+        Box::new(Momentum::new(lr / 2.0).with_alpha(0.5)),
+        Box::new(Nesterov::new(lr / 2.0).with_alpha(0.5)),
+        Box::new(Adam::new(0.01)),
     ]
 }
 
@@ -110,7 +110,7 @@ fn without_hvps_a_stationary_start_is_checked_by_differences() {
     let opts = Options::default().with_gtol(1e-9).with_ftol(0.0);
     for mut s in [
         Box::new(Lbfgs::new()) as Box<dyn Solver>,
-        Box::new(GradientDescent::new().with_step(0.1)),
+        Box::new(GradientDescent::new(0.1)),
     ] {
         let r = minimize(&mut obj, &mut s, &[0.0, 0.0], &opts).unwrap();
         assert!(r.status.is_converged(), "{r}");

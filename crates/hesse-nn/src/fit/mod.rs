@@ -326,17 +326,11 @@ impl MlpClassifier {
             }
             SolverKind::Gd | SolverKind::Momentum | SolverKind::Nesterov => {
                 let mut solver: Box<dyn Solver> = match self.solver {
-                    SolverKind::Gd => Box::new(GradientDescent::new().with_step(self.learning_rate)),
-                    SolverKind::Momentum => Box::new(
-                        Momentum::new()
-                            .with_alpha(self.momentum)
-                            .with_epsilon(self.learning_rate),
-                    ),
-                    _ => Box::new(
-                        Nesterov::new()
-                            .with_alpha(self.momentum)
-                            .with_epsilon(self.learning_rate),
-                    ),
+                    SolverKind::Gd => Box::new(GradientDescent::new(self.learning_rate)),
+                    SolverKind::Momentum => {
+                        Box::new(Momentum::new(self.learning_rate).with_alpha(self.momentum))
+                    }
+                    _ => Box::new(Nesterov::new(self.learning_rate).with_alpha(self.momentum)),
                 };
                 let opts = stochastic_options(self.max_iter);
                 let mut tracker = Tracker::new(None, 1, Some((self.tol, self.n_iter_no_change)));
@@ -353,7 +347,7 @@ impl MlpClassifier {
                 let mut tracker =
                     Tracker::new(Some(&mut eval), steps, Some((self.tol, self.n_iter_no_change)));
                 let opts = stochastic_options(self.max_iter.saturating_mul(steps));
-                let mut adam = Adam::new().with_step(self.learning_rate);
+                let mut adam = Adam::new(self.learning_rate);
                 let r = minimize_with(&mut batches, &mut adam, &w0, &opts, &mut tracker)?;
                 let by_rule = tracker.stopped_by_rule;
                 (r, tracker.curve, by_rule)

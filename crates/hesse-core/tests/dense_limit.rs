@@ -1,0 +1,166 @@
+//! The dense-size guard: `hessian` and its kin refuse an n×n matrix above the dense-memory
+//! limit with a typed error (or a panic naming it), before allocating, and compute it below.
+//! Expected Hessians are the closed forms of the test functions.
+
+use hesse_core::{CoreError, Matrix, RecordedFn, Var, dense, hessian_to, try_hessian, vector};
+
+/// f(x) = Σ xᵢ³ + x₀x₁: H = diag(6xᵢ) + (e₀e₁ᵀ + e₁e₀ᵀ).
+fn cubic<'t>(x: &[Var<'t>]) -> Var<'t> {
+    x.iter().map(|xi| xi.powi(3)).sum::<Var>() + x[0] * x[1]
+}
+
+fn cubic_hessian(x: &[f64]) -> Vec<Vec<f64>> {
+    let n = x.len();
+    let mut h = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        h[i][i] = 6.0 * x[i];
+    }
+    h[0][1] = 1.0;
+    h[1][0] = 1.0;
+    h
+}
+
+#[test]
+fn a_small_limit_refuses_with_a_typed_error_naming_the_matrix_free_routes() {
+    let x = [1.0, 2.0, 3.0];
+    // 3×3 needs 72 bytes.
+    let e = dense::scoped(71, || try_hessian(cubic, &x)).unwrap_err();
+    assert_eq!(
+        e,
+        CoreError::DenseTooLarge {
+            what: "hessian",
+            n: 3,
+            bytes: 72,
+            limit: 71
+        }
+    );
+    let msg = e.to_string();
+    for part in [
+        "hessian: a dense 3×3 matrix of f64 needs 72 B, above the dense-memory limit of 71 B",
+        "hvp",
+        "lanczos_extremes",
+        "HESSE_DENSE_LIMIT",
+        "dense::set_limit",
+    ] {
+        assert!(msg.contains(part), "{part:?} missing from: {msg}");
+    }
+    // At the limit exactly, it is computed, and it is the closed form.
+    let h = dense::scoped(72, || try_hessian(cubic, &x)).unwrap();
+    assert_eq!(h.to_rows(), cubic_hessian(&x));
+    // The limit was the thread's for the closure only.
+    assert_eq!(try_hessian(cubic, &x).unwrap().to_rows(), cubic_hessian(&x));
+}
+
+#[test]
+fn every_dense_hessian_route_checks() {
+    let x = [0.5, -1.0];
+    let limit = 31; // 2×2 needs 32 bytes
+    let e = dense::scoped(limit, || vector::try_hessian(|w| w.powi(3).sum(), &x)).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CoreError::DenseTooLarge {
+                what: "vector::hessian",
+                n: 2,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let mut rec = RecordedFn::new(cubic, &x);
+    let e = dense::scoped(limit, || rec.try_hessian(&x)).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CoreError::DenseTooLarge {
+                what: "RecordedFn::hessian",
+                n: 2,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // Under the limit, each gives the closed form.
+    assert_eq!(rec.try_hessian(&x).unwrap().to_rows(), cubic_hessian(&x));
+    assert_eq!(
+        vector::try_hessian(|w| w.powi(3).sum(), &x).unwrap().to_rows(),
+        vec![vec![3.0, 0.0], vec![0.0, -6.0]]
+    );
+    // A caller's own buffer is not checked: the caller has allocated it.
+    let mut out = Matrix::zeros(2, 2);
+    dense::scoped(0, || hessian_to(cubic, &x, &mut out));
+    assert_eq!(out.to_rows(), cubic_hessian(&x));
+    let mut out = Matrix::zeros(2, 2);
+    dense::scoped(0, || rec.hessian_to(&x, &mut out));
+    assert_eq!(out.to_rows(), cubic_hessian(&x));
+}
+
+#[test]
+#[should_panic(
+    expected = "hessian: a dense 2×2 matrix of f64 needs 32 B, above the dense-memory limit of 8 B"
+)]
+fn the_infallible_hessian_panics_with_the_message() {
+    dense::scoped(8, || hesse_core::hessian(cubic, &[1.0, 1.0]));
+}
+
+#[test]
+#[should_panic(expected = "RecordedFn::hessian: a dense 2×2 matrix")]
+fn the_infallible_recorded_hessian_panics_with_the_message() {
+    let mut rec = RecordedFn::new(cubic, &[1.0, 1.0]);
+    dense::scoped(8, || rec.hessian(&[1.0, 1.0]));
+}
+
+/// At the default limit, n = 30,000 (7.2 GB) is refused at once, without an allocation that
+/// could abort, while the matrix-free HVP at the same size runs (H·1 = 6x + the x₀x₁ term).
+#[test]
+fn the_default_limit_refuses_a_large_hessian_and_the_hvp_still_runs() {
+    let n = 30_000;
+    let x: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
+    let e = dense::scoped(dense::DEFAULT_LIMIT, || try_hessian(cubic, &x)).unwrap_err();
+    assert_eq!(
+        e,
+        CoreError::DenseTooLarge {
+            what: "hessian",
+            n,
+            bytes: 7_200_000_000,
+            limit: 4_000_000_000
+        }
+    );
+    assert!(
+        e.to_string()
+            .contains("needs 7.2 GB, above the dense-memory limit of 4 GB"),
+        "{e}"
+    );
+    let ones = vec![1.0; n];
+    let hv = hesse_core::hvp(cubic, &x, &ones);
+    assert_eq!(hv[0], 6.0 * x[0] + 1.0);
+    assert_eq!(hv[1], 6.0 * x[1] + 1.0);
+    assert_eq!(hv[n - 1], 6.0 * x[n - 1]);
+}
+
+#[test]
+fn the_process_wide_limit_applies_where_no_thread_override_is_in_force() {
+    // Every other test here runs under `dense::scoped` or with a size far below any limit
+    // this test sets, so changing the process-wide limit does not disturb them.
+    dense::set_limit(1_000);
+    assert_eq!(dense::limit(), 1_000);
+    let x = vec![0.1; 12]; // 1,152 bytes
+    let e = try_hessian(cubic, &x).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CoreError::DenseTooLarge {
+                n: 12,
+                bytes: 1152,
+                limit: 1000,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // A thread's override wins over it.
+    assert!(dense::scoped(2_000, || try_hessian(cubic, &x)).is_ok());
+    dense::set_limit(u64::MAX);
+    assert_eq!(try_hessian(cubic, &x).unwrap().to_rows(), cubic_hessian(&x));
+    dense::set_limit(dense::DEFAULT_LIMIT);
+}
