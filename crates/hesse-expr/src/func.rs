@@ -30,8 +30,11 @@ const OTHERS: &[(&str, Builtin)] = &[
 ];
 
 /// Every reserved name: the functions and the constants. None of them can be a variable.
+/// `stop_gradient` is not a formula function: what the CLI reports of a formula are its own
+/// derivatives, and a stopped path would make them something else.
 pub(crate) fn builtins() -> impl Iterator<Item = (&'static str, Builtin)> {
     Unary::functions()
+        .filter(|u| !u.stops_gradient())
         .map(|u| (u.name(), Builtin::F1(u)))
         .chain(ALIASES.iter().map(|&(n, u)| (n, Builtin::F1(u))))
         .chain(OTHERS.iter().copied())

@@ -300,6 +300,15 @@ fn parse_errors_say_where_and_what() {
             1,
         ),
         (
+            // issue 18: the formula's derivatives are its own: no stopped paths.
+            "stop_gradient(x)",
+            K::UnknownFunction {
+                name: "stop_gradient".into(),
+                suggestion: None,
+            },
+            1,
+        ),
+        (
             "1 + Exp(x)",
             K::UnknownFunction {
                 name: "Exp".into(),
