@@ -118,6 +118,7 @@ impl Tape {
         );
         let mut inner = self.inner.borrow_mut();
         let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
+        crate::exec::pages::reserve(&mut inner.values, values.len());
         inner.values.extend_from_slice(values);
         inner.nodes.push(Node {
             op,
@@ -135,6 +136,7 @@ impl Tape {
         let mut inner = self.inner.borrow_mut();
         let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
         let len = numel(&shape);
+        crate::exec::pages::reserve(&mut inner.values, len);
         inner.values.resize(offset + len, 0.0);
         inner.nodes.push(Node {
             op,

@@ -11,6 +11,7 @@
 //! - [`lanes`]: Hessian columns run as lanes of one program;
 //! - [`reach`]: structural zeros of Hessian rows (non-finite rows recomputed);
 //! - [`reuse`], [`pages`], [`share`]: arena ranges, memory pages, shared scalar nodes;
+//!   [`slots`]: sets of arena slots as ranges;
 //! - [`jit`]: the Cranelift compiler of scalar programs; [`natives`]: each program's native
 //!   code state and when it is compiled;
 //! - [`fused`]: elementwise vector regions, their tile executor and AVX-512 assembler.
@@ -31,3 +32,4 @@ pub(crate) mod ranges;
 pub(crate) mod reach;
 pub(crate) mod reuse;
 pub(crate) mod share;
+pub(crate) mod slots;

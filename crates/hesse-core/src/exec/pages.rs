@@ -1,64 +1,114 @@
-//! The replay arena on transparent huge pages (Linux).
+//! Tape arenas on transparent huge pages (Linux).
 //!
 //! A vector recording's arena is large (W3's 2-50-50-1 network on 1,000 points: 2.4·10⁶
-//! values, 20 MB), and every replay streams through most of it: each matrix product and each
-//! elementwise pass reads and writes arrays of 400 KB. On 4 KB pages such a pass touches a
-//! hundred pages per array, and the replay as a whole far more than the second-level TLB
-//! maps (3,072 entries on Zen 4, 12 MB), so the passes pay page walks on top of their cache
-//! misses. Where the kernel hands out huge pages only on request
-//! (`/sys/kernel/mm/transparent_hugepage/enabled` = `madvise`, a common default), the arena
-//! is moved once, at record time, into fresh memory advised with `MADV_HUGEPAGE` before it is
-//! first touched: each 2 MB page is then one TLB entry. W3's HVP: about 4 % faster.
+//! values, 20 MB; the extended Rosenbrock at n = 10⁷: 3.5·10⁸ values, 2.8 GB), and every
+//! replay streams through most of it: each matrix product and each elementwise pass reads
+//! and writes arrays of 400 KB or more. On 4 KB pages such a pass touches a hundred pages
+//! per array, and the replay as a whole far more than the second-level TLB maps (3,072
+//! entries on Zen 4, 12 MB), so the passes pay page walks on top of their cache misses. Where
+//! the kernel hands out huge pages only on request (`/sys/kernel/mm/transparent_hugepage/
+//! enabled` = `madvise`, a common default), memory must be advised with `MADV_HUGEPAGE`
+//! before it is first touched: each 2 MB page is then one TLB entry. W3's HVP: about 4 %
+//! faster.
 //!
-//! The values are copied unchanged, so no result changes; where the advice is refused or the
-//! platform has no such thing, the arena simply stays where it is.
+//! So an arena whose capacity grows to between [`MIN_BYTES`] and [`MAX_BYTES`] grows here
+//! ([`reserve`]): by `Vec`'s own reallocation (on Linux a `mremap`, which moves pages without
+//! copying them), then its untouched tail is advised. Nothing is copied for the advice. It
+//! used to be the whole arena, at the end of recording: a second arena in memory at once
+//! (peak memory of recording the extended Rosenbrock at n = 10⁶: 537 MB, now 322 MB) and,
+//! on the KVM guest of BENCHMARKS.md part 8, huge pages of never-touched memory that took up
+//! to three quarters of the recording's time to fault in.
+//!
+//! Past [`MAX_BYTES`] the arena grows on small pages: measured at n = 10⁶ (a 280 MB arena),
+//! huge pages made recording twice as slow and peak memory 1.55× as large, for replays no
+//! faster within the noise (BENCHMARKS.md, part 8). Leaving the advised range, the arena is
+//! copied once into fresh memory (at most [`MAX_BYTES`]), since a `mremap` of an advised
+//! mapping keeps the advice.
+//!
+//! The values are moved unchanged, so no result changes; where the advice is refused or the
+//! platform has no such thing, the arena grows as any `Vec`.
 
-/// Arenas smaller than this stay where they are: they hold no whole huge page to speak of,
-/// and their pages fit in the TLB anyway.
+/// Arenas smaller than this grow as any `Vec`: they hold no whole huge page to speak of, and
+/// their pages fit in the TLB anyway.
 const MIN_BYTES: usize = 4 << 20;
 
-/// Moves `values` into memory advised to be backed by transparent huge pages, when it is at
-/// least [`MIN_BYTES`] long and the platform supports the advice (Linux); otherwise leaves
-/// it alone. The values are unchanged.
-pub(crate) fn to_huge_pages(values: &mut Vec<f64>) {
-    let bytes = std::mem::size_of_val(values.as_slice());
-    if bytes < MIN_BYTES {
+/// Arenas larger than this grow on small pages (see the module docs).
+const MAX_BYTES: usize = 64 << 20;
+
+/// Makes room for `extra` more values at the end of the arena `values` (see the module docs):
+/// from [`MIN_BYTES`] to [`MAX_BYTES`] of capacity, in memory advised for huge pages.
+/// Capacity at least doubles, so pushes cost amortised constant time. The values are
+/// unchanged.
+#[inline]
+pub(crate) fn reserve(values: &mut Vec<f64>, extra: usize) {
+    if values.capacity() - values.len() < extra {
+        grow(values, extra);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn grow(values: &mut Vec<f64>, extra: usize) {
+    let was = values.capacity() * size_of::<f64>();
+    let need = values.len() + extra;
+    let cap = need.max(2 * values.capacity());
+    let bytes = cap * size_of::<f64>();
+    if (MIN_BYTES..=MAX_BYTES).contains(&was) && bytes > MAX_BYTES {
+        // Leaving the advised range: into fresh memory of small pages, not by `mremap` of
+        // the advised mapping (whose advice would carry over).
+        let mut fresh = Vec::with_capacity(cap);
+        fresh.extend_from_slice(values);
+        *values = fresh;
         return;
     }
+    values.reserve_exact(cap - values.len());
+    if (MIN_BYTES..=MAX_BYTES).contains(&bytes) {
+        advise_tail(values);
+    }
+}
+
+/// Advises the untouched part of `values`' allocation (past its length) for huge pages, where
+/// the platform has them (Linux); elsewhere does nothing.
+fn advise_tail(values: &mut Vec<f64>) {
     #[cfg(target_os = "linux")]
     {
-        // A fresh allocation this large is mapped, not yet touched: advised now, its
-        // page faults (the copy below) get huge pages where the kernel has them.
-        let mut fresh: Vec<f64> = Vec::with_capacity(values.len());
-        const PAGE: usize = 4096;
-        let start = fresh.as_mut_ptr() as usize;
-        let first = start.next_multiple_of(PAGE);
-        let end = (start + bytes) / PAGE * PAGE;
+        // The spare capacity of a large allocation grown by `reserve` (moved by `mremap`,
+        // untouched past the old length): advised now, its page faults (later pushes) get
+        // huge pages where the kernel has them. Only whole huge pages can be huge.
+        const HUGE: usize = 2 << 20;
+        let start = values.as_mut_ptr() as usize;
+        let first = (start + values.len() * size_of::<f64>()).next_multiple_of(HUGE);
+        let end = (start + values.capacity() * size_of::<f64>()) / HUGE * HUGE;
         if end > first {
-            // SAFETY: [first, end) lies inside `fresh`'s allocation, whose contents the advice
-            // does not change (MADV_HUGEPAGE only selects the page size of future faults).
-            let ok =
-                unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE) } == 0;
-            if ok {
-                fresh.extend_from_slice(values);
-                *values = fresh;
-            }
+            // SAFETY: [first, end) lies inside `values`' allocation, whose contents the
+            // advice does not change (MADV_HUGEPAGE only selects the page size of future
+            // faults). A refusal leaves the memory as it was, so the result is not needed.
+            unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE) };
         }
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = values;
 }
 
 #[cfg(test)]
 mod tests {
-    use super::to_huge_pages;
+    use super::reserve;
 
-    /// Moving the arena keeps every value's bits, small or large.
+    /// Growing the arena keeps every value's bits, small or large, and makes the room asked
+    /// for, at least doubling the capacity.
     #[test]
-    fn the_move_keeps_the_values() {
+    fn growth_keeps_the_values() {
         for n in [0, 10, 1 << 19, (1 << 20) + 3] {
             let v: Vec<f64> = (0..n).map(|i| (i as f64).sin() * 1e3).collect();
             let mut w = v.clone();
-            to_huge_pages(&mut w);
+            w.shrink_to_fit();
+            let cap = w.capacity();
+            reserve(&mut w, 5);
             assert!(v.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()) && v.len() == w.len());
+            assert!(w.capacity() >= n + 5 && w.capacity() >= cap);
+            reserve(&mut w, 1 << 20);
+            assert!(w.capacity() >= n + (1 << 20) && w.len() == n);
+            assert!(v.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()));
         }
     }
 }

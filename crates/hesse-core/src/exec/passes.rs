@@ -3,7 +3,7 @@
 //! reshapes, fused regions (see the module docs of [`crate::recorded`], "Replay programs").
 //! None of them changes a bit of any result.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::exec::fast::Fast;
 use crate::exec::fused::{Bound, Piece};
@@ -12,6 +12,7 @@ use crate::exec::lanes::Lanes;
 use crate::exec::peephole;
 use crate::exec::program::Programs;
 use crate::exec::reach::Reach;
+use crate::exec::slots::Slots;
 use crate::ops::{Layout, Op};
 use crate::tape::TapeInner;
 
@@ -159,30 +160,30 @@ impl Programs {
         });
         // The slots read after each program has run, which fusion must keep writing: its
         // outputs and the comparisons, and for the Hessian's prefix what the columns read.
-        let slots = |ids: &mut dyn Iterator<Item = u32>| -> HashSet<u32> {
-            ids.flat_map(|i| {
-                let node = &inner.nodes[canon[i as usize] as usize];
-                (node.offset..node.offset + node.len()).map(|s| s as u32)
-            })
-            .collect()
+        let range = |i: u32| {
+            let node = &inner.nodes[canon[i as usize] as usize];
+            (node.offset as u32, (node.offset + node.len()) as u32)
         };
+        let slots = |ids: &mut dyn Iterator<Item = u32>| Slots::of(ids.map(range));
         let cmp = || compares.iter().map(|&(c, _)| c);
         let value_out = slots(&mut cmp().chain([output]));
         let grad_out = slots(&mut cmp().chain(grad_roots.iter().copied()));
         let hvp_out = slots(&mut cmp().chain(hvp.iter().copied()));
-        let mut pre_out = hvp_out.clone();
-        for ins in &hess_col {
+        let one_slot = |s: u32| (s, s + 1);
+        let pre_out = hvp_out.with(hess_col.iter().flat_map(|ins| -> Vec<(u32, u32)> {
             match *ins {
-                Instr::Unary { x, .. } => drop(pre_out.insert(x)),
-                Instr::Binary { a, b, .. } => pre_out.extend([a, b]),
+                Instr::Unary { x, .. } => vec![one_slot(x)],
+                Instr::Binary { a, b, .. } => vec![one_slot(a), one_slot(b)],
                 // A generic node (or a fused region made of such nodes) reads its inputs
                 // from the arena: the prefix must leave them there, not in registers.
-                Instr::Node(id) => {
-                    pre_out.extend(slots(&mut inner.nodes[id as usize].inputs.iter().copied()))
-                }
+                Instr::Node(id) => inner.nodes[id as usize]
+                    .inputs
+                    .iter()
+                    .map(|&j| range(j))
+                    .collect(),
             }
-        }
-        let fast = |p: Vec<Instr>, pinned: &HashSet<u32>| peephole::compile(&p, &|s| pinned.contains(&s));
+        }));
+        let fast = |p: Vec<Instr>, pinned: &Slots| peephole::compile(&p, &|s| pinned.contains(s));
         // Programs whose caller reads only `roots` (and the comparisons) afterwards: runs of
         // elementwise vector nodes become fused regions (`crate::exec::fused`); a program without
         // any region is all scalar or unfusable and gets the scalar fusions instead.
@@ -196,7 +197,7 @@ impl Programs {
         let (x_leaf, v_leaf) = (one(inputs), one(direction));
         let mut fused = |roots: &[u32],
                          keep: &dyn Fn(usize) -> bool,
-                         pinned: &HashSet<u32>,
+                         pinned: &Slots,
                          (x, v, out): (Option<u32>, Option<u32>, Option<u32>)|
          -> (Vec<Fast>, Bound) {
             let ids = program_ids(roots, keep);
@@ -228,13 +229,11 @@ impl Programs {
         // The all-scalar programs, kept for native compilation (`exec/jit.rs`).
         #[cfg(feature = "jit")]
         let scalar = {
-            let keep = |p: Vec<Instr>, pinned: &HashSet<u32>| {
+            let keep = |p: Vec<Instr>, pinned: &Slots| {
                 if p.iter().any(|i| matches!(i, Instr::Node(_))) {
                     return None;
                 }
-                let mut pinned: Vec<u32> = pinned.iter().copied().collect();
-                pinned.sort_unstable();
-                Some((p, pinned))
+                Some((p, pinned.iter().collect()))
             };
             (
                 [

@@ -130,6 +130,11 @@ impl Programs {
     /// Turns the all-scalar programs into native-compilation sources (compiled later, when
     /// they have been replayed enough; see `exec/jit.rs`).
     pub(crate) fn prepare_native(&mut self, arena: usize) {
+        // Nothing to compile (a vector recording): the slot lists below would be as long as
+        // the point, the gradient and the HVP together.
+        if self.scalar.iter().all(Option::is_none) {
+            return;
+        }
         let slots = |r: &Ranges| -> Vec<(u32, u32)> {
             r.0.iter()
                 .flat_map(|&(o, l)| o..o + l)

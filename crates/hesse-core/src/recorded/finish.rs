@@ -11,7 +11,7 @@ use crate::exec::fast::Fast;
 use crate::exec::passes::alias_reshapes;
 use crate::exec::program::Programs;
 use crate::exec::ranges::Ranges;
-use crate::exec::{pages, reuse, share};
+use crate::exec::{reuse, share};
 use crate::ops::{Binary, Layout, Op};
 use crate::tape::Tape;
 
@@ -29,7 +29,6 @@ impl RecordedFn {
         // the reshapes are aliased, so that they alias the node that is computed.
         let shared = share::share_repeated(&mut tape.inner.borrow_mut());
         alias_reshapes(&mut tape.inner.borrow_mut());
-        pages::to_huge_pages(&mut tape.inner.borrow_mut().values);
         let to_first = |ids: Vec<u32>| -> Vec<u32> { ids.into_iter().map(|i| shared[i as usize]).collect() };
         let (grads, hvp, output) = (to_first(grads), to_first(hvp), shared[output as usize]);
         let (compares, progs) = {
