@@ -12,10 +12,10 @@
 //!
 //! Each size runs in a fresh child process (`one …`), so that its peak resident set
 //! (`VmHWM` in `/proc/self/status`) is its own: the figure `peak_mb` is read right after
-//! recording and one value+gradient replay, before anything else is timed. Times are
-//! medians: recording over 3 recordings (1 at n ≥ 10⁶), the others by the runner's
-//! autorange (calls per repeat grow until a repeat takes ≥ 40 ms; 7 repeats, 3 above 50 ms
-//! per call). The elements counted per size are n for the Rosenbrock and N·50 (the hidden
+//! recording and one value+gradient replay, before anything else is recorded or timed.
+//! Times are medians: recording over 3 recordings (1 at n ≥ 10⁶), the others by the
+//! runner's autorange (calls per repeat grow until a repeat takes ≥ 40 ms; 7 repeats, 3
+//! above 50 ms per call). The elements counted per size are n for the Rosenbrock and N·50 (the hidden
 //! units per layer) for W3.
 
 #[path = "../common/mod.rs"]
@@ -34,6 +34,9 @@ const W3: [usize; 3] = [1_000, 10_000, 100_000];
 
 /// The eager value and gradient at a point.
 type Eager = Box<dyn Fn(&[f64]) -> (f64, Vec<f64>)>;
+
+/// A recording at a point.
+type Recorder = Box<dyn Fn(&[f64]) -> RecordedFn>;
 
 /// One size's figures: case, n, `(figure, value)`.
 type Row = (&'static str, usize, Vec<(String, f64)>);
@@ -88,69 +91,83 @@ fn peak_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// The medians of `k` timings of `f`, in ms.
-fn median_ms<R>(k: usize, mut f: impl FnMut() -> R) -> (f64, R) {
-    let mut last = None;
-    let mut v: Vec<f64> = (0..k)
-        .map(|_| {
-            let t = Instant::now();
-            last = Some(f());
-            t.elapsed().as_secs_f64() * 1e3
+/// Memory of this process on transparent huge pages, MB (`AnonHugePages` of
+/// `/proc/self/smaps_rollup`; 0 where there is no such file).
+fn huge_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/smaps_rollup")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("AnonHugePages:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
         })
-        .collect();
-    v.sort_by(f64::total_cmp);
-    (v[v.len() / 2], last.expect("k ≥ 1"))
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// One size in this process: prints `figure value` lines.
 fn one(case: &str, n: usize, what: &str) {
     let all = what == "all";
-    let reps = if n >= 1_000_000 { 1 } else { 3 };
-    let (x, v, vector_mb): (Vec<f64>, Vec<f64>, f64);
-    let mut rec: RecordedFn;
-    let eager: Eager;
-    match case {
-        "rosen" => {
-            x = w2::x0(n);
-            v = direction(n);
-            vector_mb = n as f64 * 8.0 / (1 << 20) as f64;
-            let (ms, r) = median_ms(if all || what == "record" { reps } else { 1 }, || {
-                RecordedFn::new_vector(w2::ext_vector, &x)
-            });
-            println!("record_ms {ms}");
-            rec = r;
-            eager = Box::new(|x| hesse_core::vector::value_and_grad(w2::ext_vector, x));
-        }
+    let (x, v, vector_mb, record, eager): (Vec<f64>, Vec<f64>, f64, Recorder, Eager) = match case {
+        "rosen" => (
+            w2::x0(n),
+            direction(n),
+            n as f64 * 8.0 / (1 << 20) as f64,
+            Box::new(|x| RecordedFn::new_vector(w2::ext_vector, x)),
+            Box::new(|x| hesse_core::vector::value_and_grad(w2::ext_vector, x)),
+        ),
         "w3" => {
             let data = mlp::load_data();
-            let base = data.rows();
             // N points: the 1,000 of W3 repeated (the cost does not depend on the values).
             let mut big = data.clone();
             while big.rows() < n {
                 big.x.extend_from_slice(&data.x);
                 big.y.extend_from_slice(&data.y);
             }
-            let big = big.head(n);
-            assert!(base > 0 && big.rows() == n);
+            let big = std::rc::Rc::new(big.head(n));
+            assert_eq!(big.rows(), n);
             let (_, th) = mlp::load_w3_init("w3_init_2_50_50_1.json");
             let lay = mlp::Layout::w3(50);
-            v = direction(th.len());
-            vector_mb = n as f64 * 50.0 * 8.0 / (1 << 20) as f64;
-            let f = hesse_core::vector::function(move |w| mlp::loss(w, &big, &lay, None));
-            let (ms, r) = median_ms(if all || what == "record" { reps } else { 1 }, || {
-                RecordedFn::new_vector(&f, &th)
-            });
-            println!("record_ms {ms}");
-            rec = r;
-            x = th;
-            eager = Box::new(move |x| hesse_core::vector::value_and_grad(&f, x));
+            let b1 = big.clone();
+            (
+                th.clone(),
+                direction(th.len()),
+                n as f64 * 50.0 * 8.0 / (1 << 20) as f64,
+                Box::new(move |x| {
+                    let f = hesse_core::vector::function(|w| mlp::loss(w, &b1, &lay, None));
+                    RecordedFn::new_vector(f, x)
+                }),
+                Box::new(move |x| {
+                    let f = hesse_core::vector::function(|w| mlp::loss(w, &big, &lay, None));
+                    hesse_core::vector::value_and_grad(f, x)
+                }),
+            )
         }
         _ => panic!("case: rosen | w3"),
-    }
+    };
+    // The peak memory of one recording and one replay; then more recordings for the median.
+    let t = Instant::now();
+    let mut rec = record(&x);
+    let first = t.elapsed().as_secs_f64() * 1e3;
     let mut g = vec![0.0; x.len()];
     black_box(rec.value_and_grad_to(&x, &mut g));
     println!("peak_mb {}", peak_mb());
+    println!("huge_mb {}", huge_mb());
     println!("vector_mb {vector_mb}");
+    let more = if (all || what == "record") && n < 1_000_000 {
+        2
+    } else {
+        0
+    };
+    let mut ms: Vec<f64> = (0..more)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(record(&x));
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .chain([first])
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    println!("record_ms {}", ms[ms.len() / 2]);
     if all || what == "vg" {
         println!("vg_us {}", time(|| rec.value_and_grad_to(black_box(&x), &mut g)));
     }

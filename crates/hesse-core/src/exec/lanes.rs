@@ -73,6 +73,12 @@ impl Lanes {
         hvp: &[u32],
         n: usize,
     ) -> Option<Lanes> {
+        // At least one lane row per direction coordinate: refuse too many lanes before the
+        // map of the direction's slots is built (for a vector recording it is as long as the
+        // point: a fifth of the recording's time at n = 10⁶).
+        if dir_slots.len().saturating_mul(n) > MAX_LANE_VALUES {
+            return None;
+        }
         let mut row_of: HashMap<u32, u32> = HashMap::new();
         for (k, &s) in dir_slots.iter().enumerate() {
             row_of.insert(s as u32, k as u32);

@@ -12,18 +12,18 @@
 //! faster.
 //!
 //! So an arena whose capacity grows to between [`MIN_BYTES`] and [`MAX_BYTES`] grows here
-//! ([`reserve`]): by `Vec`'s own reallocation (on Linux a `mremap`, which moves pages without
-//! copying them), then its untouched tail is advised. Nothing is copied for the advice. It
-//! used to be the whole arena, at the end of recording: a second arena in memory at once
-//! (peak memory of recording the extended Rosenbrock at n = 10⁶: 537 MB, now 322 MB) and,
-//! on the KVM guest of BENCHMARKS.md part 8, huge pages of never-touched memory that took up
-//! to three quarters of the recording's time to fault in.
+//! ([`reserve`]): into a fresh allocation advised before the values are copied over, as a
+//! `Vec` grows by doubling (the copies add up to less than the final arena). It used to be
+//! copied whole at the end of recording, however large: a second arena in memory at once
+//! (peak memory of recording the extended Rosenbrock at n = 10⁶: 576 MB, now 322 MB) and, on
+//! the KVM guest of BENCHMARKS.md part 8, huge pages of never-touched memory that took up to
+//! three quarters of the recording's time to fault in.
 //!
 //! Past [`MAX_BYTES`] the arena grows on small pages: measured at n = 10⁶ (a 280 MB arena),
 //! huge pages made recording twice as slow and peak memory 1.55× as large, for replays no
 //! faster within the noise (BENCHMARKS.md, part 8). Leaving the advised range, the arena is
-//! copied once into fresh memory (at most [`MAX_BYTES`]), since a `mremap` of an advised
-//! mapping keeps the advice.
+//! copied once more into fresh memory; from there on it grows as any `Vec` (on Linux by
+//! `mremap`, which moves pages without copying them).
 //!
 //! The values are moved unchanged, so no result changes; where the advice is refused or the
 //! platform has no such thing, the arena grows as any `Vec`.
@@ -49,45 +49,44 @@ pub(crate) fn reserve(values: &mut Vec<f64>, extra: usize) {
 #[cold]
 #[inline(never)]
 fn grow(values: &mut Vec<f64>, extra: usize) {
+    let advised = |bytes: usize| (MIN_BYTES..=MAX_BYTES).contains(&bytes);
     let was = values.capacity() * size_of::<f64>();
-    let need = values.len() + extra;
-    let cap = need.max(2 * values.capacity());
+    let cap = (values.len() + extra).max(2 * values.capacity());
     let bytes = cap * size_of::<f64>();
-    if (MIN_BYTES..=MAX_BYTES).contains(&was) && bytes > MAX_BYTES {
-        // Leaving the advised range: into fresh memory of small pages, not by `mremap` of
-        // the advised mapping (whose advice would carry over).
-        let mut fresh = Vec::with_capacity(cap);
-        fresh.extend_from_slice(values);
-        *values = fresh;
+    if !advised(bytes) && !advised(was) {
+        // Small, or large and on small pages already: as any `Vec` (on Linux, a large one is
+        // moved by `mremap`, without copying).
+        values.reserve_exact(cap - values.len());
         return;
     }
-    values.reserve_exact(cap - values.len());
-    if (MIN_BYTES..=MAX_BYTES).contains(&bytes) {
-        advise_tail(values);
+    // Into fresh memory, advised before its first touch while in the range; leaving the
+    // range, fresh memory of small pages (a `mremap` of advised memory keeps the advice).
+    let mut fresh: Vec<f64> = Vec::with_capacity(cap);
+    if advised(bytes) {
+        advise(&mut fresh);
     }
+    fresh.extend_from_slice(values);
+    *values = fresh;
 }
 
-/// Advises the untouched part of `values`' allocation (past its length) for huge pages, where
-/// the platform has them (Linux); elsewhere does nothing.
-fn advise_tail(values: &mut Vec<f64>) {
+/// Advises the untouched allocation of `fresh` (a `Vec` with no values yet) for huge pages,
+/// where the platform has them (Linux); elsewhere does nothing.
+fn advise(fresh: &mut Vec<f64>) {
     #[cfg(target_os = "linux")]
     {
-        // The spare capacity of a large allocation grown by `reserve` (moved by `mremap`,
-        // untouched past the old length): advised now, its page faults (later pushes) get
-        // huge pages where the kernel has them. Only whole huge pages can be huge.
-        const HUGE: usize = 2 << 20;
-        let start = values.as_mut_ptr() as usize;
-        let first = (start + values.len() * size_of::<f64>()).next_multiple_of(HUGE);
-        let end = (start + values.capacity() * size_of::<f64>()) / HUGE * HUGE;
+        const PAGE: usize = 4096;
+        let start = fresh.as_mut_ptr() as usize;
+        let first = start.next_multiple_of(PAGE);
+        let end = (start + fresh.capacity() * size_of::<f64>()) / PAGE * PAGE;
         if end > first {
-            // SAFETY: [first, end) lies inside `values`' allocation, whose contents the
+            // SAFETY: [first, end) lies inside `fresh`'s allocation, whose contents the
             // advice does not change (MADV_HUGEPAGE only selects the page size of future
             // faults). A refusal leaves the memory as it was, so the result is not needed.
             unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE) };
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = values;
+    let _ = fresh;
 }
 
 #[cfg(test)]
