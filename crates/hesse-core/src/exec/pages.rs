@@ -110,4 +110,20 @@ mod tests {
             assert!(v.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()));
         }
     }
+
+    /// Growing out of the advised range (past `MAX_BYTES`) and beyond keeps the values.
+    #[test]
+    fn growth_past_the_advised_range_keeps_the_values() {
+        let n = (super::MAX_BYTES / 8) * 3 / 4;
+        let mut w: Vec<f64> = Vec::new();
+        for i in 0..n {
+            reserve(&mut w, 1);
+            w.push(i as f64);
+        }
+        reserve(&mut w, n);
+        assert!(w.capacity() * 8 > super::MAX_BYTES);
+        w.extend((n..2 * n).map(|i| i as f64));
+        reserve(&mut w, 2 * n);
+        assert!(w.len() == 2 * n && w.iter().enumerate().all(|(i, &x)| x == i as f64));
+    }
 }
