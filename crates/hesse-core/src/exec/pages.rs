@@ -15,14 +15,14 @@
 //! ([`reserve`]): into a fresh allocation advised before the values are copied over, as a
 //! `Vec` grows by doubling (the copies add up to less than the final arena). It used to be
 //! copied whole at the end of recording, however large: a second arena in memory at once
-//! (peak memory of recording the extended Rosenbrock at n = 10⁶: 576 MB, now 322 MB) and, on
-//! the KVM guest of BENCHMARKS.md part 8, huge pages of never-touched memory that took up to
+//! (peak memory of recording the extended Rosenbrock at n = 10⁶: 576 MB, now 295 MB) and, on
+//! the KVM guest of BENCHMARKS.md part 9, huge pages of never-touched memory that took up to
 //! three quarters of the recording's time to fault in.
 //!
 //! Past [`MAX_BYTES`] the arena grows on small pages: measured at n = 10⁶ (a 280 MB arena),
-//! huge pages made recording twice as slow and peak memory 1.55× as large, for replays no
-//! faster within the noise (BENCHMARKS.md, part 8). Leaving the advised range, the arena is
-//! copied once more into fresh memory; from there on it grows as any `Vec` (on Linux by
+//! huge pages made recording twice as slow and peak memory 1.55× as large, for replays
+//! about as fast (BENCHMARKS.md, part 9). Leaving the advised range, the arena is copied
+//! once more into fresh memory; from there on it grows as any `Vec` (on Linux by
 //! `mremap`, which moves pages without copying them).
 //!
 //! The values are moved unchanged, so no result changes; where the advice is refused or the
