@@ -307,8 +307,8 @@ impl fmt::Debug for Tape {
 mod tests {
     use super::{Tape, TapeInner, keep_for_reuse};
 
-    /// Scratch arenas are kept for reuse up to a number of nodes and of values, so that a
-    /// large eager call does not leave its thread holding its arena.
+    /// issue 21: scratch arenas are kept for reuse up to a number of nodes and of values, so
+    /// that a large eager call does not leave its thread holding its arena.
     #[test]
     fn large_scratch_arenas_are_not_kept() {
         let mut small = TapeInner::default();

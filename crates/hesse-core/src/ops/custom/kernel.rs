@@ -21,6 +21,15 @@ pub(crate) struct Kernel {
 
 /// A custom function in an [`Op`](crate::ops::Op) (see [`CustomFn`](crate::CustomFn)):
 /// the same function is the same op.
+///
+/// ```
+/// use hesse_core::ops::Op;
+/// let f = hesse_core::CustomFn::elementwise("twice", |x| 2.0 * x, |g, _, _| 2.0 * g).leak();
+/// let tape = hesse_core::Tape::new();
+/// let y = tape.var(1.5).custom(f);
+/// let node = &tape.nodes()[y.id().index()];
+/// assert!(matches!(node.op, Op::Custom(c) if c.name() == "twice"));
+/// ```
 #[derive(Clone, Copy)]
 pub struct Custom(pub(crate) &'static Kernel);
 

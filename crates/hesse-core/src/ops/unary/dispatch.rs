@@ -68,6 +68,11 @@ macro_rules! dispatch {
 
             /// Whether the rule is zero by definition, not the derivative of the value
             /// (`stop_gradient`): finite differences do not apply to it.
+            ///
+            /// ```
+            /// use hesse_core::ops::Unary;
+            /// assert!(Unary::StopGradient.stops_gradient() && !Unary::Exp.stops_gradient());
+            /// ```
             pub fn stops_gradient(&self) -> bool {
                 match *self { $(Unary::$op $(($v))? => $op $(($v))?.stops_gradient(),)* }
             }
