@@ -6,49 +6,19 @@
 Prints {workload: {route: {figure: microseconds}}} with the figure names of
 benches/examples/workloads.rs; timing protocol of WORKLOADS.md §0 (warm-up, autorange, median).
 """
-import json, math, os, sys, time
+import json, os, sys, time
 
 import numpy as np
 
-QUICK = "--quick" in sys.argv
+from common import DATA, QUICK, direction, per_call, w3_init
+
 ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 OUT = {}
 
 
 def put(w, route, fig, us):
     OUT.setdefault(w, {}).setdefault(route, {})[fig] = us
     print(f"{w} {route:14} {fig:22} {us:14.3f} µs", file=sys.stderr)
-
-
-def per_call(f):
-    f()  # first call (compile for jit)
-    for _ in range(2 if QUICK else 5):
-        f()
-    min_rep = 0.010 if QUICK else 0.040
-    calls, step = 1, 0
-    while True:
-        t = time.perf_counter()
-        for _ in range(calls):
-            f()
-        dt = time.perf_counter() - t
-        if dt >= min_rep:
-            break
-        step += 1
-        calls = [1, 2, 5][step % 3] * 10 ** (step // 3)
-    per = dt / calls
-    reps = 5 if QUICK else 21
-    if per > 0.5:
-        reps = min(reps, 3)
-    elif per > 0.05:
-        reps = min(reps, 7)
-    s = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        for _ in range(calls):
-            f()
-        s.append((time.perf_counter() - t) / calls)
-    return float(np.median(s)) * 1e6
 
 
 def per_run(runs, f):
@@ -60,10 +30,6 @@ def per_run(runs, f):
     return float(np.median(s)) * 1e6
 
 
-def direction(p):
-    return np.array([1.0 + (k % 10) / 10.0 for k in range(p)])
-
-
 # ---------------------------------------------------------------- data
 X1 = np.array([[2.8, 0.4], [3.1, 4.3], [0.1, -3.4], [-4.2, -3.3], [-0.5, 0.2],
                [-2.7, -0.4], [-3.0, -4.3], [-0.1, 3.4], [4.2, 3.2], [0.4, -0.1]])
@@ -71,11 +37,6 @@ Y1 = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0], dtype=float)
 TH1 = np.array([1.06, -0.037, -0.056, 1.095, -0.051, -0.0689, 3.769, -3.72, -0.0148])
 raw = np.loadtxt(os.path.join(DATA, "w3_data.csv"), delimiter=",", skiprows=1)
 X3, Y3 = raw[:, :2].copy(), raw[:, 2].copy()
-
-
-def w3_init(name):
-    j = json.load(open(os.path.join(DATA, name)))
-    return np.concatenate([np.concatenate([np.ravel(l["W"]), np.ravel(l["b"])]) for l in j["layers"]])
 
 
 TH3 = w3_init("w3_init_2_50_50_1.json")
