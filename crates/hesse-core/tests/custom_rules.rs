@@ -230,6 +230,53 @@ fn functions_of_one_name_stay_apart_in_recordings() {
     assert_eq!(rec.hvp(&w, &[1.0, 0.0]), [12.0, 0.0]);
 }
 
+/// A recording applies a black box once per distinct input: a loss applying it twice to one
+/// input, and the rules of both applications applying its derivative twice, run each once —
+/// on scalars as on vectors.
+#[test]
+fn a_recording_runs_a_black_box_once_per_distinct_input() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    static SLOW: LazyLock<CustomFn> = LazyLock::new(|| {
+        CustomFn::elementwise(
+            "counted",
+            |x| {
+                CALLS.fetch_add(1, Ordering::Relaxed);
+                x.sin()
+            },
+            |g, x, _| g * x.custom(&SLOW_D),
+        )
+    });
+    static SLOW_D: LazyLock<CustomFn> = LazyLock::new(|| {
+        CustomFn::elementwise(
+            "counted_d",
+            |x| {
+                CALLS.fetch_add(1, Ordering::Relaxed);
+                x.cos()
+            },
+            |g, x, _| -g * x.sin(),
+        )
+    });
+    let f = function(|x| x[0].custom(&SLOW) * x[1] + x[0].custom(&SLOW).square());
+    let mut rec = RecordedFn::new(f, &[0.3, 0.7]).without_jit();
+    let before = CALLS.load(Ordering::Relaxed);
+    let hv = rec.hvp(&[0.5, 2.0], &[1.0, 0.0]);
+    // The HVP needs sin x (once: the two applications are one) and cos x (the rules of both
+    // applications, again one): two calls.
+    assert_eq!(
+        CALLS.load(Ordering::Relaxed) - before,
+        2,
+        "one call per function and input"
+    );
+    // f = s·y + s², s = sin x: ∂²f/∂x² = -s·y + 2(c² - s²), ∂²f/∂x∂y = c.
+    let (s, c) = (0.5f64.sin(), 0.5f64.cos());
+    assert!(
+        close(hv[0], -s * 2.0 + 2.0 * (c * c - s * s), 1e-14) && close(hv[1], c, 1e-14),
+        "{hv:?}"
+    );
+    assert_eq!(hv, hesse_core::hvp(f, &[0.5, 2.0], &[1.0, 0.0]));
+}
+
 #[test]
 fn check_gradient_compares_a_rule_with_the_black_box_s_values() {
     use hesse_core::check::{CheckOptions, check_gradient, check_hessian};

@@ -10,8 +10,11 @@
 //! (after this rewrite) and the same shape as an earlier node is replaced by that node: its
 //! readers read the earlier node instead, and dead-node elimination drops it. The earlier
 //! node runs the same kernel on the same values, so every reader sees the same bits as
-//! before. Scalar nodes are left to the programs' own common-subexpression elimination;
-//! leaves and comparisons (whose outcomes a replay checks by node) are never merged.
+//! before. Scalar nodes are left to the programs' own common-subexpression elimination,
+//! which covers the scalar unary and binary ops; scalar applications of a custom function
+//! (`ops/custom/`), which it does not, are merged here, so that an expensive black box runs
+//! once per distinct input (the rules of an HVP apply it to the same input several times).
+//! Leaves and comparisons (whose outcomes a replay checks by node) are never merged.
 
 use std::collections::HashMap;
 
@@ -30,7 +33,8 @@ pub(crate) fn share_repeated(inner: &mut TapeInner) -> Vec<u32> {
             *j = canon[*j as usize];
         }
         let node = &inner.nodes[i];
-        if node.op.is_leaf() || node.shape.is_empty() || matches!(node.op, Op::Binary(Binary::Cmp(_))) {
+        let scalar_elsewhere = node.shape.is_empty() && !matches!(node.op, Op::Custom(_));
+        if node.op.is_leaf() || scalar_elsewhere || matches!(node.op, Op::Binary(Binary::Cmp(_))) {
             continue;
         }
         // The op with its parameters; `{:?}` tells apart every pair of different f64
