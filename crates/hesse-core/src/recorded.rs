@@ -225,7 +225,7 @@ impl RecordedFn {
     /// alone never compiles its HVP or Hessian programs. Results are bit for bit those of the
     /// interpreter (see `exec/jit.rs`); programs with vector nodes keep the interpreter.
     ///
-    /// When this pays: compiling costs about as much as 2,000–9,000 interpreted replays of
+    /// When this pays: compiling costs about as much as 2,000–15,000 interpreted replays of
     /// the same program (see [`RecordedFn::with_jit_after`] and the crossovers measured in
     /// the README), so `.jit()` is for a recording replayed many thousand times.
     ///

@@ -150,9 +150,9 @@ pub(crate) struct Policy {
 /// Runs after which a program is compiled: the ski-rental rule, compile once the time spent
 /// interpreting equals the time compiling takes (then never more than about twice the time
 /// of the better choice in hindsight). Measured on the workloads (BENCHMARKS.md, part 8),
-/// compiling a value-and-gradient program costs 1,600 interpreted runs of it (the extended
-/// Rosenbrock, 10⁵ instructions) to 6,500–8,600 (W1, W5, Rosenbrock 2-D: short programs,
-/// whose compilation has a fixed part); 4,000 is within a factor of about 2.5 of each.
+/// compiling a value-and-gradient program costs about 1,900 interpreted runs of it (the
+/// extended Rosenbrock, 10⁵ instructions) to 5,100–15,500 (W1, W5, Rosenbrock 2-D: short
+/// programs, whose compilation has a fixed part); 4,000 is within a factor of about 4 of each.
 pub(crate) const DEFAULT_AFTER_RUNS: u64 = 4000;
 
 /// A program's native state: not yet compiled (with the calls so far), compiled, or not
