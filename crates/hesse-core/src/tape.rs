@@ -239,17 +239,6 @@ thread_local! {
 /// Arenas larger than this many nodes are not kept for reuse.
 const POOL_MAX_NODES: usize = 1 << 16;
 
-/// Arenas holding more than this many values (512 MB) are not kept for reuse either: one
-/// eager gradient at n = 10⁷ would otherwise leave its thread holding a 2.8 GB arena for
-/// good. Below it, reuse saves the page faults of a fresh arena on every call (an eager
-/// value and gradient at n = 10⁶ fills about 280 MB).
-const POOL_MAX_VALUES: usize = 1 << 26;
-
-/// Whether a finished scratch arena is kept for the next call.
-fn keep_for_reuse(inner: &TapeInner, max_nodes: usize, max_values: usize) -> bool {
-    inner.nodes.capacity() <= max_nodes && inner.values.capacity() <= max_values
-}
-
 impl Tape {
     /// Runs `f` on an empty tape whose arena is reused from earlier calls on this thread, so
     /// the functional transforms (`grad`, `hvp`, …) do not allocate a fresh arena per call.
@@ -261,7 +250,7 @@ impl Tape {
         };
         let out = f(&tape);
         let mut inner = tape.inner.into_inner();
-        if keep_for_reuse(&inner, POOL_MAX_NODES, POOL_MAX_VALUES) {
+        if inner.nodes.capacity() <= POOL_MAX_NODES {
             inner.nodes.clear();
             inner.values.clear();
             POOL.with(|p| p.borrow_mut().push(inner));
@@ -300,29 +289,5 @@ impl fmt::Debug for Tape {
             )?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Tape, TapeInner, keep_for_reuse};
-
-    /// issue 21: scratch arenas are kept for reuse up to a number of nodes and of values, so
-    /// that a large eager call does not leave its thread holding its arena.
-    #[test]
-    fn large_scratch_arenas_are_not_kept() {
-        let mut small = TapeInner::default();
-        small.values.reserve(100);
-        assert!(keep_for_reuse(&small, 1 << 16, 1 << 10));
-        let mut large = TapeInner::default();
-        large.values.reserve(5000);
-        assert!(!keep_for_reuse(&large, 1 << 16, 1 << 10), "values over the limit");
-        // And through `Tape::scratch`: a call under the limits leaves its arena in the pool.
-        let cap = Tape::scratch(|t| {
-            let _ = t.vector(&[1.0; 64]).sum();
-            t.inner.borrow().values.capacity()
-        });
-        let reused = Tape::scratch(|t| t.inner.borrow().values.capacity());
-        assert_eq!(reused, cap, "the small arena is reused");
     }
 }
