@@ -154,6 +154,7 @@ try:
     jax.config.update("jax_enable_x64", True)
     jax.config.update("jax_platform_name", "cpu")
     import jax.numpy as jnp
+    from jax_mlp import j_mlp
     HAVE_JAX = True
 except Exception as e:  # pragma: no cover
     print("no jax:", e, file=sys.stderr)
@@ -173,19 +174,6 @@ if HAVE_JAX:
     def j_ext(x):
         a, b = x[0::2], x[1::2]
         return jnp.sum(100 * (b - a * a) ** 2 + (1 - a) ** 2)
-
-    def j_mlp(h, X, Y):
-        def f(w):
-            W1, b1 = w[:2 * h].reshape(2, h), w[2 * h:3 * h]
-            o = 3 * h
-            W2, b2 = w[o:o + h * h].reshape(h, h), w[o + h * h:o + h * h + h]
-            o += h * h + h
-            W3, b3 = w[o:o + h].reshape(h, 1), w[o + h]
-            H1 = jnp.tanh(X @ W1 + b1)
-            H2 = jnp.tanh(H1 @ W2 + b2)
-            p = 1 / (1 + jnp.exp(-(H2 @ W3)[:, 0] - b3))
-            return -jnp.mean(Y * jnp.log(p) + (1 - Y) * jnp.log(1 - p))
-        return f
 
     def j_peaks(p):
         x, y = p[0], p[1]

@@ -25,6 +25,7 @@ import jax  # noqa: E402
 jax.config.update("jax_enable_x64", True)
 jax.config.update("jax_platform_name", "cpu")
 import jax.numpy as jnp  # noqa: E402
+from jax_mlp import j_mlp  # noqa: E402
 
 ROSEN = [100, 10_000, 1_000_000, 10_000_000]
 W3 = [1_000, 10_000, 100_000]
@@ -35,20 +36,6 @@ def j_ext(x):
     m = x.reshape(-1, 2)
     a, b = m[:, 0], m[:, 1]
     return jnp.sum(100 * (b - a * a) ** 2 + (1 - a) ** 2)
-
-
-def j_mlp(h, X, Y):
-    def f(w):
-        W1, b1 = w[:2 * h].reshape(2, h), w[2 * h:3 * h]
-        o = 3 * h
-        W2, b2 = w[o:o + h * h].reshape(h, h), w[o + h * h:o + h * h + h]
-        o += h * h + h
-        W3, b3 = w[o:o + h].reshape(h, 1), w[o + h]
-        H1 = jnp.tanh(X @ W1 + b1)
-        H2 = jnp.tanh(H1 @ W2 + b2)
-        p = 1 / (1 + jnp.exp(-(H2 @ W3)[:, 0] - b3))
-        return -jnp.mean(Y * jnp.log(p) + (1 - Y) * jnp.log(1 - p))
-    return f
 
 
 def measure(f, x, v):
