@@ -9,7 +9,7 @@ mod common;
 
 use common::mlp;
 use criterion::{Criterion, criterion_group, criterion_main};
-use hesse_optim::{FnObjective, Lbfgs, Options, Report, VectorObjective, minimize};
+use hesse_optim::{FnObjective, Lbfgs, Report, VectorObjective, minimize};
 
 fn bench(c: &mut Criterion) {
     let data = mlp::load_data();
@@ -18,11 +18,7 @@ fn bench(c: &mut Criterion) {
     let sk = Some(mlp::Sklearn { alpha: 1e-4 });
     let d = data.clone();
     let f = hesse_core::vector::function(move |w| mlp::loss(w, &d, &lay, sk));
-    let opts = Options::default()
-        .with_gtol(1e-4)
-        .with_ftol(2.220446049250313e-9)
-        .with_max_iterations(2000)
-        .with_max_evaluations(15000);
+    let opts = mlp::w4_options();
 
     let fit_hand = || -> Report {
         let mut hand = mlp::Hand::new(data.clone(), lay, sk);

@@ -427,6 +427,19 @@ pub mod mlp {
         (sizes, flat)
     }
 
+    /// W4's stopping rule, sklearn's (`tol` 1e-4 on the gradient, its `ftol`, `max_iter`
+    /// 2000, `max_fun` 15000), the same for every route: without the end-of-run second-order
+    /// check, which only a route with HVPs could make (it would take the recorded route past
+    /// the saddle sklearn stops at, and the routes would no longer run the same iterations).
+    pub fn w4_options() -> hesse_optim::Options {
+        hesse_optim::Options::default()
+            .with_gtol(1e-4)
+            .with_ftol(2.220446049250313e-9)
+            .with_max_iterations(2000)
+            .with_max_evaluations(15000)
+            .with_curvature_check(false)
+    }
+
     /// The sklearn starting vector of W4 (sklearn packing).
     pub fn load_w4_init() -> Vec<f64> {
         let text = std::fs::read_to_string(data_dir().join("w4_sklearn_init.json")).expect("w4 json");

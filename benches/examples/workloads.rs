@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use common::{direction, mlp, w1, w2, w5};
 use hesse_core::{Matrix, RecordedFn, Tape};
-use hesse_optim::{FnObjective, Lbfgs, Options, VectorObjective, minimize};
+use hesse_optim::{FnObjective, Lbfgs, VectorObjective, minimize};
 
 const TOL: f64 = 1e-10;
 
@@ -862,14 +862,8 @@ fn run_w4(q: bool, res: &mut Results) {
     let sk = Some(mlp::Sklearn { alpha: 1e-4 });
     let d = data.clone();
     let f = hesse_core::vector::function(move |w| mlp::loss(w, &d, &lay, sk));
-    // sklearn's run, the same on every route: without the end-of-run second-order check,
-    // which only the recorded route (it has HVPs) could make (noted below).
-    let opts = Options::default()
-        .with_gtol(1e-4)
-        .with_ftol(2.220446049250313e-9)
-        .with_max_iterations(2000)
-        .with_max_evaluations(15000)
-        .with_curvature_check(false);
+    // sklearn's run, the same on every route (the second-order check is noted below).
+    let opts = mlp::w4_options();
     let runs = if q { 1 } else { 3 };
 
     // The objectives agree at the start.
