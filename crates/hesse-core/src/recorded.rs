@@ -143,7 +143,7 @@ impl RecordedFn {
     where
         F: crate::LossFn, // a closure stored in a `let` needs `hesse::function(|x| ...)` around it
     {
-        Self::record(x0.len(), &[], |tape, _| {
+        Self::record(&[], |tape, _| {
             let xs = tape.vars(x0);
             (f(&xs), xs)
         })
@@ -160,21 +160,21 @@ impl RecordedFn {
     where
         F: crate::VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
-        Self::record(x0.len(), &[], |tape, _| {
+        Self::record(&[], |tape, _| {
             let w = tape.vector(x0);
             (f(w), vec![w])
         })
     }
 
-    /// Records the loss `build` returns (with its parameter leaves, n coordinates in all)
-    /// on a new tape, given the data leaves made of `data` (see [`RecordedFn::new_with_data`]),
-    /// with its gradient and the HVP nodes, and compiles the replay programs.
-    fn record<B>(n: usize, data: &[(&[f64], &[usize])], build: B) -> Self
+    /// Records the loss `build` returns (with its parameter leaves) on a new tape, given the
+    /// data leaves made of `data` (see [`RecordedFn::new_with_data`]), with its gradient and
+    /// the HVP nodes, and compiles the replay programs.
+    fn record<B>(data: &[(&[f64], &[usize])], build: B) -> Self
     where
         B: for<'t> FnOnce(&'t Tape, &[Var<'t>]) -> (Var<'t>, Vec<Var<'t>>),
     {
         let tape = Tape::new();
-        let (inputs, data, output, grads, direction, hvp) = {
+        let (n, nodes) = {
             let ds: Vec<Var<'_>> = data.iter().map(|&(v, s)| tape.constant(v, s)).collect();
             let (y, xs) = build(&tape, &ds);
             // A free constant as result (a generic `T::zero()`) becomes one of this tape.
@@ -193,20 +193,17 @@ impl RecordedFn {
             });
             let dot = terms.reduce(|a, b| a + b).unwrap_or_else(|| tape.scalar(0.0));
             let h = tape.grad(dot, &xs);
-            (ids(&xs), ids(&ds), y.idx(), ids(&g), ids(&vs), ids(&h))
+            let nodes = Nodes {
+                inputs: ids(&xs),
+                data: ids(&ds),
+                output: y.idx(),
+                grads: ids(&g),
+                direction: ids(&vs),
+                hvp: ids(&h),
+            };
+            (xs.iter().map(Var::len).sum(), nodes)
         };
-        Self::finish(
-            tape,
-            n,
-            Nodes {
-                inputs,
-                data,
-                output,
-                grads,
-                direction,
-                hvp,
-            },
-        )
+        Self::finish(tape, n, nodes)
     }
 
     /// Number of coordinates.

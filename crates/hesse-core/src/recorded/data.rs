@@ -41,7 +41,7 @@ impl RecordedFn {
         F: for<'t> Fn(&[Var<'t>], &[Var<'t>]) -> Var<'t>, // in a `let`: `hesse::data_function(|x, d| ...)`
     {
         check_data("new_with_data", data);
-        Self::record(x0.len(), data, |tape, ds| {
+        Self::record(data, |tape, ds| {
             let xs = tape.vars(x0);
             (f(&xs, ds), xs)
         })
@@ -72,7 +72,7 @@ impl RecordedFn {
         F: for<'t> Fn(Var<'t>, &[Var<'t>]) -> Var<'t>, // in a `let`: `hesse::vector::data_function(|w, d| ...)`
     {
         check_data("new_vector_with_data", data);
-        Self::record(w0.len(), data, |tape, ds| {
+        Self::record(data, |tape, ds| {
             let w = tape.vector(w0);
             (f(w, ds), vec![w])
         })
