@@ -57,6 +57,7 @@
 
 #![deny(missing_docs)]
 
+mod arena;
 mod backward;
 pub mod check;
 #[cfg(feature = "jit")]

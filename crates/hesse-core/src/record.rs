@@ -95,8 +95,28 @@ impl Tape {
     }
 
     /// A constant of zeros with the given shape.
+    ///
+    /// ```
+    /// let tape = hesse_core::Tape::new();
+    /// assert_eq!(tape.zeros(&[2, 2]).to_vec(), vec![0.0; 4]);
+    /// ```
     pub fn zeros(&self, shape: &[usize]) -> Var<'_> {
-        self.constant(&vec![0.0; numel(shape)], shape)
+        if self.free || shape.is_empty() {
+            return self.constant(&vec![0.0; numel(shape)], shape);
+        }
+        let mut inner = self.inner.borrow_mut();
+        let inner = &mut *inner;
+        let (id, epoch) = (inner.nodes.len(), inner.epoch);
+        let offset = inner.extend_arena_zeroed(numel(shape));
+        inner.nodes.push(Node {
+            op: Op::Constant,
+            inputs: Inputs::new(),
+            shape: Shape::from_slice(shape),
+            offset,
+            epoch,
+            ready: true,
+        });
+        Var::from_raw(self, id as u32, epoch)
     }
 
     #[inline]
@@ -117,35 +137,46 @@ impl Tape {
             "the tape of free constants (Var::constant, Var::zero) holds no inputs: make a Tape"
         );
         let mut inner = self.inner.borrow_mut();
-        let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
-        crate::exec::pages::reserve(&mut inner.values, values.len());
-        inner.values.extend_from_slice(values);
+        let inner = &mut *inner;
+        let (id, epoch) = (inner.nodes.len(), inner.epoch);
+        let offset = inner.extend_arena(values.len());
+        inner.values[offset..].copy_from_slice(values);
         inner.nodes.push(Node {
             op,
             inputs: Inputs::new(),
             shape,
             offset,
             epoch,
+            ready: true,
         });
         Var::from_raw(self, id as u32, epoch)
     }
 
-    /// Records `op` applied to `inputs` with output `shape` and evaluates it.
+    /// Records `op` applied to `inputs` with output `shape` and evaluates it — or, on a
+    /// deferring tape (a recording's), leaves its kernel to run when its values are asked for
+    /// ([`TapeInner::force`]) when it is a vector or reads a node that is not evaluated. Its
+    /// arena range is reserved either way, without a fill (`arena.rs`): the kernel writes it
+    /// whole.
     #[inline]
     pub(crate) fn push(&self, op: Op, inputs: Inputs, shape: Shape) -> Var<'_> {
         let mut inner = self.inner.borrow_mut();
-        let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
+        let inner = &mut *inner;
+        let (id, epoch) = (inner.nodes.len(), inner.epoch);
         let len = numel(&shape);
-        crate::exec::pages::reserve(&mut inner.values, len);
-        inner.values.resize(offset + len, 0.0);
+        let offset = inner.extend_arena(len);
+        let defer =
+            inner.deferring && (!shape.is_empty() || inputs.iter().any(|&j| !inner.nodes[j as usize].ready));
         inner.nodes.push(Node {
             op,
             inputs,
             shape,
             offset,
             epoch,
+            ready: !defer,
         });
-        inner.evaluate(id);
+        if !defer {
+            inner.evaluate(id);
+        }
         Var::from_raw(self, id as u32, epoch)
     }
 
@@ -157,14 +188,17 @@ impl Tape {
             return self.intern(value);
         }
         let mut inner = self.inner.borrow_mut();
-        let (id, offset, epoch) = (inner.nodes.len(), inner.values.len(), inner.epoch);
-        inner.values.push(value);
+        let inner = &mut *inner;
+        let (id, epoch) = (inner.nodes.len(), inner.epoch);
+        let offset = inner.extend_arena(1);
+        inner.values[offset] = value;
         inner.nodes.push(Node {
             op,
             inputs,
             shape: Shape::new(),
             offset,
             epoch,
+            ready: true,
         });
         Var::from_raw(self, id as u32, epoch)
     }

@@ -174,6 +174,9 @@ impl RecordedFn {
         B: for<'t> FnOnce(&'t Tape, &[Var<'t>]) -> (Var<'t>, Vec<Var<'t>>),
     {
         let tape = Tape::new();
+        // Vector kernels run in the replays, not here (`record.rs`): the recording costs
+        // time and memory by its graph.
+        tape.inner.borrow_mut().deferring = true;
         let (n, nodes) = {
             let ds: Vec<Var<'_>> = data.iter().map(|&(v, s)| tape.constant(v, s)).collect();
             let (y, xs) = build(&tape, &ds);
@@ -185,7 +188,16 @@ impl RecordedFn {
             // at each call; ⟨g, v⟩ differentiated again is H·v.
             let vs: Vec<Var<'_>> = xs
                 .iter()
-                .map(|x| tape.constant(&vec![0.0; x.len()], &x.shape()))
+                .map(|x| {
+                    let shape = x.shape();
+                    // A scalar's slot must be a node of its own: `zeros` of no shape is the
+                    // scalar constant 0 (on the free tape, shared).
+                    if shape.is_empty() {
+                        tape.constant(&[0.0], &[])
+                    } else {
+                        tape.zeros(&shape)
+                    }
+                })
                 .collect();
             let terms = g.iter().zip(&vs).map(|(&gi, &vi)| {
                 let t = gi * vi;

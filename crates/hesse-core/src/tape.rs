@@ -1,8 +1,11 @@
 //! The tape: an append-only list of nodes whose values live in one arena.
 //!
 //! A node is an op, the ids of its inputs, its shape and the offset of its value in a single
-//! `Vec<f64>`. Values are computed eagerly when a node is pushed, so a scalar op costs one
-//! node push and one arena push. Because every node's inputs were pushed before it, a node's
+//! arena (`arena.rs`). Values are computed eagerly when a node is pushed, so a scalar op
+//! costs one node push and one arena push — except on the tape of a recording
+//! ([`crate::RecordedFn`]), which defers its vector kernels ([`TapeInner::force`]): its replays
+//! compute what they read, so a recording costs time and memory by its graph, not by its
+//! values. Because every node's inputs were pushed before it, a node's
 //! value always sits after its inputs' values in the arena, which lets a kernel read its
 //! inputs and write its output through one `split_at_mut`.
 //!
@@ -14,6 +17,7 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
+use crate::arena::Arena;
 use crate::ops::{self, Op};
 use crate::shape::{Shape, numel};
 
@@ -42,6 +46,9 @@ pub(crate) struct Node {
     /// `Var` whose node was released by [`Tape::rewind`] (and whose slot a later node may
     /// reuse) is caught instead of silently reading the new node.
     pub epoch: u32,
+    /// Whether the values at `offset` are the node's: false for a node whose kernel a
+    /// deferring tape has not run yet ([`TapeInner::force`]).
+    pub ready: bool,
 }
 
 impl Node {
@@ -53,15 +60,85 @@ impl Node {
 #[derive(Clone, Default)]
 pub(crate) struct TapeInner {
     pub nodes: Vec<Node>,
-    pub values: Vec<f64>,
+    pub values: Arena,
     /// How many rewinds have released nodes (the generation of nodes pushed now).
     pub epoch: u32,
+    /// Whether vector nodes are recorded without running their kernels (a
+    /// [`RecordedFn`](crate::RecordedFn)'s tape: its replays compute what they read, so a
+    /// recording costs memory and time by its graph, not by its values; `record.rs`).
+    pub deferring: bool,
 }
 
 impl TapeInner {
+    /// The values of node `id`, which must be evaluated ([`TapeInner::force`]).
     pub fn value(&self, id: u32) -> &[f64] {
         let n = &self.nodes[id as usize];
+        debug_assert!(n.ready, "node {id} read before it was evaluated");
         &self.values[n.offset..n.offset + n.len()]
+    }
+
+    /// Runs the deferred kernels that node `id`'s values need (its own and its unevaluated
+    /// ancestors', in tape order), so that [`TapeInner::value`] can read it.
+    pub fn force(&mut self, id: u32) {
+        if self.nodes[id as usize].ready {
+            return;
+        }
+        let mut todo = vec![id];
+        let mut due = std::collections::HashSet::from([id]);
+        while let Some(j) = todo.pop() {
+            for &k in &self.nodes[j as usize].inputs {
+                if !self.nodes[k as usize].ready && due.insert(k) {
+                    todo.push(k);
+                }
+            }
+        }
+        let mut due: Vec<u32> = due.into_iter().collect();
+        due.sort_unstable();
+        for j in due {
+            self.evaluate(j as usize);
+            self.nodes[j as usize].ready = true;
+        }
+    }
+
+    /// Every node's values (runs all deferred kernels).
+    pub fn force_all(&mut self) {
+        for j in 0..self.nodes.len() {
+            if !self.nodes[j].ready {
+                self.evaluate(j);
+                self.nodes[j].ready = true;
+            }
+        }
+    }
+
+    /// Reserves `len` values at the end of the arena for a new node and returns their
+    /// offset (`arena.rs`: no fill; growing on a deferring tape copies only the evaluated
+    /// nodes' ranges, the deferred ones staying untouched).
+    #[inline]
+    pub fn extend_arena(&mut self, len: usize) -> usize {
+        self.extend_arena_with(len, false)
+    }
+
+    /// [`TapeInner::extend_arena`] for `len` zeros, written only where the memory may
+    /// hold something else (`arena.rs`).
+    pub fn extend_arena_zeroed(&mut self, len: usize) -> usize {
+        self.extend_arena_with(len, true)
+    }
+
+    #[inline]
+    fn extend_arena_with(&mut self, len: usize, zeroed: bool) -> usize {
+        let nodes = &self.nodes;
+        let keep = |put: &mut dyn FnMut(usize, usize)| {
+            nodes
+                .iter()
+                .filter(|n| n.ready)
+                .for_each(|n| put(n.offset, n.len()));
+        };
+        let keep: crate::arena::Keep<'_> = if self.deferring { Some(&keep) } else { None };
+        if zeroed {
+            self.values.extend_zeroed(len, keep)
+        } else {
+            self.values.extend_unwritten(len, keep)
+        }
     }
 
     /// Evaluates node `id`'s kernel from its inputs' current values, in place. The inputs'
@@ -216,6 +293,7 @@ impl Tape {
     /// assert_eq!(nodes[x.id().index()].value, vec![2.0]);
     /// ```
     pub fn nodes(&self) -> Vec<NodeView> {
+        self.inner.borrow_mut().force_all();
         let inner = self.inner.borrow();
         (0..inner.nodes.len())
             .map(|i| {

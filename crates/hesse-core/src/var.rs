@@ -72,8 +72,9 @@ impl<'t> Var<'t> {
     /// ```
     #[track_caller]
     pub fn value(&self) -> f64 {
-        let inner = self.tape.inner.borrow();
+        let inner = &mut *self.tape.inner.borrow_mut();
         inner.node(self);
+        inner.force(self.idx());
         let v = inner.value(self.idx());
         assert!(
             v.len() == 1,
@@ -91,8 +92,9 @@ impl<'t> Var<'t> {
     /// assert_eq!(v.sqrt().to_vec(), vec![1.0, 2.0]);
     /// ```
     pub fn to_vec(&self) -> Vec<f64> {
-        let inner = self.tape.inner.borrow();
+        let inner = &mut *self.tape.inner.borrow_mut();
         inner.node(self);
+        inner.force(self.idx());
         inner.value(self.idx()).to_vec()
     }
 
@@ -102,8 +104,9 @@ impl<'t> Var<'t> {
     /// If `out.len()` differs from the number of elements.
     #[track_caller]
     pub fn copy_to(&self, out: &mut [f64]) {
-        let inner = self.tape.inner.borrow();
+        let inner = &mut *self.tape.inner.borrow_mut();
         inner.node(self);
+        inner.force(self.idx());
         out.copy_from_slice(inner.value(self.idx()));
     }
 
@@ -148,7 +151,7 @@ impl<'t> Var<'t> {
 
 impl fmt::Debug for Var<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = self.tape.inner.borrow();
+        let inner = &mut *self.tape.inner.borrow_mut();
         let Some(node) = inner
             .nodes
             .get(self.idx() as usize)
@@ -156,6 +159,8 @@ impl fmt::Debug for Var<'_> {
         else {
             return write!(f, "Var#{} (released by Tape::rewind)", self.idx());
         };
+        let node = node.clone();
+        inner.force(self.idx());
         write!(
             f,
             "Var#{} {}{:?} = {:?}",

@@ -11,119 +11,235 @@
 //! before it is first touched: each 2 MB page is then one TLB entry. W3's HVP: about 4 %
 //! faster.
 //!
-//! So an arena whose capacity grows to between [`MIN_BYTES`] and [`MAX_BYTES`] grows here
-//! ([`reserve`]): into a fresh allocation advised before the values are copied over, as a
-//! `Vec` grows by doubling (the copies add up to less than the final arena). It used to be
-//! copied whole at the end of recording, however large: a second arena in memory at once
-//! (peak memory of recording the extended Rosenbrock at n = 10⁶: 576 MB, now 295 MB) and, on
-//! the KVM guest of BENCHMARKS.md part 9, huge pages of never-touched memory that took up to
-//! three quarters of the recording's time to fault in.
+//! So an arena of [`MIN_BYTES`] or more lives in its own anonymous mapping ([`Zeroed`]),
+//! advised for huge pages while it is at most [`MAX_BYTES`]. A fresh mapping is zero and
+//! costs nothing until a page is first written: a recording's arena reserves ranges for
+//! nodes whose kernels it defers (`record.rs`), and the ranges no replay computes take no
+//! memory. (The arena used to be copied whole onto huge pages at the end of recording,
+//! however large: a second arena in memory at once — peak memory of recording the extended
+//! Rosenbrock at n = 10⁶: 576 MB, then 295 MB — and, on the KVM guest of BENCHMARKS.md
+//! part 9, huge pages of never-touched memory that took up to three quarters of the
+//! recording's time to fault in.)
 //!
-//! Past [`MAX_BYTES`] the arena grows on small pages: measured at n = 10⁶ (a 280 MB arena),
-//! huge pages made recording twice as slow and peak memory 1.55× as large, for replays
-//! about as fast (BENCHMARKS.md, part 9). Leaving the advised range, the arena is copied
-//! once more into fresh memory; from there on it grows as any `Vec` (on Linux by
-//! `mremap`, which moves pages without copying them).
+//! Past [`MAX_BYTES`] the arena is on small pages: measured at n = 10⁶ (a 280 MB arena), huge
+//! pages made recording twice as slow and peak memory 1.55× as large, for replays about as
+//! fast (BENCHMARKS.md, part 9). Below [`MIN_BYTES`] it is the allocator's zeroed memory.
 //!
-//! The values are moved unchanged, so no result changes; where the advice is refused or the
-//! platform has no such thing, the arena grows as any `Vec`.
+//! Values are moved unchanged, so no result changes; where the advice is refused or the
+//! platform has no mappings of this kind (not Linux), the memory is the allocator's.
 
-/// Arenas smaller than this grow as any `Vec`: they hold no whole huge page to speak of, and
-/// their pages fit in the TLB anyway.
+use std::ops::{Deref, DerefMut};
+
+/// Arenas smaller than this are the allocator's memory: they hold no whole huge page to
+/// speak of, and their pages fit in the TLB anyway.
 const MIN_BYTES: usize = 4 << 20;
 
-/// Arenas larger than this grow on small pages (see the module docs).
+/// Arenas larger than this are on small pages (see the module docs).
 const MAX_BYTES: usize = 64 << 20;
 
-/// Makes room for `extra` more values at the end of the arena `values` (see the module docs):
-/// from [`MIN_BYTES`] to [`MAX_BYTES`] of capacity, in memory advised for huge pages.
-/// Capacity at least doubles, so pushes cost amortised constant time. The values are
-/// unchanged.
-#[inline]
-pub(crate) fn reserve(values: &mut Vec<f64>, extra: usize) {
-    if values.capacity() - values.len() < extra {
-        grow(values, extra);
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn grow(values: &mut Vec<f64>, extra: usize) {
-    let advised = |bytes: usize| (MIN_BYTES..=MAX_BYTES).contains(&bytes);
-    let was = values.capacity() * size_of::<f64>();
-    let cap = (values.len() + extra).max(2 * values.capacity());
-    let bytes = cap * size_of::<f64>();
-    if !advised(bytes) && !advised(was) {
-        // Small, or large and on small pages already: as any `Vec` (on Linux, a large one is
-        // moved by `mremap`, without copying).
-        values.reserve_exact(cap - values.len());
-        return;
-    }
-    // Into fresh memory, advised before its first touch while in the range; leaving the
-    // range, fresh memory of small pages (a `mremap` of advised memory keeps the advice).
-    let mut fresh: Vec<f64> = Vec::with_capacity(cap);
-    if advised(bytes) {
-        advise(&mut fresh);
-    }
-    fresh.extend_from_slice(values);
-    *values = fresh;
-}
-
-/// Advises the untouched allocation of `fresh` (a `Vec` with no values yet) for huge pages,
-/// where the platform has them (Linux); elsewhere does nothing.
-fn advise(fresh: &mut Vec<f64>) {
+/// `cap` values, all zero: the allocation an arena grows into.
+pub(crate) enum Zeroed {
+    /// The allocator's zeroed memory.
+    Heap(Box<[f64]>),
+    /// An anonymous mapping of its own.
     #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let start = fresh.as_mut_ptr() as usize;
-        let first = start.next_multiple_of(PAGE);
-        let end = (start + fresh.capacity() * size_of::<f64>()) / PAGE * PAGE;
-        if end > first {
-            // SAFETY: [first, end) lies inside `fresh`'s allocation, whose contents the
-            // advice does not change (MADV_HUGEPAGE only selects the page size of future
-            // faults). A refusal leaves the memory as it was, so the result is not needed.
-            unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE) };
+    Mapped(Mapping),
+}
+
+impl Zeroed {
+    /// `cap` zeros: from [`MIN_BYTES`] on a fresh mapping (untouched until written), advised
+    /// for huge pages up to [`MAX_BYTES`]; below, or where no mapping is had, the
+    /// allocator's zeroed memory.
+    pub(crate) fn new(cap: usize) -> Self {
+        let bytes = cap * size_of::<f64>();
+        #[cfg(target_os = "linux")]
+        if bytes >= MIN_BYTES {
+            if let Some(m) = Mapping::new(cap, bytes <= MAX_BYTES) {
+                return Zeroed::Mapped(m);
+            }
+        }
+        let _ = bytes;
+        Zeroed::Heap(vec![0.0; cap].into_boxed_slice())
+    }
+}
+
+impl Zeroed {
+    /// Grows to `cap` values in place of a copy where it can — a mapping is remapped
+    /// (`mremap`: its pages move, none is copied or touched, the new ones are zero) — and
+    /// returns whether it did; otherwise the caller moves the values into [`Zeroed::new`].
+    pub(crate) fn grow_in_place(&mut self, cap: usize) -> bool {
+        match self {
+            #[cfg(target_os = "linux")]
+            Zeroed::Mapped(m) => m.grow(cap, cap * size_of::<f64>() <= MAX_BYTES),
+            _ => {
+                let _ = cap;
+                false
+            }
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = fresh;
+}
+
+impl Default for Zeroed {
+    fn default() -> Self {
+        Zeroed::Heap(Box::default())
+    }
+}
+
+impl Deref for Zeroed {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        match self {
+            Zeroed::Heap(b) => b,
+            #[cfg(target_os = "linux")]
+            Zeroed::Mapped(m) => m.as_slice(),
+        }
+    }
+}
+
+impl DerefMut for Zeroed {
+    fn deref_mut(&mut self) -> &mut [f64] {
+        match self {
+            Zeroed::Heap(b) => b,
+            #[cfg(target_os = "linux")]
+            Zeroed::Mapped(m) => m.as_mut_slice(),
+        }
+    }
+}
+
+/// An anonymous private mapping of `len` values (Linux), unmapped on drop.
+#[cfg(target_os = "linux")]
+pub(crate) struct Mapping {
+    ptr: std::ptr::NonNull<f64>,
+    len: usize,
+}
+
+// SAFETY: the mapping is memory owned by this value alone, like a `Box<[f64]>`.
+#[cfg(target_os = "linux")]
+unsafe impl Send for Mapping {}
+// SAFETY: as above; shared references only read.
+#[cfg(target_os = "linux")]
+unsafe impl Sync for Mapping {}
+
+#[cfg(target_os = "linux")]
+impl Mapping {
+    /// A fresh mapping of `len` zeros, advised for huge pages when `huge`; `None` when the
+    /// kernel refuses it.
+    fn new(len: usize, huge: bool) -> Option<Self> {
+        let bytes = len * size_of::<f64>();
+        // SAFETY: a new private anonymous mapping, at an address the kernel chooses; it
+        // aliases nothing.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return None;
+        }
+        if huge {
+            // SAFETY: [p, p + bytes) is the mapping just made; the advice changes no
+            // contents (MADV_HUGEPAGE only selects the page size of future faults), and a
+            // refusal leaves the memory as it was, so its result is not needed.
+            unsafe { libc::madvise(p, bytes, libc::MADV_HUGEPAGE) };
+        }
+        Some(Mapping {
+            ptr: std::ptr::NonNull::new(p.cast())?,
+            len,
+        })
+    }
+
+    /// Remaps to `len` values (more than now), the new pages zero; advised for huge pages
+    /// when `huge`, for small pages otherwise (pages already faulted keep their size).
+    /// `false`, unchanged, when the kernel refuses.
+    fn grow(&mut self, len: usize, huge: bool) -> bool {
+        let (old, new) = (self.len * size_of::<f64>(), len * size_of::<f64>());
+        // SAFETY: the mapping made in `new`, of `old` bytes; on success the kernel moves
+        // its pages to the returned address (the old one is no longer mapped, and no slice
+        // of it outlives this `&mut self`); on failure it is left as it was.
+        let p = unsafe { libc::mremap(self.ptr.as_ptr().cast(), old, new, libc::MREMAP_MAYMOVE) };
+        if p == libc::MAP_FAILED {
+            return false;
+        }
+        let advice = if huge {
+            libc::MADV_HUGEPAGE
+        } else {
+            libc::MADV_NOHUGEPAGE
+        };
+        // SAFETY: [p, p + new) is the remapped mapping; advice changes no contents.
+        unsafe { libc::madvise(p, new, advice) };
+        match std::ptr::NonNull::new(p.cast()) {
+            Some(ptr) => {
+                self.ptr = ptr;
+                self.len = len;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn as_slice(&self) -> &[f64] {
+        // SAFETY: the mapping holds `len` f64s, initialised (an anonymous mapping reads as
+        // zeros until written, and every bit pattern is an f64), aligned (page-aligned), and
+        // owned by `self`.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [f64] {
+        // SAFETY: as in `as_slice`, and `&mut self` makes the borrow unique.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: the mapping made in `new`, of this length, unmapped once; no slice of it
+        // outlives `self`.
+        unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len * size_of::<f64>()) };
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::reserve;
+    use super::Zeroed;
 
-    /// Growing the arena keeps every value's bits, small or large, and makes the room asked
-    /// for, at least doubling the capacity.
+    /// A mapping grown in place keeps its values, and its new part is zero.
     #[test]
-    fn growth_keeps_the_values() {
-        for n in [0, 10, 1 << 19, (1 << 20) + 3] {
-            let v: Vec<f64> = (0..n).map(|i| (i as f64).sin() * 1e3).collect();
-            let mut w = v.clone();
-            w.shrink_to_fit();
-            let cap = w.capacity();
-            reserve(&mut w, 5);
-            assert!(v.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()) && v.len() == w.len());
-            assert!(w.capacity() >= n + 5 && w.capacity() >= cap);
-            reserve(&mut w, 1 << 20);
-            assert!(w.capacity() >= n + (1 << 20) && w.len() == n);
-            assert!(v.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()));
-        }
+    fn growing_keeps_the_values() {
+        let cap = (super::MIN_BYTES / 8) * 3;
+        let mut v = Zeroed::new(cap);
+        v.iter_mut().enumerate().for_each(|(i, x)| *x = i as f64);
+        let grown = v.grow_in_place(cap * 40);
+        assert_eq!(v.len(), if grown { cap * 40 } else { cap });
+        assert!(v[..cap].iter().enumerate().all(|(i, &x)| x == i as f64));
+        assert!(v[cap..].iter().all(|x| x.to_bits() == 0));
+        assert!(grown || cfg!(not(target_os = "linux")));
     }
 
-    /// Growing out of the advised range (past `MAX_BYTES`) and beyond keeps the values.
+    /// Every size, below, inside and past the advised range, comes back zero and whole, and
+    /// keeps what is written to it.
     #[test]
-    fn growth_past_the_advised_range_keeps_the_values() {
-        let n = (super::MAX_BYTES / 8) * 3 / 4;
-        let mut w: Vec<f64> = Vec::new();
-        for i in 0..n {
-            reserve(&mut w, 1);
-            w.push(i as f64);
+    fn allocations_are_zero() {
+        for cap in [
+            0,
+            1,
+            1000,
+            (super::MIN_BYTES / 8) + 1,
+            super::MAX_BYTES / 8,
+            (super::MAX_BYTES / 8) + 1,
+        ] {
+            let mut v = Zeroed::new(cap);
+            assert_eq!(v.len(), cap);
+            assert!(v.iter().all(|x| x.to_bits() == 0));
+            if cap > 0 {
+                v[cap - 1] = 3.5;
+                assert_eq!(v[cap - 1], 3.5);
+            }
         }
-        reserve(&mut w, n);
-        assert!(w.capacity() * 8 > super::MAX_BYTES);
-        w.extend((n..2 * n).map(|i| i as f64));
-        reserve(&mut w, 2 * n);
-        assert!(w.len() == 2 * n && w.iter().enumerate().all(|(i, &x)| x == i as f64));
     }
 }

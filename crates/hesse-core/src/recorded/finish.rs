@@ -13,7 +13,27 @@ use crate::exec::program::Programs;
 use crate::exec::ranges::Ranges;
 use crate::exec::{reuse, share};
 use crate::ops::{Binary, Layout, Op};
-use crate::tape::Tape;
+use crate::tape::{Tape, TapeInner};
+
+/// Runs the deferred kernels whose values the replays read but never compute: the nodes that
+/// depend on none of the point, the data and the direction (constants, and what is made of
+/// them alone), which keep their recorded values, and the comparisons, whose recorded
+/// outcomes the replays check (`RecordedFn::branch_changed`). Every other node a replay reads
+/// it computes first, so its deferred kernel never runs here.
+fn evaluate_fixed(inner: &mut TapeInner, inputs: &[u32], data: &[u32], direction: &[u32]) {
+    let mut varying = vec![false; inner.nodes.len()];
+    for &i in inputs.iter().chain(data).chain(direction) {
+        varying[i as usize] = true;
+    }
+    for i in 0..inner.nodes.len() {
+        let node = &inner.nodes[i];
+        varying[i] |= node.inputs.iter().any(|&j| varying[j as usize]);
+        if !varying[i] || matches!(node.op, Op::Binary(Binary::Cmp(_))) {
+            inner.force(i as u32);
+        }
+    }
+    inner.deferring = false;
+}
 
 impl RecordedFn {
     pub(super) fn finish(tape: Tape, n: usize, nodes: Nodes) -> Self {
@@ -25,6 +45,7 @@ impl RecordedFn {
             direction,
             hvp,
         } = nodes;
+        evaluate_fixed(&mut tape.inner.borrow_mut(), &inputs, &data, &direction);
         // Repeated vector nodes are read through their first occurrence (`share.rs`); before
         // the reshapes are aliased, so that they alias the node that is computed.
         let shared = share::share_repeated(&mut tape.inner.borrow_mut());

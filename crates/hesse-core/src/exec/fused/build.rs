@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::kind::{Kind, base};
+use super::kind::{Kind, base, read_as_one};
 use super::region::Region;
 use super::step::{At, Dest, MAX_SUMS, MAX_TEMPS, Operand, Step, arena};
 use crate::ops::Op;
@@ -67,9 +67,7 @@ pub(super) fn build(
         // kernel computes the same op on the same numbers.
         let operand = |j: u32, at: &HashMap<u32, Operand>| -> Operand {
             at.get(&j).copied().unwrap_or_else(|| {
-                let vals = inner.value(j);
-                let uniform = fixed(j) && vals.iter().all(|v| v.to_bits() == vals[0].to_bits());
-                if vals.len() == 1 || uniform {
+                if read_as_one(inner, j, fixed) {
                     Operand::Scalar(arena(offset(j)))
                 } else {
                     Operand::Mem(arena(offset(j)))

@@ -1,7 +1,7 @@
 //! A tape node as a member of a region: its role ([`Kind`]), which the planner assigns and the
 //! builder turns into steps, and the node that holds its values ([`base`], through reshapes).
 
-use crate::ops::{Layout, Op};
+use crate::ops::{Layout, Op, Reduce};
 use crate::tape::TapeInner;
 
 /// A node's role in a region, with its length m.
@@ -31,4 +31,22 @@ pub(super) fn base(inner: &TapeInner, mut id: u32) -> u32 {
         id = inner.nodes[id as usize].inputs[0];
     }
     id
+}
+
+/// Whether a region may read node `j` as one value: it has one, or it is `fixed` (no replay
+/// changes it) and all its values are equal — by construction for a broadcast of one value
+/// (the seed of a gradient: no pass over its values), otherwise by looking.
+pub(super) fn read_as_one(inner: &TapeInner, j: u32, fixed: &dyn Fn(u32) -> bool) -> bool {
+    let node = &inner.nodes[j as usize];
+    if node.len() == 1 {
+        return true;
+    }
+    if !fixed(j) {
+        return false;
+    }
+    if node.op == Op::Reduce(Reduce::BroadcastTo) && inner.nodes[node.inputs[0] as usize].len() == 1 {
+        return true;
+    }
+    let vals = inner.value(j);
+    vals.iter().all(|v| v.to_bits() == vals[0].to_bits())
 }

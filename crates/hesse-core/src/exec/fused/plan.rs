@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::build::build;
-use super::kind::{Kind, base};
+use super::kind::{Kind, base, read_as_one};
 use super::region::Piece;
 use super::step::{MAX_SUMS, MIN_LEN};
 use crate::ops::reduce::split_axis;
@@ -59,6 +59,9 @@ fn scatter_parts(inner: &TapeInner, a: u32, p: u32, q: u32) -> Option<[(u32, usi
     // Each output position written exactly once.
     let m = m?;
     let total = out.len();
+    if let Some(once) = covers_once_by_shape(&parts, m, total) {
+        return once.then_some(parts);
+    }
     let mut hit = vec![false; total];
     for &(_, b, s) in &parts {
         for j in 0..m {
@@ -70,6 +73,28 @@ fn scatter_parts(inner: &TapeInner, a: u32, p: u32, q: u32) -> Option<[(u32, usi
         }
     }
     hit.iter().all(|&h| h).then_some(parts)
+}
+
+/// Whether two runs of `m` positions (`b + j·s`, j < m) cover `0..total` exactly once, for
+/// the shapes a pad pair takes (two halves, two interleaved columns, two single values),
+/// without a pass over `total` positions; `None` for any other shape.
+fn covers_once_by_shape(parts: &[(u32, usize, usize); 2], m: usize, total: usize) -> Option<bool> {
+    let [(_, b0, s0), (_, b1, s1)] = *parts;
+    let starts = (b0.min(b1), b0.max(b1));
+    if total != 2 * m {
+        return Some(false);
+    }
+    if m == 0 {
+        return Some(true);
+    }
+    if m == 1 {
+        return Some(starts == (0, 1));
+    }
+    match (s0, s1) {
+        (1, 1) => Some(starts == (0, m)),
+        (2, 2) => Some(starts == (0, 1)),
+        _ => None,
+    }
 }
 
 /// Splits a replay program (node ids in order) into nodes and fused regions. `roots` are the
@@ -200,10 +225,7 @@ pub(crate) fn plan(
     // the whole array. Its operands must hold as many values as it does or one value, and
     // at most one may need a gather of its own (a constant whose values are all equal is
     // read as one value, as in `build`).
-    let uniform = |j: u32| {
-        let vals = inner.value(j);
-        vals.len() == 1 || (fixed(j) && vals.iter().all(|v| v.to_bits() == vals[0].to_bits()))
-    };
+    let uniform = |j: u32| read_as_one(inner, j, &fixed);
     for &id in prog {
         let node = &nodes[id as usize];
         let elementwise = matches!(kinds.get(&id), Some((Kind::Elem, _)))

@@ -77,7 +77,9 @@ impl<'t> Var<'t> {
         let (sa, sb, scalars) = {
             let inner = self.tape.inner.borrow();
             let (na, nb) = (inner.node(&self), inner.node(&rhs));
-            if na.shape.is_empty() && nb.shape.is_empty() {
+            // A scalar whose kernel a recording deferred (it reads a vector) is pushed
+            // as a node like the vectors are (`record.rs`).
+            if na.shape.is_empty() && nb.shape.is_empty() && na.ready && nb.ready {
                 let v = op.eval(inner.values[na.offset], inner.values[nb.offset]);
                 (Shape::new(), Shape::new(), Some(v))
             } else {

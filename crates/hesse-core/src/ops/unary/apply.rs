@@ -18,8 +18,9 @@ impl<'t> Var<'t> {
         let scalar = {
             let inner = self.tape.inner.borrow();
             let node = inner.node(&self);
-            // Read only a scalar's value: an empty vector at the end of the arena has none.
-            node.shape.is_empty().then(|| inner.values[node.offset])
+            // Read only a scalar's value: an empty vector at the end of the arena has none,
+            // and a deferred node (`record.rs`) none yet.
+            (node.shape.is_empty() && node.ready).then(|| inner.values[node.offset])
         };
         if let Some(x) = scalar {
             return self
