@@ -63,11 +63,13 @@ pub mod check;
 #[cfg(feature = "jit")]
 mod code_memory;
 pub mod dense;
+pub mod eager;
 mod error;
 mod exec;
 mod flat;
 #[cfg(feature = "num-traits")]
 mod float;
+mod force;
 mod forward;
 mod free;
 pub mod loss;

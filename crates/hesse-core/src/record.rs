@@ -2,7 +2,7 @@
 //! and evaluated at once. The tape itself (`tape.rs`) is storage that knows nothing of `Var`;
 //! this is where a node becomes a handle.
 
-use crate::ops::Op;
+use crate::ops::{Layout, Op};
 use crate::shape::{Shape, numel};
 use crate::tape::{Inputs, Node, Tape, TapeInner};
 use crate::var::Var;
@@ -162,6 +162,21 @@ impl Tape {
         let mut inner = self.inner.borrow_mut();
         let inner = &mut *inner;
         let (id, epoch) = (inner.nodes.len(), inner.epoch);
+        if inner.deferring && op == Op::Layout(Layout::Reshape) {
+            // Its values are its input's in the same order: read in place, no kernel
+            // (`Node::aliases_input`).
+            let x = &inner.nodes[inputs[0] as usize];
+            let (offset, ready) = (x.offset, x.ready);
+            inner.nodes.push(Node {
+                op,
+                inputs,
+                shape,
+                offset,
+                epoch,
+                ready,
+            });
+            return Var::from_raw(self, id as u32, epoch);
+        }
         let len = numel(&shape);
         let offset = inner.extend_arena(len);
         let defer =

@@ -55,6 +55,13 @@ impl Node {
     pub fn len(&self) -> usize {
         numel(&self.shape)
     }
+
+    /// Whether this is a reshape whose values are its input's, in place (a deferring tape
+    /// pushes reshapes so, `record.rs`; a recording aliases the rest when it finishes).
+    #[inline]
+    pub fn aliases_input(&self, nodes: &[Node]) -> bool {
+        self.op == Op::Layout(ops::Layout::Reshape) && nodes[self.inputs[0] as usize].offset == self.offset
+    }
 }
 
 #[derive(Clone, Default)]
@@ -77,14 +84,15 @@ impl TapeInner {
         &self.values[n.offset..n.offset + n.len()]
     }
 
-    /// Runs the deferred kernels that node `id`'s values need (its own and its unevaluated
-    /// ancestors', in tape order), so that [`TapeInner::value`] can read it.
-    pub fn force(&mut self, id: u32) {
-        if self.nodes[id as usize].ready {
-            return;
-        }
-        let mut todo = vec![id];
-        let mut due = std::collections::HashSet::from([id]);
+    /// The unevaluated nodes among `roots` and their ancestors, in tape order: what must run
+    /// before the roots can be read (`force.rs`).
+    pub fn pending(&self, roots: &[u32]) -> Vec<u32> {
+        let mut todo: Vec<u32> = roots
+            .iter()
+            .copied()
+            .filter(|&r| !self.nodes[r as usize].ready)
+            .collect();
+        let mut due: std::collections::HashSet<u32> = todo.iter().copied().collect();
         while let Some(j) = todo.pop() {
             for &k in &self.nodes[j as usize].inputs {
                 if !self.nodes[k as usize].ready && due.insert(k) {
@@ -94,10 +102,7 @@ impl TapeInner {
         }
         let mut due: Vec<u32> = due.into_iter().collect();
         due.sort_unstable();
-        for j in due {
-            self.evaluate(j as usize);
-            self.nodes[j as usize].ready = true;
-        }
+        due
     }
 
     /// Every node's values (runs all deferred kernels).
@@ -147,6 +152,9 @@ impl TapeInner {
     /// `recorded/reuse.rs`), never across them.
     pub fn evaluate(&mut self, id: usize) {
         let node = &self.nodes[id];
+        if node.aliases_input(&self.nodes) {
+            return;
+        }
         let len = numel(&node.shape);
         let (head, rest) = self.values.split_at_mut(node.offset);
         let (out, tail) = rest.split_at_mut(len);
@@ -321,7 +329,10 @@ impl Tape {
     /// Runs `f` on an empty tape whose arena is reused from earlier calls on this thread, so
     /// the functional transforms (`grad`, `hvp`, …) do not allocate a fresh arena per call.
     pub(crate) fn scratch<R>(f: impl FnOnce(&Tape) -> R) -> R {
-        let inner = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
+        let mut inner = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
+        // Vector kernels run when their values are read, fused past a size (`force.rs`,
+        // `crate::eager`).
+        inner.deferring = true;
         let tape = Tape {
             inner: RefCell::new(inner),
             free: false,

@@ -167,6 +167,7 @@ where
         let y = f(&xs);
         check_scalar(&y, "value_and_grad");
         let g = tape.grad(y, &xs);
+        tape.force_vars(&[&[y], &g[..]].concat());
         (y.value(), flat_values(&g))
     })
 }
@@ -350,6 +351,7 @@ pub mod vector {
             let y = f(w);
             check_scalar(&y, "value_and_grad");
             let g = tape.grad(y, &[w]);
+            tape.force_vars(&[y, g[0]]);
             (y.value(), g[0].to_vec())
         })
     }

@@ -25,7 +25,10 @@
 //! (`.with_parallel_min_dim(2)`, when hesse-core is built with `rayon`: hesse-core's own
 //! dev-dependency turns it on), and data inputs (`RecordedFn::new_with_data` /
 //! `new_vector_with_data`, then `.jit()`: the last ⌊n/2⌋ coordinates are data, set with
-//! `set_data` before each query, against the eager tape with them as constants), each program under one of the native settings this CPU
+//! `set_data` before each query, against the eager tape with them as constants), and the
+//! eager transforms with every deferred read run as fused regions
+//! (`hesse_core::eager::scoped(Some(0), …)`, no recording; the reference runs node by node),
+//! each program under one of the native settings this CPU
 //! offers ([`native::scoped`]: everything off, each instruction set with generated code, the
 //! widest without). The eager reference is computed in the same setting. Each route asks
 //! value, value and gradient, HVP and (up to 40 inputs) Hessian at every replay point, in a
@@ -72,7 +75,7 @@ use rand::{Rng, SeedableRng};
 
 use compare::{Zeros, kind};
 use program::{Family, generate};
-use routes::{Case, Query, Question, Route, Wrong, ask_by, judge, record, reference_by};
+use routes::{Case, Query, Question, Route, Wrong, ask_by, judge, judge_eager, record, reference_by};
 
 /// The seed every run starts with.
 const FIXED_SEED: u64 = 0x15_d1ff;
@@ -278,14 +281,13 @@ fn run_program(
                     (want, log.take())
                 });
                 c.questions[q.question as usize] += 1;
-                match judge(
-                    &rec,
-                    &recorded,
-                    &got,
-                    want,
-                    eager,
-                    Zeros::of(case.prog.family, q.question),
-                ) {
+                let zeros = Zeros::of(case.prog.family, q.question);
+                let verdict = if route == Route::EagerFused {
+                    judge_eager(&got, want, zeros)
+                } else {
+                    judge(&rec, &recorded, &got, want, eager, zeros)
+                };
+                match verdict {
                     Ok(true) => {
                         c.numbers += want.len() as u64;
                         c.finite += want.iter().filter(|w| w.is_finite()).count() as u64;

@@ -30,6 +30,9 @@ pub enum Route {
     /// last ⌊n/2⌋ coordinates are data inputs (set with `set_data` before every query), the
     /// others parameters; against the eager tape with the data as constants.
     Data,
+    /// No recording: the eager transforms with every deferred read run as fused regions
+    /// (`hesse_core::eager::scoped(Some(0), …)`), against the same transforms node by node.
+    EagerFused,
 }
 
 /// The number of parameters of the data route for a program of `n` inputs (the rest are
@@ -47,6 +50,7 @@ impl Route {
             Route::Jit => "jit",
             Route::Parallel => "parallel-hessian",
             Route::Data => "data-inputs",
+            Route::EagerFused => "eager-fused",
         }
     }
 
@@ -58,6 +62,7 @@ impl Route {
             Route::Jit => ".jit()".into(),
             Route::Parallel => ".without_jit().with_parallel_min_dim(2)".into(),
             Route::Data => ".jit()".into(),
+            Route::EagerFused => unreachable!("the eager route records nothing"),
         }
     }
 
@@ -68,6 +73,7 @@ impl Route {
             Route::JitAfter(jit_after),
             Route::Jit,
             Route::Data,
+            Route::EagerFused,
         ];
         if cfg!(feature = "rayon") {
             r.push(Route::Parallel);
@@ -131,6 +137,8 @@ pub fn record(prog: &Program, x0: &[f64], route: Route, log: &RefCell<Vec<bool>>
         #[cfg(not(feature = "rayon"))]
         Route::Parallel => unreachable!("the parallel route needs the rayon feature"),
         Route::Data => unreachable!("recorded by `record_with_data`"),
+        // Its answers are eager; the recording only keeps the loop uniform.
+        Route::EagerFused => rec.without_jit(),
     }
 }
 
@@ -181,6 +189,10 @@ pub fn ask_by(
     x: &[f64],
     v: &[f64],
 ) -> Vec<f64> {
+    if route == Route::EagerFused {
+        let log = RefCell::new(Vec::new());
+        return hesse_core::eager::scoped(Some(0), || eager_answer(prog, q.question, x, v, &log));
+    }
     if route != Route::Data {
         return ask(rec, q, x, v);
     }
@@ -269,6 +281,17 @@ pub fn reference_by(
     if route != Route::Data {
         return reference(prog, question, x, v, log);
     }
+    hesse_core::eager::scoped(None, || reference_with_data(prog, question, x, v, log))
+}
+
+/// The data route's eager answer (see [`reference_by`]).
+fn reference_with_data(
+    prog: &Program,
+    question: Question,
+    x: &[f64],
+    v: &[f64],
+    log: &RefCell<Vec<bool>>,
+) -> Vec<f64> {
     use hesse_core::vector;
     let k = data_params(prog.n);
     let (p, d, v) = (&x[..k], &x[k..], &v[..k]);
@@ -318,8 +341,20 @@ fn value_answer(question: Question, (y, g): (f64, Vec<f64>)) -> Vec<f64> {
 }
 
 /// The eager tape's answer to `question` at `x` (direction `v`), in the current native
-/// setting, with the comparisons' outcomes at `x` logged into `log`.
+/// setting, node by node (no fused reads, `hesse_core::eager`), with the comparisons'
+/// outcomes at `x` logged into `log`.
 pub fn reference(
+    prog: &Program,
+    question: Question,
+    x: &[f64],
+    v: &[f64],
+    log: &RefCell<Vec<bool>>,
+) -> Vec<f64> {
+    hesse_core::eager::scoped(None, || eager_answer(prog, question, x, v, log))
+}
+
+/// The eager transforms' answer to `question` under the thread's fusion setting.
+fn eager_answer(
     prog: &Program,
     question: Question,
     x: &[f64],
@@ -393,6 +428,15 @@ pub fn judge(
     }
 }
 
+/// Checks an answer that involves no recording (the eager-fused route) against the eager
+/// tape's: both are taken at the same point, so on the same branches.
+pub fn judge_eager(got: &[f64], want: &[f64], zeros: Zeros) -> Result<bool, Wrong> {
+    match first_difference(got, want, zeros) {
+        Some(m) => Err(Wrong::Bits(m)),
+        None => Ok(true),
+    }
+}
+
 impl Case {
     /// Replays the case from a fresh recording: the earlier queries unchecked, the last one
     /// against the eager tape. `Some` if it still goes wrong.
@@ -410,6 +454,9 @@ impl Case {
             let got = ask_by(self.route, &self.prog, &mut rec, *last, x, v);
             let want = reference_by(self.route, &self.prog, last.question, x, v, &log);
             let zeros = Zeros::of(self.prog.family, last.question);
+            if self.route == Route::EagerFused {
+                return judge_eager(&got, &want, zeros).err();
+            }
             judge(&rec, &recorded, &got, &want, &log.take(), zeros).err()
         })
     }
@@ -426,6 +473,9 @@ impl Case {
         let call = |q: &Query, x: &str, v: &str| query_call(q, x, v, n);
         if self.route == Route::Data {
             return self.rust_with_data();
+        }
+        if self.route == Route::EagerFused {
+            return self.rust_eager_fused();
         }
         let mut s = self.prog.rust();
         s += &format!("let x0 = {};\n", lits(&self.x0));
@@ -457,6 +507,35 @@ impl Case {
             Question::Hessian => format!("{m}hessian(&f, &x)"),
         };
         s += &format!("    let (got, want) = ({}, {want});\n", call(last, "x", "v"));
+        s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
+        s
+    }
+
+    /// The eager-fused route's case as a Rust test body: the failing question asked of the
+    /// eager transforms fused and node by node.
+    fn rust_eager_fused(&self) -> String {
+        let m = if self.prog.family == Family::Vector {
+            "hesse_core::vector::"
+        } else {
+            "hesse_core::"
+        };
+        let last = self.last();
+        let mut s = self.prog.rust();
+        s += &format!(
+            "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
+            self.setting.isa, self.setting.jit
+        );
+        s += &format!("    let x = {};\n", lits(&self.points[last.point].0));
+        s += &format!("    let v = {};\n", lits(&self.dirs[last.dir].0));
+        let ask = match last.question {
+            Question::Value => format!("vec![{m}value_and_grad(&f, &x).0]"),
+            Question::Grad => format!("{m}value_and_grad(&f, &x)"),
+            Question::Hvp => format!("{m}hvp(&f, &x, &v)"),
+            Question::Hessian => format!("{m}hessian(&f, &x)"),
+        };
+        s += &format!(
+            "    let got = hesse_core::eager::scoped(Some(0), || {ask});\n    let want = hesse_core::eager::scoped(None, || {ask});\n"
+        );
         s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
         s
     }

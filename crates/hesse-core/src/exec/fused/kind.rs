@@ -36,7 +36,7 @@ pub(super) fn base(inner: &TapeInner, mut id: u32) -> u32 {
 /// Whether a region may read node `j` as one value: it has one, or it is `fixed` (no replay
 /// changes it) and all its values are equal — by construction for a broadcast of one value
 /// (the seed of a gradient: no pass over its values), otherwise by looking.
-pub(super) fn read_as_one(inner: &TapeInner, j: u32, fixed: &dyn Fn(u32) -> bool) -> bool {
+pub(crate) fn read_as_one(inner: &TapeInner, j: u32, fixed: &dyn Fn(u32) -> bool) -> bool {
     let node = &inner.nodes[j as usize];
     if node.len() == 1 {
         return true;

@@ -69,5 +69,6 @@ mod region;
 mod step;
 
 pub(crate) use bind::{Bound, Io, bind};
+pub(crate) use kind::read_as_one;
 pub(crate) use plan::plan;
 pub(crate) use region::{Piece, Region};

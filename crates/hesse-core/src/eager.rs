@@ -1,0 +1,75 @@
+//! How the eager transforms run their vector work: fused, past a size.
+//!
+//! The functional transforms ([`grad`](crate::grad), [`value_and_grad`](crate::value_and_grad),
+//! [`hvp`](crate::hvp), their [`vector`](crate::vector) forms, …) record on a scratch tape
+//! that defers its vector kernels until a value is read. When the deferred work a read needs
+//! holds at least [`min_values`] values, it runs as the fused regions of the replays
+//! (`exec/fused`: runs of elementwise nodes block by block, intermediates in registers and L1
+//! cache, written to memory only where read afterwards): the same kernels on the same
+//! numbers, so the same bits, in one pass over memory instead of one per node. Smaller work
+//! runs node by node, where planning regions would cost more than it saves. A
+//! [`Tape`](crate::Tape) of your own evaluates every node when it is pushed, as always.
+//!
+//! Measured on the extended Rosenbrock (vector form) at n = 10⁷: eager value and gradient
+//! 285 ms node by node, see BENCHMARKS.md part 10 for the fused figure.
+//!
+//! The process-wide threshold comes from `HESSE_EAGER_FUSION`, read once: unset for
+//! [`DEFAULT_MIN_VALUES`], `off` for never, or a number of values. [`scoped`] overrides it
+//! on the calling thread (the differential tests compare both ways on every program).
+//!
+//! ```
+//! use hesse_core::{eager, vector};
+//! let f = vector::function(|w| (w.sin() * w).sum());
+//! let x: Vec<f64> = (0..1000).map(|i| i as f64 * 1e-3).collect();
+//! let fused = eager::scoped(Some(0), || vector::value_and_grad(&f, &x));
+//! let by_node = eager::scoped(None, || vector::value_and_grad(&f, &x));
+//! assert_eq!(fused.0.to_bits(), by_node.0.to_bits());
+//! assert!(fused.1.iter().zip(&by_node.1).all(|(a, b)| a.to_bits() == b.to_bits()));
+//! ```
+
+use std::cell::Cell;
+use std::sync::OnceLock;
+
+/// The default threshold: 2¹⁸ values (2 MB, the size of a second-level cache), below which
+/// the work of a read stays in cache node by node.
+pub const DEFAULT_MIN_VALUES: usize = 1 << 18;
+
+thread_local! {
+    /// This thread's override (`Some(None)`: fusion off).
+    static LOCAL: Cell<Option<Option<usize>>> = const { Cell::new(None) };
+}
+
+/// The threshold in force on this thread: deferred work of at least this many values runs
+/// fused; `None` when fusion is off.
+pub fn min_values() -> Option<usize> {
+    LOCAL.with(Cell::get).unwrap_or_else(from_env)
+}
+
+/// Runs `f` with the threshold `min` on this thread (`None`: never fused), then restores the
+/// previous one, also on panic.
+pub fn scoped<R>(min: Option<usize>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Option<usize>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LOCAL.with(|l| l.set(self.0));
+        }
+    }
+    let _restore = Restore(LOCAL.with(|l| l.replace(Some(min))));
+    f()
+}
+
+/// `HESSE_EAGER_FUSION`: unset for the default, `off` or `none` for never, a number for that
+/// threshold; anything else is reported once and means the default.
+fn from_env() -> Option<usize> {
+    static ENV: OnceLock<Option<usize>> = OnceLock::new();
+    *ENV.get_or_init(|| match std::env::var("HESSE_EAGER_FUSION") {
+        Err(_) => Some(DEFAULT_MIN_VALUES),
+        Ok(s) if s == "off" || s == "none" => None,
+        Ok(s) => s.parse().map(Some).unwrap_or_else(|_| {
+            eprintln!(
+                "hesse: HESSE_EAGER_FUSION={s:?} is neither off nor a number of values; using the default"
+            );
+            Some(DEFAULT_MIN_VALUES)
+        }),
+    })
+}
