@@ -430,6 +430,9 @@ mod tests {
             (23, 7, 40),
             (9, 129, 17),
             (3, 2, 24),
+            // Last vectors of 5 and 7 columns, inner blocks of 128 (partial sums reloaded).
+            (17, 130, 29),
+            (16, 200, 31),
         ];
         for m in 1..14 {
             for k in 1..14 {
@@ -438,9 +441,16 @@ mod tests {
                 }
             }
         }
+        check_shapes(&shapes);
+        assert!(takes(1000, 2, 50, false) && takes(300, 10, 10, true) && takes(1000, 50, 50, false));
+        assert!(!takes(1000, 100, 100, true) && !takes(100, 1000, 50, false));
+    }
+
+    /// Each shape with all four transpose flags against [`reference`], bit for bit.
+    fn check_shapes(shapes: &[(usize, usize, usize)]) {
         let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
         let mut next = || rng.uniform() * 2.0 - 1.0;
-        for &(m, k, n) in &shapes {
+        for &(m, k, n) in shapes {
             let a: Vec<f64> = (0..m * k).map(|_| next()).collect();
             let b: Vec<f64> = (0..k * n).map(|_| next()).collect();
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -464,7 +474,5 @@ mod tests {
                 assert_eq!(bits(&c), bits(&want), "{m}×{k}·{k}×{n}, ta {ta}, tb {tb}");
             }
         }
-        assert!(takes(1000, 2, 50, false) && takes(300, 10, 10, true) && takes(1000, 50, 50, false));
-        assert!(!takes(1000, 100, 100, true) && !takes(100, 1000, 50, false));
     }
 }
