@@ -285,6 +285,7 @@ thread_local! {
 /// Runs `f` with [`fast_gathers`] answering `gathers` on this thread, so that the tests run
 /// both table reads on any CPU.
 #[cfg(test)]
+#[cfg_attr(not(all(target_arch = "x86_64", hesse_avx512)), allow(dead_code))]
 pub(crate) fn with_gathers<R>(gathers: bool, f: impl FnOnce() -> R) -> R {
     struct Restore(Option<bool>);
     impl Drop for Restore {

@@ -18,6 +18,9 @@
 //! the masked lanes are neither loaded into another output nor stored. So the result is the
 //! portable kernel's bit for bit, whatever the tile sizes.
 
+// The module exists only where the compiler has AVX-512 (Rust 1.89+, `build.rs`).
+#![allow(clippy::incompatible_msrv)]
+
 use std::arch::x86_64::*;
 
 use super::Strided;
@@ -37,7 +40,6 @@ const KC: usize = 64;
 /// The CPU supports AVX-512F and FMA; `k ≥ 1`; every element (i, p) of `a` for i < m, p < k
 /// and (p, j) of `b` for p < k, j < n is readable; `c + i·ldc + j` is writable for i < m,
 /// j < n and overlaps no operand.
-#[allow(clippy::incompatible_msrv)]
 #[target_feature(enable = "avx512f,fma")]
 pub(super) unsafe fn gemm_rows(
     m: usize,
