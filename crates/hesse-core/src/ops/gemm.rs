@@ -37,14 +37,9 @@ use std::mem::MaybeUninit;
 
 #[cfg(all(target_arch = "x86_64", hesse_avx512))]
 mod avx512;
+mod strided;
 
-/// A matrix operand read through strides: element (i, j) is at `p + i·rs + j·cs`.
-#[derive(Clone, Copy)]
-pub(crate) struct Strided {
-    pub p: *const f64,
-    pub rs: isize,
-    pub cs: isize,
-}
+pub(crate) use strided::Strided;
 
 /// The output: element (i, j) at `p + i·rs + j·cs`.
 #[derive(Clone, Copy)]

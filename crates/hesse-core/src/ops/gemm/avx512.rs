@@ -23,7 +23,7 @@
 
 use std::arch::x86_64::*;
 
-use super::Strided;
+use super::strided::Strided;
 
 /// Vectors of 8 columns per tile.
 const V: usize = 3;
