@@ -244,6 +244,67 @@ pub(crate) fn jit_as_compiled(compiled_fma: bool) -> bool {
     b & JIT != 0 && (b & FMA != 0) == compiled_fma
 }
 
+/// Whether this CPU reads eight table entries faster by AVX-512 gathers than by eight
+/// 16-byte loads (how `exp` reads its table; both read the same entries, so the choice never
+/// changes a result). Intel CPUs that Downfall (gather data sampling) does not affect:
+/// W5's batched `peaks` step took 3.4 µs with gathers against 5.9 µs with loads on a Xeon of
+/// model 207 (BENCHMARKS.md, Part 10). On the affected models (Skylake to Rocket Lake) the
+/// microcode mitigation makes gathers slow; on Zen 4 the loads were faster (3.4 against
+/// 3.9 µs); other CPUs are not measured and keep the loads.
+#[cfg_attr(not(all(target_arch = "x86_64", hesse_avx512)), allow(dead_code))]
+pub(crate) fn fast_gathers() -> bool {
+    #[cfg(test)]
+    if let Some(g) = GATHERS.with(Cell::get) {
+        return g;
+    }
+    static FAST: OnceLock<bool> = OnceLock::new();
+    *FAST.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::__cpuid;
+            // SAFETY: `cpuid` exists on every x86-64 CPU (an `unsafe fn` before Rust 1.94).
+            #[allow(unused_unsafe)]
+            let (v, sig) = unsafe { (__cpuid(0), __cpuid(1).eax) };
+            // "GenuineIntel" in ebx, edx, ecx.
+            let intel = [v.ebx, v.edx, v.ecx] == [0x756e_6547, 0x4965_6e69, 0x6c65_746e];
+            let family = (sig >> 8) & 0xf;
+            let model = ((sig >> 4) & 0xf) | ((sig >> 12) & 0xf0);
+            intel && (family != 6 || !DOWNFALL.contains(&model))
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        false
+    })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// A test's choice of table read on this thread ([`with_gathers`]).
+    static GATHERS: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with [`fast_gathers`] answering `gathers` on this thread, so that the tests run
+/// both table reads on any CPU.
+#[cfg(test)]
+#[cfg_attr(not(all(target_arch = "x86_64", hesse_avx512)), allow(dead_code))]
+pub(crate) fn with_gathers<R>(gathers: bool, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<bool>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            GATHERS.with(|g| g.set(self.0));
+        }
+    }
+    let _restore = Restore(GATHERS.with(|g| g.replace(Some(gathers))));
+    f()
+}
+
+/// Intel family-6 models affected by Downfall (gather data sampling), per Intel's list:
+/// Skylake, Cascade and Cooper Lake, Kaby, Coffee, Whiskey, Amber and Comet Lake, Ice Lake
+/// (client and server), Tiger Lake, Rocket Lake.
+#[cfg(target_arch = "x86_64")]
+const DOWNFALL: [u32; 14] = [
+    0x4e, 0x5e, 0x55, 0x8e, 0x9e, 0xa5, 0xa6, 0x6a, 0x6c, 0x7d, 0x7e, 0x8c, 0x8d, 0xa7,
+];
+
 /// The widest instruction set this CPU (and this build) offers the kernels, whatever the
 /// setting.
 pub fn available() -> Isa {

@@ -202,21 +202,12 @@ pub(crate) unsafe fn exp_avx512(x: std::arch::x86_64::__m512d) -> std::arch::x86
         let r = _mm512_fmadd_pd(kd, c(NEG_LN2_LO_N), _mm512_fmadd_pd(kd, c(NEG_LN2_HI_N), x));
         let idx = _mm512_slli_epi64::<1>(_mm512_and_si512(ki, _mm512_set1_epi64(N as i64 - 1)));
         let top = _mm512_slli_epi64::<45>(ki);
-        // The table's pairs (T[k], H[k] bits) by eight 16-byte loads, rearranged into the
-        // T and the H lanes: as fast as two gathers on Zen 4, and without the gathers'
-        // microcode cost on Intel CPUs patched for Downfall.
-        let mut ix = [0u64; 8];
-        _mm512_storeu_si512(ix.as_mut_ptr().cast(), idx);
-        let pair = |i: usize| _mm_loadu_pd(TABLE.as_ptr().add(ix[i] as usize).cast());
-        let pairs = |i: usize| _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(pair(i)), pair(i + 1));
-        let lo = _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(pairs(0)), pairs(2));
-        let hi = _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(pairs(4)), pairs(6));
-        let tail = _mm512_permutex2var_pd(lo, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), hi);
-        let hi = _mm512_castpd_si512(_mm512_permutex2var_pd(
-            lo,
-            _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1),
-            hi,
-        ));
+        // The same entries either way; gathers where they are the faster read.
+        let (tail, hi) = if crate::native::fast_gathers() {
+            table_by_gathers(idx)
+        } else {
+            table_by_loads(idx)
+        };
         let scale = _mm512_castsi512_pd(_mm512_add_epi64(hi, top));
         let r2 = _mm512_mul_pd(r, r);
         let t = _mm512_fmadd_pd(r2, _mm512_fmadd_pd(r, c(C3), c(C2)), _mm512_add_pd(tail, r));
@@ -241,6 +232,60 @@ pub(crate) unsafe fn exp_avx512(x: std::arch::x86_64::__m512d) -> std::arch::x86
             }
         }
         _mm512_loadu_pd(ys.as_ptr())
+    }
+}
+
+/// `(T[k], H[k] bits)` for the table indices 2·(k mod N) in `idx`, by two gathers.
+///
+/// # Safety
+/// The CPU must support AVX-512F; every index is below 255.
+#[cfg(all(target_arch = "x86_64", hesse_avx512))]
+#[allow(clippy::incompatible_msrv)]
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn table_by_gathers(
+    idx: std::arch::x86_64::__m512i,
+) -> (std::arch::x86_64::__m512d, std::arch::x86_64::__m512i) {
+    use std::arch::x86_64::*;
+    // SAFETY: the gathers read TABLE at idx and idx + 1 < 256 (the caller's guarantee).
+    unsafe {
+        let t = TABLE.as_ptr();
+        (
+            _mm512_i64gather_pd::<8>(idx, t.cast()),
+            _mm512_i64gather_epi64::<8>(idx, t.add(1).cast()),
+        )
+    }
+}
+
+/// `(T[k], H[k] bits)` for the table indices 2·(k mod N) in `idx`: the pairs by eight
+/// 16-byte loads, rearranged into the T and the H lanes; as fast as two gathers on Zen 4,
+/// and without the gathers' microcode cost on Intel CPUs patched for Downfall.
+///
+/// # Safety
+/// The CPU must support AVX-512F; every index is below 255.
+#[cfg(all(target_arch = "x86_64", hesse_avx512))]
+#[allow(clippy::incompatible_msrv)]
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn table_by_loads(
+    idx: std::arch::x86_64::__m512i,
+) -> (std::arch::x86_64::__m512d, std::arch::x86_64::__m512i) {
+    use std::arch::x86_64::*;
+    // SAFETY: the loads read TABLE at idx and idx + 1 < 256 (the caller's guarantee).
+    unsafe {
+        let mut ix = [0u64; 8];
+        _mm512_storeu_si512(ix.as_mut_ptr().cast(), idx);
+        let pair = |i: usize| _mm_loadu_pd(TABLE.as_ptr().add(ix[i] as usize).cast());
+        let pairs = |i: usize| _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(pair(i)), pair(i + 1));
+        let lo = _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(pairs(0)), pairs(2));
+        let hi = _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(pairs(4)), pairs(6));
+        let tail = _mm512_permutex2var_pd(lo, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), hi);
+        let h = _mm512_castpd_si512(_mm512_permutex2var_pd(
+            lo,
+            _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1),
+            hi,
+        ));
+        (tail, h)
     }
 }
 
@@ -510,6 +555,36 @@ mod tests {
                 }
             }
         })
+    }
+
+    /// The two reads of the table (gathers, and 16-byte loads with shuffles) give every
+    /// index's entries, so `exp_avx512` has the same bits whichever this CPU uses.
+    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
+    #[test]
+    fn both_table_reads_give_the_table() {
+        if !std::arch::is_x86_feature_detected!("avx512f") {
+            return;
+        }
+        for first in 0..N as i64 {
+            // Eight indices 2·(k mod N) for k = first, first + 37, … (scattered, all lanes).
+            let ks: [i64; 8] = std::array::from_fn(|j| (first + 37 * j as i64) % N as i64);
+            let mut got = [[0u64; 8]; 4];
+            // SAFETY: the CPU has AVX-512F (checked above); the indices are below 255.
+            unsafe {
+                use std::arch::x86_64::*;
+                let idx = _mm512_loadu_si512(ks.map(|k| 2 * k).as_ptr().cast());
+                for (pair, (t, h)) in [table_by_gathers(idx), table_by_loads(idx)]
+                    .into_iter()
+                    .enumerate()
+                {
+                    _mm512_storeu_pd(got[2 * pair].as_mut_ptr().cast(), t);
+                    _mm512_storeu_si512(got[2 * pair + 1].as_mut_ptr().cast(), h);
+                }
+            }
+            let want_t = ks.map(|k| TABLE[2 * k as usize]);
+            let want_h = ks.map(|k| TABLE[2 * k as usize + 1]);
+            assert_eq!(got, [want_t, want_h, want_t, want_h], "k = {ks:?}");
+        }
     }
 
     /// Everywhere: within one ulp of the platform's `exp` (both are within about half an

@@ -11,7 +11,9 @@
 //! the right operand's rows stay in cache. It also takes the products with at most 64
 //! output columns (the 1000×50·50×50 layers, [`takes`]): built for AVX-512F it is faster
 //! there than the blocked GEMM's AVX2/FMA micro-kernel on the W3 machine, and, unlike it,
-//! its summation order is fixed (below).
+//! its summation order is fixed (below). With AVX-512, products whose right operand and
+//! output have unit column stride and at least 8 columns run on the 8×24 register tiles of
+//! `gemm/avx512.rs` (same order, same bits).
 //!
 //! # Summation order
 //! Every output is the left-to-right sum over the inner index. On x86-64 CPUs with AVX2 and
@@ -33,13 +35,11 @@
 
 use std::mem::MaybeUninit;
 
-/// A matrix operand read through strides: element (i, j) is at `p + i·rs + j·cs`.
-#[derive(Clone, Copy)]
-pub(crate) struct Strided {
-    pub p: *const f64,
-    pub rs: isize,
-    pub cs: isize,
-}
+#[cfg(all(target_arch = "x86_64", hesse_avx512))]
+mod avx512;
+mod strided;
+
+pub(crate) use strided::Strided;
 
 /// The output: element (i, j) at `p + i·rs + j·cs`.
 #[derive(Clone, Copy)]
@@ -130,7 +130,8 @@ unsafe fn gemm_avx2_fma(m: usize, k: usize, n: usize, a: Strided, b: Strided, c:
 /// # Safety
 /// As [`gemm`], and the CPU must support AVX-512F and FMA. Row blocks of eight rows (eight
 /// accumulator registers of eight columns: with AVX2's sixteen registers they would spill):
-/// W3's 1000×50·50×50 at 7.2 multiply-adds per cycle instead of 6.8 with blocks of four.
+/// W3's 1000×50·50×50 at 7.2 multiply-adds per cycle instead of 6.8 with blocks of four
+/// (Zen 4). Products with rows of at least 8 columns take the tiles of `gemm/avx512.rs`.
 #[cfg(all(target_arch = "x86_64", hesse_avx512))]
 #[target_feature(enable = "avx512f,fma")]
 unsafe fn gemm_avx512(m: usize, k: usize, n: usize, a: Strided, b: Strided, c: *mut f64) {
@@ -219,6 +220,12 @@ unsafe fn run<const FMA: bool, const ROWS8: bool>(
     b: Strided,
     c: Out,
 ) {
+    #[cfg(all(target_arch = "x86_64", hesse_avx512))]
+    if ROWS8 && n >= 8 && b.cs == 1 && c.cs == 1 {
+        // SAFETY: `ROWS8` is the AVX-512 build (`gemm_avx512`, on a CPU with AVX-512F and
+        // FMA); the output is row-major with row stride `c.rs` = n; the rest is the caller's.
+        return unsafe { avx512::gemm_rows(m, k, n, a, b, c.p, c.rs as usize) };
+    }
     let mut p0 = 0;
     while p0 < k {
         let ps = (p0, (p0 + KC).min(k));
@@ -410,6 +417,17 @@ mod tests {
             (10, 300, 10),
             (70, 70, 9),
             (37, 200, 50),
+            // The AVX-512 tiles: 24, 16 and 8 columns with the last vector masked, row
+            // tiles of 8, 4, 2 and 1, inner blocks of 128.
+            (1000, 50, 50),
+            (50, 1000, 50),
+            (15, 300, 47),
+            (23, 7, 40),
+            (9, 129, 17),
+            (3, 2, 24),
+            // Last vectors of 5 and 7 columns, inner blocks of 128 (partial sums reloaded).
+            (17, 130, 29),
+            (16, 200, 31),
         ];
         for m in 1..14 {
             for k in 1..14 {
@@ -418,9 +436,16 @@ mod tests {
                 }
             }
         }
+        check_shapes(&shapes);
+        assert!(takes(1000, 2, 50, false) && takes(300, 10, 10, true) && takes(1000, 50, 50, false));
+        assert!(!takes(1000, 100, 100, true) && !takes(100, 1000, 50, false));
+    }
+
+    /// Each shape with all four transpose flags against [`reference`], bit for bit.
+    fn check_shapes(shapes: &[(usize, usize, usize)]) {
         let mut rng = crate::test_rng::Xorshift::new(0x9e37_79b9_7f4a_7c15);
         let mut next = || rng.uniform() * 2.0 - 1.0;
-        for &(m, k, n) in &shapes {
+        for &(m, k, n) in shapes {
             let a: Vec<f64> = (0..m * k).map(|_| next()).collect();
             let b: Vec<f64> = (0..k * n).map(|_| next()).collect();
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -444,7 +469,5 @@ mod tests {
                 assert_eq!(bits(&c), bits(&want), "{m}×{k}·{k}×{n}, ta {ta}, tb {tb}");
             }
         }
-        assert!(takes(1000, 2, 50, false) && takes(300, 10, 10, true) && takes(1000, 50, 50, false));
-        assert!(!takes(1000, 100, 100, true) && !takes(100, 1000, 50, false));
     }
 }

@@ -90,10 +90,17 @@ pub(crate) fn tanh_slice(x: &[f64], out: &mut [f64]) {
     const BLOCK: usize = 32;
     for (xs, os) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
         // Every element is tested (no early exit), so the test vectorises.
+        // Plain loops: the AVX-512 build of the unary kernel left a `for_each` closure over
+        // `tanh` out of line, in the baseline (SSE2) build: 432 against 131 µs for 50,000
+        // values above the branch point on the W3 machine.
         if xs.iter().fold(true, |all, v| all & (v.abs() < SPLIT)) {
-            os.iter_mut().zip(xs).for_each(|(o, &v)| *o = series(v));
+            for (o, &v) in os.iter_mut().zip(xs) {
+                *o = series(v);
+            }
         } else {
-            os.iter_mut().zip(xs).for_each(|(o, &v)| *o = tanh(v));
+            for (o, &v) in os.iter_mut().zip(xs) {
+                *o = tanh(v);
+            }
         }
     }
 }

@@ -541,13 +541,21 @@ mod route_tests {
         if !super::super::native::available() {
             return;
         }
+        // Both reads of `exp`'s table (`native::fast_gathers`), whichever this CPU uses.
+        for gathers in [false, true] {
+            crate::native::with_gathers(gathers, || native_at_every_length(gathers));
+        }
+    }
+
+    #[cfg(feature = "jit")]
+    fn native_at_every_length(gathers: bool) {
         for m in 1..=300 {
             let (r, special) = region_ending(m, Unary::Recip);
             let code = r.native().expect("machine code");
             let want = run(&r, &special, Route::Blocks);
             assert!(
                 run(&r, &special, Route::Native) == want,
-                "m = {m}, special values"
+                "m = {m}, special values, gathers {gathers}"
             );
             let mut smooth = values(special.len(), m as u64 + 1, usize::MAX);
             let y = 2 * m;
@@ -562,7 +570,7 @@ mod route_tests {
             // the steps touch.
             let done = unsafe { r.run_native(&[vals.as_mut_ptr(), null, null, null], code) };
             assert!(done, "m = {m}: the code stopped on smooth values");
-            assert!(bits(&vals) == want, "m = {m}, smooth values");
+            assert!(bits(&vals) == want, "m = {m}, smooth values, gathers {gathers}");
         }
     }
 
@@ -655,18 +663,24 @@ mod route_tests {
                 return;
             }
             let routes = tile_routes(&[false, true]);
-            for m in 1..=300 {
-                let (r, vals) = region(m);
-                let prog = r.tiles.as_ref().expect("a tile program");
-                assert!(prog.pads() && prog.reads_past, "m = {m}");
-                let want = run(&r, &vals, Route::Blocks);
-                assert!(
-                    want[..vals.len() - 8] != bits(&vals[..vals.len() - 8]),
-                    "the region writes"
-                );
-                for &route in &routes {
-                    assert!(run(&r, &vals, route) == want, "m = {m}, {route:?}");
-                }
+            // Both reads of `exp`'s table (`native::fast_gathers`), whichever this CPU uses.
+            for gathers in [false, true] {
+                crate::native::with_gathers(gathers, || {
+                    for m in 1..=300 {
+                        let (r, vals) = region(m);
+                        let prog = r.tiles.as_ref().expect("a tile program");
+                        assert!(prog.pads() && prog.reads_past, "m = {m}");
+                        let want = run(&r, &vals, Route::Blocks);
+                        assert!(
+                            want[..vals.len() - 8] != bits(&vals[..vals.len() - 8]),
+                            "the region writes"
+                        );
+                        for &route in &routes {
+                            let got = run(&r, &vals, route);
+                            assert!(got == want, "m = {m}, {route:?}, gathers {gathers}");
+                        }
+                    }
+                })
             }
         })
     }

@@ -505,27 +505,20 @@ impl Gen<'_> {
         a.vpandq(e1, e0, qword_bcst(rsi + nm1))?;
         a.vpsllq(e1, e1, 1)?;
         a.vpsllq(e0, e0, 45)?;
-        // The table's pairs (T[k], H[k] bits) by eight 16-byte loads at the indices (through
-        // the function's 64 bytes of stack), then the T and the H lanes picked out: faster
-        // than two gathers (BENCHMARKS.md, "Measured design decisions").
-        a.vmovdqu64(zmmword_ptr(rsp), e1)?;
-        for (half, r) in [(0, e3), (1, e4)] {
-            let (ya, yb) = (ymm_of(r), ymm_of(e1));
-            let q = |i: i32| qword_ptr(rsp + 8 * (4 * half + i));
-            a.mov(rax, q(0))?;
-            a.vmovupd(xmm_of(r), xmmword_ptr(rdx + rax * 8))?;
-            a.mov(rax, q(1))?;
-            a.vinsertf128(ya, ya, xmmword_ptr(rdx + rax * 8), 1)?;
-            a.mov(rax, q(2))?;
-            a.vmovupd(xmm_of(e1), xmmword_ptr(rdx + rax * 8))?;
-            a.mov(rax, q(3))?;
-            a.vinsertf128(yb, yb, xmmword_ptr(rdx + rax * 8), 1)?;
-            a.vinsertf64x4(r, r, yb, 1)?;
+        if crate::native::fast_gathers() {
+            // T[k] and H[k] bits by two gathers (`native::fast_gathers`); all eight lanes,
+            // whose indices are below 256 whatever the argument. A gather merges into its
+            // destination: zeroing it first cuts the dependence on its old value.
+            a.vxorpd(e3, e3, e3)?;
+            a.kxnorw(k7, k7, k7)?;
+            a.vgatherqpd(e3.k7(), zmmword_ptr(rdx + e1 * 8))?;
+            a.vxorpd(e5, e5, e5)?;
+            a.kxnorw(k7, k7, k7)?;
+            a.vgatherqpd(e5.k7(), zmmword_ptr(rdx + e1 * 8 + 8))?;
+            a.vmovapd(e1, e3)?;
+        } else {
+            Self::exp_loads(a, [e1, e3, e4, e5], (even, odd))?;
         }
-        a.vmovupd(e1, zmmword_ptr(rsi + even))?;
-        a.vpermi2pd(e1, e3, e4)?;
-        a.vmovupd(e5, zmmword_ptr(rsi + odd))?;
-        a.vpermi2pd(e5, e3, e4)?;
         // e1 = T, e5 = H. scale = H + top (integer); the polynomial; y = scale + scale·tmp.
         a.vpaddq(e5, e5, e0)?;
         a.vmulpd(e3, e2, e2)?;
@@ -552,5 +545,34 @@ impl Gen<'_> {
         a.jnz(bail)?;
         a.vmovapd(x, e1)?;
         Ok(())
+    }
+
+    /// `e1` = T[k] and `e5` = H[k] bits for the table indices 2·(k mod N) in `e1` (with
+    /// `e3`, `e4` as scratch): the pairs by eight 16-byte loads at the indices (through the
+    /// function's 64 bytes of stack), then the T and the H lanes picked out; faster than two
+    /// gathers on Zen 4 (BENCHMARKS.md, "Measured design decisions").
+    fn exp_loads(
+        a: &mut CodeAssembler,
+        [e1, e3, e4, e5]: [AsmRegisterZmm; 4],
+        (even, odd): (i32, i32),
+    ) -> Result<(), IcedError> {
+        a.vmovdqu64(zmmword_ptr(rsp), e1)?;
+        for (half, r) in [(0, e3), (1, e4)] {
+            let (ya, yb) = (ymm_of(r), ymm_of(e1));
+            let q = |i: i32| qword_ptr(rsp + 8 * (4 * half + i));
+            a.mov(rax, q(0))?;
+            a.vmovupd(xmm_of(r), xmmword_ptr(rdx + rax * 8))?;
+            a.mov(rax, q(1))?;
+            a.vinsertf128(ya, ya, xmmword_ptr(rdx + rax * 8), 1)?;
+            a.mov(rax, q(2))?;
+            a.vmovupd(xmm_of(e1), xmmword_ptr(rdx + rax * 8))?;
+            a.mov(rax, q(3))?;
+            a.vinsertf128(yb, yb, xmmword_ptr(rdx + rax * 8), 1)?;
+            a.vinsertf64x4(r, r, yb, 1)?;
+        }
+        a.vmovupd(e1, zmmword_ptr(rsi + even))?;
+        a.vpermi2pd(e1, e3, e4)?;
+        a.vmovupd(e5, zmmword_ptr(rsi + odd))?;
+        a.vpermi2pd(e5, e3, e4)
     }
 }
