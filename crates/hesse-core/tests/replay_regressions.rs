@@ -21,6 +21,11 @@
 //!    region's sum feeds, through a merged copy that no program runs, so it was moved before
 //!    the region and read the previous replay's value.
 //! 8. A fused region read a member at another element than its own (issue 16, below).
+//!
+//! Found by the differential fuzzer on recordings over scalar inputs:
+//!
+//! 9. The Hessian's rows with structural zeros (`exec/reach.rs`) ran in an arena whose
+//!    ranges had been shared for the fused programs' order only (below).
 
 use hesse_core::native::{self, Native};
 use hesse_core::{Matrix, RecordedFn, Tape, Var};
@@ -382,5 +387,58 @@ fn a_region_never_reads_a_member_at_another_element() {
                 }
             });
         }
+    }
+}
+
+/// `√x₃ + Σ c + Σ R·c` with `R` the 32×36 matrix whose every row is `(x₀, x₁, x₀, x₁, …)`
+/// (a concatenation of 576 copies of `(x₀, x₁)`, reshaped) and `c = x₂·e₃₂ + x₁·e₃₃`: each
+/// row of `R·c` is `x₀·x₂ + x₁²`, so the loss is `√x₃ + x₂ + x₁ + 32·(x₀·x₂ + x₁²)`.
+fn repeated_rows_times_a_padded_pair<'t>(x: &[Var<'t>]) -> Var<'t> {
+    let rows = Var::concat(&vec![Var::stack(&[x[0], x[1]]); 576], 0).reshape(&[32, 36]);
+    let c = Var::stack(&[x[2], x[1]]).pad(0, 32, 36);
+    x[3].sqrt() + c.sum() + rows.matmul(c).sum()
+}
+
+/// 9. Wrong recorded Hessians where a partial is not finite (found by the differential
+///    fuzzer). Arrays of 1,152 values are placed in the ranges of dead ones (`exec/reuse.rs`),
+///    by the liveness of the programs as they run, fused regions included. The Hessian's
+///    column program computes the concatenation's tangent `Ṙ` in a region that runs just
+///    before its reader `Ṙᵀ·1`, after the last read of `1·ċᵀ` (the tangent of `R`'s
+///    cotangent), so `Ṙ` took the range of `1·ċᵀ`. The rows recomputed with structural zeros
+///    (once √x₃'s infinite second derivative puts NaN in every column, at x₃ = 0) run the
+///    same nodes unfused, in recording order: `Ṙ` first, then `1·ċᵀ` over it, and `Ṙᵀ·1`
+///    read `1·ċᵀ`. Row 2 came out as `H₂₀ = 0`, `H₂₂ = 32` (against 32 and 0): `H₀₂ = 16`
+///    after symmetrising, on every route and native setting. Not at points where every entry
+///    is finite, which need no such rows.
+#[test]
+fn rows_with_structural_zeros_read_the_arena_of_their_own_order() {
+    type Route = fn(RecordedFn) -> RecordedFn;
+    let f = repeated_rows_times_a_padded_pair;
+    let x0 = [-1.25, -0.35, -1.9, 0.6];
+    // x₃ = 0: H₃₃ = −1/(4·x₃^{3/2}) is −∞; −∞ everywhere: √x₃ and its derivatives are NaN.
+    let points = [[1.5, -0.5, 2.0, 0.0], [f64::NEG_INFINITY; 4]];
+    for setting in [Native::ON, Native::OFF] {
+        native::scoped(setting, || {
+            #[allow(unused_mut)]
+            let mut routes: Vec<(&str, Route)> = vec![
+                ("interpreter", RecordedFn::without_jit),
+                ("compiled", RecordedFn::jit),
+            ];
+            #[cfg(feature = "rayon")]
+            routes.push(("parallel columns", |r| r.with_parallel_min_dim(2)));
+            for (route, make) in routes {
+                let mut rec = make(RecordedFn::new(f, &x0));
+                for x in &points {
+                    let (h, eh) = (rec.hessian(x), hesse_core::hessian(f, x));
+                    let what = format!("{route}, {setting:?}, at {x:?}");
+                    // The quadratic part, whatever the point: 32·(x₀·x₂ + x₁²).
+                    for (i, j, want) in [(0, 2, 32.0), (2, 0, 32.0), (1, 1, 64.0), (0, 0, 0.0), (2, 2, 0.0)] {
+                        assert_eq!(h[(i, j)], want, "{what}: H[{i}][{j}] in {h:?}");
+                    }
+                    assert!(!h[(3, 3)].is_finite(), "{what}: {h:?}");
+                    assert_same_hessian(&what, &h, &eh);
+                }
+            }
+        });
     }
 }

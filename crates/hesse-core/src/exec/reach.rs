@@ -24,6 +24,10 @@
 //! Other ops with an absent operand (which the linear second pass does not produce) read its
 //! zeros. The present instructions perform the same operations in the same order as the
 //! program the fast route runs, so rows whose entries were all finite there are unchanged.
+//!
+//! It runs the column program unfused, in recording order, where the fast route runs fused
+//! regions, some later than the nodes they are made of: the arena ranges that vector nodes
+//! share (`exec/reuse.rs`) are chosen for this order too (`RecordedFn::reuse_ranges`).
 
 use crate::ops::{Binary, Linalg, Op};
 use crate::tape::TapeInner;

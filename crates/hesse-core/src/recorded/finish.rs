@@ -141,12 +141,23 @@ impl RecordedFn {
         grad_roots.push(self.output);
         let (value_after, grad_after, hvp_after) =
             (after(&[self.output]), after(&grad_roots), after(&self.hvp));
-        let progs: [(&[Fast], &HashSet<u32>); 5] = [
+        // The Hessian's rows with structural zeros (`exec/reach.rs`) run the column program
+        // unfused, in recording order, on the same arena. `hess_col` runs each fused region
+        // where the plan puts it, which can be after nodes recorded later than its members:
+        // two nodes never live at once there can be in recording order, where one would
+        // overwrite the other before its last read. So that order constrains the ranges too.
+        let reach: Vec<Fast> = p
+            .reach
+            .iter()
+            .flat_map(|r| r.prog.iter().map(|&i| Fast::from(i)))
+            .collect();
+        let progs: [(&[Fast], &HashSet<u32>); 6] = [
             (&p.hvp, &hvp_after),
             (&p.grad, &grad_after),
             (&p.value, &value_after),
             (&p.hess_pre, &hvp_after),
             (&p.hess_col, &hvp_after),
+            (&reach, &hvp_after),
         ];
         let moves: Vec<(usize, usize, usize)> = reuse::reuse(inner, &progs, &p.regions)
             .into_iter()
