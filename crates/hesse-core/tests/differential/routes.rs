@@ -437,6 +437,25 @@ pub fn judge_eager(got: &[f64], want: &[f64], zeros: Zeros) -> Result<bool, Wron
     }
 }
 
+/// The reproducers' opening: the native setting of the case, as Rust.
+fn scoped_header(setting: Native) -> String {
+    format!(
+        "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
+        setting.isa, setting.jit
+    )
+}
+
+/// The eager transform (module path `m`) answering `question` for `f` at `x` (direction
+/// `v`), as a Rust expression.
+fn eager_call(m: &str, question: Question, f: &str, x: &str, v: &str) -> String {
+    match question {
+        Question::Value => format!("vec![{m}value_and_grad({f}, {x}).0]"),
+        Question::Grad => format!("{m}value_and_grad({f}, {x})"),
+        Question::Hvp => format!("{m}hvp({f}, {x}, {v})"),
+        Question::Hessian => format!("{m}hessian({f}, {x})"),
+    }
+}
+
 impl Case {
     /// Replays the case from a fresh recording: the earlier queries unchecked, the last one
     /// against the eager tape. `Some` if it still goes wrong.
@@ -479,10 +498,7 @@ impl Case {
         }
         let mut s = self.prog.rust();
         s += &format!("let x0 = {};\n", lits(&self.x0));
-        s += &format!(
-            "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
-            self.setting.isa, self.setting.jit
-        );
+        s += &scoped_header(self.setting);
         let ctor = if vector { "new_vector" } else { "new" };
         s += &format!(
             "    let mut rec = hesse_core::RecordedFn::{ctor}(&f, &x0){};\n",
@@ -500,12 +516,7 @@ impl Case {
         } else {
             "hesse_core::"
         };
-        let want = match last.question {
-            Question::Value => format!("vec![{m}value_and_grad(&f, &x).0]"),
-            Question::Grad => format!("{m}value_and_grad(&f, &x)"),
-            Question::Hvp => format!("{m}hvp(&f, &x, &v)"),
-            Question::Hessian => format!("{m}hessian(&f, &x)"),
-        };
+        let want = eager_call(m, last.question, "&f", "&x", "&v");
         s += &format!("    let (got, want) = ({}, {want});\n", call(last, "x", "v"));
         s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
         s
@@ -521,18 +532,10 @@ impl Case {
         };
         let last = self.last();
         let mut s = self.prog.rust();
-        s += &format!(
-            "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
-            self.setting.isa, self.setting.jit
-        );
+        s += &scoped_header(self.setting);
         s += &format!("    let x = {};\n", lits(&self.points[last.point].0));
         s += &format!("    let v = {};\n", lits(&self.dirs[last.dir].0));
-        let ask = match last.question {
-            Question::Value => format!("vec![{m}value_and_grad(&f, &x).0]"),
-            Question::Grad => format!("{m}value_and_grad(&f, &x)"),
-            Question::Hvp => format!("{m}hvp(&f, &x, &v)"),
-            Question::Hessian => format!("{m}hessian(&f, &x)"),
-        };
+        let ask = eager_call(m, last.question, "&f", "&x", "&v");
         s += &format!(
             "    let got = hesse_core::eager::scoped(Some(0), || {ask});\n    let want = hesse_core::eager::scoped(None, || {ask});\n"
         );
@@ -549,10 +552,7 @@ impl Case {
         let call = |q: &Query, x: &str, v: &str| query_call(q, x, v, k);
         let mut s = self.prog.rust();
         s += &format!("let x0 = {};\nlet k = {k};\n", lits(&self.x0));
-        s += &format!(
-            "hesse_core::native::scoped(hesse_core::native::Native {{ isa: hesse_core::native::Isa::{:?}, jit: {} }}, || {{\n",
-            self.setting.isa, self.setting.jit
-        );
+        s += &scoped_header(self.setting);
         if vector {
             s += "    fn join<'t>(w: hesse_core::Var<'t>, d: &[f64]) -> hesse_core::Var<'t> { if d.is_empty() { w } else { \
                   hesse_core::Var::concat(&[w, w.tape().constant(d, &[d.len()])], 0) } }\n";
@@ -593,12 +593,7 @@ impl Case {
             )
         };
         s += &format!("    let g = {g};\n");
-        let want = match last.question {
-            Question::Value => format!("vec![{m}value_and_grad(&g, &x[..k]).0]"),
-            Question::Grad => format!("{m}value_and_grad(&g, &x[..k])"),
-            Question::Hvp => format!("{m}hvp(&g, &x[..k], &v[..k])"),
-            Question::Hessian => format!("{m}hessian(&g, &x[..k])"),
-        };
+        let want = eager_call(m, last.question, "&g", "&x[..k]", "&v[..k]");
         s += &format!(
             "    let (got, want) = ({}, {want});\n",
             call(last, "x[..k]", "v[..k]")
