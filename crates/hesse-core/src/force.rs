@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 
 use crate::exec::fused::{self, Io, Piece};
-use crate::ops::{Layout, Op, Reduce};
+use crate::ops::{Layout, Op};
 use crate::tape::TapeInner;
 
 impl TapeInner {
@@ -36,9 +36,12 @@ impl TapeInner {
         if crate::eager::min_values().is_some_and(|min| values >= min) && self.force_fused(&due, roots) {
             return;
         }
+        // (A fused attempt that formed no region may have run some of them already.)
         for j in due {
-            self.evaluate(j as usize);
-            self.nodes[j as usize].ready = true;
+            if !self.nodes[j as usize].ready {
+                self.evaluate(j as usize);
+                self.nodes[j as usize].ready = true;
+            }
         }
     }
 
@@ -46,29 +49,13 @@ impl TapeInner {
     /// the nodes run alone evaluated; `false` (nothing run) when no region forms.
     fn force_fused(&mut self, due: &[u32], roots: &[u32]) -> bool {
         let due_set: HashSet<u32> = due.iter().copied().collect();
-        // A broadcast of one evaluated value (the seed of a gradient) runs first, by its own
-        // kernel: then it is a fixed node, which regions read as one value (`read_as_one`)
-        // instead of streaming it.
-        let seeds: HashSet<u32> = due
-            .iter()
-            .copied()
-            .filter(|&j| {
-                let node = &self.nodes[j as usize];
-                node.op == Op::Reduce(Reduce::BroadcastTo) && {
-                    let x = &self.nodes[node.inputs[0] as usize];
-                    x.len() == 1 && x.ready
-                }
-            })
-            .collect();
-        for &j in &seeds {
-            self.evaluate(j as usize);
-            self.nodes[j as usize].ready = true;
-        }
-        // So does a node whose every input a region would read as one value (an evaluated
-        // scalar, or an evaluated node whose values are all equal, `read_as_one`): a region
-        // streams at least one operand per step (in a replay every node of a program reads
-        // the point or the direction), and these would have none.
-        let mut solo = seeds.clone();
+        // A node whose every input a region would read as one value runs first, by its own
+        // kernel: an evaluated scalar, an evaluated node whose values are all equal
+        // (`read_as_one`), such as a broadcast of one value (the seed of a gradient), or a node
+        // made of those. A region streams at least one operand per step (in a replay every
+        // node of a program reads the point or the direction), and these would have none;
+        // run, they are fixed nodes the regions read as one value instead of streaming them.
+        let mut solo: HashSet<u32> = HashSet::new();
         let evaluated_fixed = |nodes: &[crate::tape::Node], j: u32| {
             let op = nodes[j as usize].op;
             nodes[j as usize].ready && !op.is_leaf() && op != Op::Layout(Layout::Reshape)
@@ -79,10 +66,7 @@ impl TapeInner {
                 continue;
             }
             let one_valued = node.inputs.iter().all(|&k| {
-                let mut b = k;
-                while self.nodes[b as usize].aliases_input(&self.nodes) {
-                    b = self.nodes[b as usize].inputs[0];
-                }
+                let b = self.holder(k);
                 solo.contains(&b)
                     || (self.nodes[b as usize].ready
                         && fused::read_as_one(self, b, &|i| evaluated_fixed(&self.nodes, i)))
@@ -99,13 +83,7 @@ impl TapeInner {
             .copied()
             .filter(|&j| !self.nodes[j as usize].aliases_input(&self.nodes) && !solo.contains(&j))
             .collect();
-        let base = |mut j: u32| {
-            while self.nodes[j as usize].aliases_input(&self.nodes) {
-                j = self.nodes[j as usize].inputs[0];
-            }
-            j
-        };
-        let read: Vec<u32> = roots.iter().map(|&r| base(r)).collect();
+        let read: Vec<u32> = roots.iter().map(|&r| self.holder(r)).collect();
         let fixed = |j: u32| !due_set.contains(&j) || solo.contains(&j);
         let pieces = fused::plan(self, &prog, &read, &fixed, &|j| j);
         if pieces.iter().all(|p| matches!(p, Piece::Node(_))) {

@@ -105,18 +105,15 @@ impl Tape {
             return self.constant(&vec![0.0; numel(shape)], shape);
         }
         let mut inner = self.inner.borrow_mut();
-        let inner = &mut *inner;
-        let (id, epoch) = (inner.nodes.len(), inner.epoch);
         let offset = inner.extend_arena_zeroed(numel(shape));
-        inner.nodes.push(Node {
-            op: Op::Constant,
-            inputs: Inputs::new(),
-            shape: Shape::from_slice(shape),
+        let (id, epoch) = inner.append(
+            Op::Constant,
+            Inputs::new(),
+            Shape::from_slice(shape),
             offset,
-            epoch,
-            ready: true,
-        });
-        Var::from_raw(self, id as u32, epoch)
+            true,
+        );
+        Var::from_raw(self, id, epoch)
     }
 
     #[inline]
@@ -137,19 +134,10 @@ impl Tape {
             "the tape of free constants (Var::constant, Var::zero) holds no inputs: make a Tape"
         );
         let mut inner = self.inner.borrow_mut();
-        let inner = &mut *inner;
-        let (id, epoch) = (inner.nodes.len(), inner.epoch);
         let offset = inner.extend_arena(values.len());
         inner.values[offset..].copy_from_slice(values);
-        inner.nodes.push(Node {
-            op,
-            inputs: Inputs::new(),
-            shape,
-            offset,
-            epoch,
-            ready: true,
-        });
-        Var::from_raw(self, id as u32, epoch)
+        let (id, epoch) = inner.append(op, Inputs::new(), shape, offset, true);
+        Var::from_raw(self, id, epoch)
     }
 
     /// Records `op` applied to `inputs` with output `shape` and evaluates it — or, on a
@@ -160,39 +148,22 @@ impl Tape {
     #[inline]
     pub(crate) fn push(&self, op: Op, inputs: Inputs, shape: Shape) -> Var<'_> {
         let mut inner = self.inner.borrow_mut();
-        let inner = &mut *inner;
-        let (id, epoch) = (inner.nodes.len(), inner.epoch);
         if inner.deferring && op == Op::Layout(Layout::Reshape) {
             // Its values are its input's in the same order: read in place, no kernel
             // (`Node::aliases_input`).
             let x = &inner.nodes[inputs[0] as usize];
             let (offset, ready) = (x.offset, x.ready);
-            inner.nodes.push(Node {
-                op,
-                inputs,
-                shape,
-                offset,
-                epoch,
-                ready,
-            });
-            return Var::from_raw(self, id as u32, epoch);
+            let (id, epoch) = inner.append(op, inputs, shape, offset, ready);
+            return Var::from_raw(self, id, epoch);
         }
-        let len = numel(&shape);
-        let offset = inner.extend_arena(len);
+        let offset = inner.extend_arena(numel(&shape));
         let defer =
             inner.deferring && (!shape.is_empty() || inputs.iter().any(|&j| !inner.nodes[j as usize].ready));
-        inner.nodes.push(Node {
-            op,
-            inputs,
-            shape,
-            offset,
-            epoch,
-            ready: !defer,
-        });
+        let (id, epoch) = inner.append(op, inputs, shape, offset, !defer);
         if !defer {
-            inner.evaluate(id);
+            inner.evaluate(id as usize);
         }
-        Var::from_raw(self, id as u32, epoch)
+        Var::from_raw(self, id, epoch)
     }
 
     /// Fast path for scalar ops: the value is already computed, no shapes to check.
@@ -203,19 +174,10 @@ impl Tape {
             return self.intern(value);
         }
         let mut inner = self.inner.borrow_mut();
-        let inner = &mut *inner;
-        let (id, epoch) = (inner.nodes.len(), inner.epoch);
         let offset = inner.extend_arena(1);
         inner.values[offset] = value;
-        inner.nodes.push(Node {
-            op,
-            inputs,
-            shape: Shape::new(),
-            offset,
-            epoch,
-            ready: true,
-        });
-        Var::from_raw(self, id as u32, epoch)
+        let (id, epoch) = inner.append(op, inputs, Shape::new(), offset, true);
+        Var::from_raw(self, id, epoch)
     }
 
     /// A scalar leaf on the tape of free constants: interned (it holds no inputs).

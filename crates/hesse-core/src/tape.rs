@@ -84,6 +84,31 @@ impl TapeInner {
         &self.values[n.offset..n.offset + n.len()]
     }
 
+    /// The node whose arena range holds node `id`'s values: itself, or through reshapes that
+    /// read their input in place ([`Node::aliases_input`]) the node they alias.
+    pub fn holder(&self, mut id: u32) -> u32 {
+        while self.nodes[id as usize].aliases_input(&self.nodes) {
+            id = self.nodes[id as usize].inputs[0];
+        }
+        id
+    }
+
+    /// Appends a node of the current generation and returns its id and epoch (for
+    /// [`Var::from_raw`](crate::Var)).
+    #[inline]
+    pub fn append(&mut self, op: Op, inputs: Inputs, shape: Shape, offset: usize, ready: bool) -> (u32, u32) {
+        let (id, epoch) = (self.nodes.len() as u32, self.epoch);
+        self.nodes.push(Node {
+            op,
+            inputs,
+            shape,
+            offset,
+            epoch,
+            ready,
+        });
+        (id, epoch)
+    }
+
     /// The unevaluated nodes among `roots` and their ancestors, in tape order: what must run
     /// before the roots can be read (`force.rs`).
     pub fn pending(&self, roots: &[u32]) -> Vec<u32> {

@@ -17,27 +17,20 @@ fn softplus(x: f64) -> f64 {
     x.max(0.0) + (-x.abs()).exp().ln_1p()
 }
 
-static SOFTPLUS_A: LazyLock<CustomFn> = LazyLock::new(|| {
+/// Softplus as a black box that counts its calls in `calls`.
+fn counting_softplus(name: &'static str, calls: &'static AtomicUsize) -> CustomFn {
     CustomFn::elementwise(
-        "softplus_a",
-        |x| {
-            CALLS_A.fetch_add(1, Ordering::Relaxed);
+        name,
+        move |x| {
+            calls.fetch_add(1, Ordering::Relaxed);
             softplus(x)
         },
         |g, x, _y| g * x.sigmoid(),
     )
-});
+}
 
-static SOFTPLUS_B: LazyLock<CustomFn> = LazyLock::new(|| {
-    CustomFn::elementwise(
-        "softplus_b",
-        |x| {
-            CALLS_B.fetch_add(1, Ordering::Relaxed);
-            softplus(x)
-        },
-        |g, x, _y| g * x.sigmoid(),
-    )
-});
+static SOFTPLUS_A: LazyLock<CustomFn> = LazyLock::new(|| counting_softplus("softplus_a", &CALLS_A));
+static SOFTPLUS_B: LazyLock<CustomFn> = LazyLock::new(|| counting_softplus("softplus_b", &CALLS_B));
 
 fn bits(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
