@@ -83,6 +83,7 @@ pub mod recorded;
 pub mod shape;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod streaming;
 mod tape;
 #[cfg(test)]
 mod test_rng;

@@ -25,7 +25,10 @@
 //! (`.with_parallel_min_dim(2)`, when hesse-core is built with `rayon`: hesse-core's own
 //! dev-dependency turns it on), and data inputs (`RecordedFn::new_with_data` /
 //! `new_vector_with_data`, then `.jit()`: the last ⌊n/2⌋ coordinates are data, set with
-//! `set_data` before each query, against the eager tape with them as constants), and the
+//! `set_data` before each query, against the eager tape with them as constants), the
+//! interpreter with every fused region's machine code storing non-temporally
+//! (`hesse_core::streaming::scoped(Some(0), …)`: an aligning head, streamed whole vectors,
+//! the sums' lanes rotated), and the
 //! eager transforms with every deferred read run as fused regions
 //! (`hesse_core::eager::scoped(Some(0), …)`, no recording; the reference runs node by node),
 //! each program under one of the native settings this CPU

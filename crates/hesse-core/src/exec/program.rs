@@ -195,8 +195,9 @@ impl Programs {
     /// program over column blocks, or the column program on a copy of the arena per block.
     pub(crate) fn hessian_columns_par(&self, inner: &TapeInner, n: usize, out: &mut Matrix) {
         use rayon::prelude::*;
-        // The worker threads run the caller's native-code setting (`crate::native`).
-        let setting = crate::native::current();
+        // The worker threads run the caller's native-code and streaming settings
+        // (`crate::native`, `crate::streaming`).
+        let (setting, stream) = (crate::native::current(), crate::streaming::min_bytes());
         let blocks = rayon::current_num_threads().max(1) * 2;
         let w = n.div_ceil(blocks).max(1);
         if let Some(lanes) = &self.lanes {
@@ -205,14 +206,16 @@ impl Programs {
                 .par_iter()
                 .map(|&c0| {
                     crate::native::scoped(setting, || {
-                        let c1 = (c0 + w).min(n);
-                        let mut block = vec![0.0; n * (c1 - c0)];
-                        let mut buf = Vec::new();
-                        lanes.columns(&inner.values, n, c0..c1, &mut buf, |i, c, v| {
-                            let at = i * (c1 - c0) + (c - c0);
-                            block[at..at + v.len()].copy_from_slice(v);
-                        });
-                        (c0, c1, block)
+                        crate::streaming::scoped(stream, || {
+                            let c1 = (c0 + w).min(n);
+                            let mut block = vec![0.0; n * (c1 - c0)];
+                            let mut buf = Vec::new();
+                            lanes.columns(&inner.values, n, c0..c1, &mut buf, |i, c, v| {
+                                let at = i * (c1 - c0) + (c - c0);
+                                block[at..at + v.len()].copy_from_slice(v);
+                            });
+                            (c0, c1, block)
+                        })
                     })
                 })
                 .collect();
@@ -227,17 +230,19 @@ impl Programs {
                 .enumerate()
                 .for_each(|(b, rows)| {
                     crate::native::scoped(setting, || {
-                        let mut local = inner.clone();
-                        for &s in &self.dir_slots {
-                            local.values[s] = 0.0;
-                        }
-                        for (k, row) in rows.chunks_mut(n).enumerate() {
-                            let s = self.dir_slots[b * w + k];
-                            local.values[s] = 1.0;
-                            run(&mut local, &self.hess_col, &self.regions);
-                            self.hvps.read(&local.values, row);
-                            local.values[s] = 0.0;
-                        }
+                        crate::streaming::scoped(stream, || {
+                            let mut local = inner.clone();
+                            for &s in &self.dir_slots {
+                                local.values[s] = 0.0;
+                            }
+                            for (k, row) in rows.chunks_mut(n).enumerate() {
+                                let s = self.dir_slots[b * w + k];
+                                local.values[s] = 1.0;
+                                run(&mut local, &self.hess_col, &self.regions);
+                                self.hvps.read(&local.values, row);
+                                local.values[s] = 0.0;
+                            }
+                        })
                     })
                 });
         }

@@ -30,6 +30,10 @@ pub enum Route {
     /// last ⌊n/2⌋ coordinates are data inputs (set with `set_data` before every query), the
     /// others parameters; against the eager tape with the data as constants.
     Data,
+    /// `.without_jit()` with every fused region's machine code storing non-temporally
+    /// (`hesse_core::streaming::scoped(Some(0), …)` around each query; an aligning head, the
+    /// sums' lanes rotated).
+    Streamed,
     /// No recording: the eager transforms with every deferred read run as fused regions
     /// (`hesse_core::eager::scoped(Some(0), …)`), against the same transforms node by node.
     EagerFused,
@@ -50,6 +54,7 @@ impl Route {
             Route::Jit => "jit",
             Route::Parallel => "parallel-hessian",
             Route::Data => "data-inputs",
+            Route::Streamed => "streamed",
             Route::EagerFused => "eager-fused",
         }
     }
@@ -62,6 +67,7 @@ impl Route {
             Route::Jit => ".jit()".into(),
             Route::Parallel => ".without_jit().with_parallel_min_dim(2)".into(),
             Route::Data => ".jit()".into(),
+            Route::Streamed => ".without_jit()".into(),
             Route::EagerFused => unreachable!("the eager route records nothing"),
         }
     }
@@ -73,6 +79,7 @@ impl Route {
             Route::JitAfter(jit_after),
             Route::Jit,
             Route::Data,
+            Route::Streamed,
             Route::EagerFused,
         ];
         if cfg!(feature = "rayon") {
@@ -129,7 +136,7 @@ pub fn record(prog: &Program, x0: &[f64], route: Route, log: &RefCell<Vec<bool>>
         Family::Vector => RecordedFn::new_vector(|w| prog.eval(&[w], log), x0),
     };
     match route {
-        Route::Interpreter => rec.without_jit(),
+        Route::Interpreter | Route::Streamed => rec.without_jit(),
         Route::JitAfter(k) => rec.with_jit_after(k),
         Route::Jit => rec.jit(),
         #[cfg(feature = "rayon")]
@@ -192,6 +199,9 @@ pub fn ask_by(
     if route == Route::EagerFused {
         let log = RefCell::new(Vec::new());
         return hesse_core::eager::scoped(Some(0), || eager_answer(prog, q.question, x, v, &log));
+    }
+    if route == Route::Streamed {
+        return hesse_core::streaming::scoped(Some(0), || ask(rec, q, x, v));
     }
     if route != Route::Data {
         return ask(rec, q, x, v);
@@ -499,6 +509,10 @@ impl Case {
         let mut s = self.prog.rust();
         s += &format!("let x0 = {};\n", lits(&self.x0));
         s += &scoped_header(self.setting);
+        let streamed = self.route == Route::Streamed;
+        if streamed {
+            s += "hesse_core::streaming::scoped(Some(0), || {\n";
+        }
         let ctor = if vector { "new_vector" } else { "new" };
         s += &format!(
             "    let mut rec = hesse_core::RecordedFn::{ctor}(&f, &x0){};\n",
@@ -519,6 +533,9 @@ impl Case {
         let want = eager_call(m, last.question, "&f", "&x", "&v");
         s += &format!("    let (got, want) = ({}, {want});\n", call(last, "x", "v"));
         s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
+        if streamed {
+            s += "});\n";
+        }
         s
     }
 

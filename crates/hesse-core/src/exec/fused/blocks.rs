@@ -106,7 +106,7 @@ impl Region {
             return None;
         }
         self.native
-            .get_or_init(|| self.tiles.as_ref().and_then(|p| native::compile(p, self.len)))
+            .get_or_init(|| self.tiles.as_ref().and_then(|p| native::compile(p, self.len, 0)))
             .as_deref()
     }
 
@@ -202,13 +202,75 @@ impl Region {
             .as_ref()
             .expect("machine code comes from a tile program");
         let mut acc = [[-0.0f64; SUM_LANES]; MAX_SUMS];
-        // SAFETY: the CPU runs the code (it exists only then); the caller's guarantees.
-        let done = unsafe { code.run(prog, v, self.len, &mut acc) };
+        // SAFETY: the CPU runs the code (it exists only then); the caller's guarantees; the
+        // streamed code's slots are aligned at `head` (`streaming`).
+        let done = unsafe {
+            match self.streaming(prog, v) {
+                None => code.run(prog, v, 0, self.len, &mut acc),
+                Some((head, streamed)) => {
+                    // The first `head` elements with ordinary stores, the rest streamed,
+                    // with the sums' lanes rotated so that element i still goes to lane
+                    // i mod 8 (the streamed run adds element `head + j` into its lane j).
+                    (head == 0 || code.run(prog, v, 0, head, &mut acc)) && {
+                        acc.iter_mut().for_each(|l| l.rotate_left(head));
+                        let done = streamed.run(prog, v, head, self.len, &mut acc);
+                        acc.iter_mut().for_each(|l| l.rotate_right(head));
+                        done
+                    }
+                }
+            }
+        };
         if done {
             // SAFETY: as above.
             unsafe { self.finish_sums(v, &acc) };
         }
         done
+    }
+
+    /// Whether this run stores non-temporally (see [`crate::streaming`]): the region moves at
+    /// least the threshold's bytes and some slot it only writes can be 64-byte aligned by
+    /// running a head of fewer than 8 elements first. Then the head, the one that aligns the
+    /// most of these slots' values (the fewest elements among equals), and the code streaming
+    /// the slots it aligns.
+    #[cfg(all(target_arch = "x86_64", feature = "jit"))]
+    fn streaming(
+        &self,
+        prog: &tiles::Program,
+        v: &[*mut f64; BUFS],
+    ) -> Option<(usize, std::sync::Arc<native::Code>)> {
+        let min = crate::streaming::min_bytes()?;
+        let moved: usize = prog
+            .slots
+            .iter()
+            .map(|s| match *s {
+                tiles::Slot::Mem(_, k) => 8 * k as usize * self.len,
+                _ => 0,
+            })
+            .sum();
+        if moved < min {
+            return None;
+        }
+        // Each streamable slot's address and bytes per element.
+        let slots: Vec<(u16, usize, usize)> = native::streamable(prog)
+            .map(|(s, k)| {
+                let tiles::Slot::Mem(at, _) = prog.slots[s as usize] else {
+                    unreachable!("a streamable slot is a buffer slot")
+                };
+                // SAFETY: the slot's position lies inside its buffer (the caller's guarantee).
+                (s, unsafe { ptr(v, at, 0) } as usize, 8 * k)
+            })
+            .collect();
+        let (head, stream, _) = (0..SUM_LANES.min(self.len))
+            .map(|h| {
+                let aligned = slots.iter().filter(|&&(_, a, b)| (a + b * h) % 64 == 0);
+                let mask = aligned.clone().fold(0u64, |m, &(s, _, _)| m | 1 << s);
+                (h, mask, aligned.map(|&(_, _, b)| b).sum::<usize>())
+            })
+            .max_by_key(|&(h, _, bytes)| (bytes, std::cmp::Reverse(h)))?;
+        if stream == 0 {
+            return None;
+        }
+        Some((head, self.streamed.get(prog, self.len, stream)?))
     }
 
     /// Runs the region by `route`.
@@ -572,6 +634,48 @@ mod route_tests {
             assert!(done, "m = {m}: the code stopped on smooth values");
             assert!(bits(&vals) == want, "m = {m}, smooth values, gathers {gathers}");
         }
+    }
+
+    /// Streaming machine code (`crate::streaming`, threshold 0) against the blocks at every
+    /// length from 1 to 160 and every alignment of the arena (so every head, 0 to 7
+    /// elements, and slots that one head aligns and others it does not): the region stores
+    /// two interleaved columns and two halves that nothing reads back (streamed) and a
+    /// result it reads back (not streamed), and has three sums (lanes rotated around the
+    /// head). On smooth values the code runs to the end; with special values `exp` stops it
+    /// (in the head or the streamed part) and the tile route runs the region from the start.
+    #[cfg(feature = "jit")]
+    #[test]
+    fn streaming_machine_code_gives_the_blocks_bits_at_every_length_and_alignment() {
+        if !super::super::native::available() {
+            return;
+        }
+        let mut streamed = std::collections::HashSet::new();
+        for m in 1..=160 {
+            let (r, special) = region_ending(m, Unary::Recip);
+            let mut smooth = values(special.len(), m as u64 + 1, usize::MAX);
+            smooth[3 * m] = 0.25;
+            for vals in [&special, &smooth] {
+                let want = run(&r, vals, Route::Blocks);
+                let mut buf = vec![0.0; vals.len() + 8];
+                for line in 0..8 {
+                    // The arena at `line` 8-byte words past a 64-byte boundary.
+                    let d = (8 + line - (buf.as_ptr() as usize % 64) / 8) % 8;
+                    buf[d..d + vals.len()].copy_from_slice(vals);
+                    let null = std::ptr::null_mut();
+                    crate::streaming::scoped(Some(0), || {
+                        // SAFETY: as in `run`.
+                        unsafe { r.run_x86(&[buf[d..].as_mut_ptr(), null, null, null], Route::Native) }
+                    });
+                    assert!(
+                        bits(&buf[d..d + vals.len()]) == want,
+                        "m = {m}, arena at word {line} of a line"
+                    );
+                }
+            }
+            streamed.extend(r.streamed.lock().iter().map(|(mask, _)| *mask));
+        }
+        // Each of the three streamable slots streamed, alone and with others.
+        assert!(streamed.len() >= 4, "{streamed:?}");
     }
 
     /// Machine code with one vector per loop iteration (twelve temporaries live at once) and

@@ -64,29 +64,42 @@ pub(super) struct Code {
     consts: Box<[u64]>,
     /// Vectors side by side in the main loop (shown by `Debug`).
     vectors: usize,
+    /// The slots stored non-temporally (bit k: slot k; shown by `Debug`).
+    stream: u64,
     /// The memory the code lives in (freed with it).
     _memory: CodeMemory,
 }
 
 impl std::fmt::Debug for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Code {{ vectors: {} }}", self.vectors)
+        if self.stream == 0 {
+            write!(f, "Code {{ vectors: {} }}", self.vectors)
+        } else {
+            write!(
+                f,
+                "Code {{ vectors: {}, stream: {:#x} }}",
+                self.vectors, self.stream
+            )
+        }
     }
 }
 
 impl Code {
-    /// Runs the program over the region's `len` elements, adding the sums into `lanes`;
-    /// `false` if it stopped at a special `exp` argument (then nothing the region's readers
-    /// read, nor `lanes`, has changed in a way a run from the start does not redo).
+    /// Runs the program over the region's elements `start..len`, adding element i of a sum
+    /// into lane (i − start) mod 8 of `lanes`; `false` if it stopped at a special `exp`
+    /// argument (then nothing the region's readers read, nor `lanes`, has changed in a way
+    /// a run from the start does not redo).
     ///
     /// # Safety
     /// The CPU must support AVX-512F and FMA; each buffer `v[k]` holds every element the
     /// program touches for elements `0..len`; the point and direction buffers are not
-    /// written.
+    /// written; `start ≤ len`; with streamed slots, each streamed slot's element `start` is
+    /// 64-byte aligned.
     pub(super) unsafe fn run(
         &self,
         prog: &Program,
         v: &[*mut f64; BUFS],
+        start: usize,
         len: usize,
         lanes: &mut [[f64; SUM_LANES]; MAX_SUMS],
     ) -> bool {
@@ -94,14 +107,62 @@ impl Code {
         for (t, s) in tab.iter_mut().zip(&prog.slots) {
             *t = match *s {
                 Slot::Temp(_) => std::ptr::null(),
-                // SAFETY: the slot's position lies inside its buffer (the caller's guarantee).
-                Slot::Mem(at, _) | Slot::Scalar(at) => unsafe { ptr(v, at, 0) },
+                // SAFETY: the slot's positions lie inside its buffer (the caller's guarantee).
+                Slot::Mem(at, k) => unsafe { ptr(v, at, start * k as usize) },
+                Slot::Scalar(at) => unsafe { ptr(v, at, 0) },
             };
         }
-        // SAFETY: the code reads and writes only the slots' elements 0..len (masked loads and
-        // stores in the last vectors, a column gather's last vector masked to its 15 values)
-        // and the constant pool; the CPU has the instruction set (the caller's guarantee).
-        unsafe { (self.entry)(tab.as_ptr(), self.consts.as_ptr(), len, lanes.as_mut_ptr().cast()) == 0 }
+        debug_assert!(
+            (0..prog.slots.len()).all(|k| self.stream >> k & 1 == 0 || tab[k] as usize % 64 == 0),
+            "native: a streamed slot is not aligned"
+        );
+        // SAFETY: the code reads and writes only the slots' elements start..len (masked loads
+        // and stores in the last vectors, a column gather's last vector masked to its 15
+        // values) and the constant pool, non-temporal stores only at aligned addresses; the
+        // CPU has the instruction set (the caller's guarantee).
+        unsafe {
+            (self.entry)(
+                tab.as_ptr(),
+                self.consts.as_ptr(),
+                len - start,
+                lanes.as_mut_ptr().cast(),
+            ) == 0
+        }
+    }
+}
+
+/// A region's machine code with non-temporal stores, one per set of streamed slots (the
+/// alignments of the caller's buffers decide the set), assembled at the first run that
+/// streams it; at most [`Streamed::MAX`] sets, later ones run with ordinary stores.
+#[derive(Debug, Default)]
+pub(super) struct Streamed(std::sync::Mutex<Vec<(u64, Option<Arc<Code>>)>>);
+
+impl Clone for Streamed {
+    fn clone(&self) -> Streamed {
+        Streamed(std::sync::Mutex::new(self.lock().clone()))
+    }
+}
+
+impl Streamed {
+    const MAX: usize = 4;
+
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Option<Arc<Code>>)>> {
+        // A panic while holding it leaves a complete list (pushes only).
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The code of `prog` over `len` elements streaming the slots of `stream`.
+    pub(super) fn get(&self, prog: &Program, len: usize, stream: u64) -> Option<Arc<Code>> {
+        let mut codes = self.lock();
+        if let Some((_, code)) = codes.iter().find(|(s, _)| *s == stream) {
+            return code.clone();
+        }
+        if codes.len() >= Self::MAX {
+            return None;
+        }
+        let code = compile(prog, len, stream);
+        codes.push((stream, code.clone()));
+        code
     }
 }
 
@@ -112,11 +173,16 @@ pub(super) fn available() -> bool {
 }
 
 /// The machine code of a tile program over `len` elements, if the CPU runs it and the program
-/// is one this compiler takes (see the module docs).
-pub(super) fn compile(prog: &Program, len: usize) -> Option<Arc<Code>> {
+/// is one this compiler takes (see the module docs), storing the whole vectors of the slots
+/// in `stream` non-temporally (bit k: slot k; only slots of [`streamable`]).
+pub(super) fn compile(prog: &Program, len: usize, stream: u64) -> Option<Arc<Code>> {
     if !available() || !supported(prog) || !restartable(prog, len) {
         return None;
     }
+    debug_assert!(
+        (0..64).all(|k| stream >> k & 1 == 0 || streamable(prog).any(|(s, _)| s as usize == k)),
+        "native: streaming a slot the program reads"
+    );
     let temps: Vec<Option<usize>> = {
         let mut n = 0;
         prog.slots
@@ -151,6 +217,7 @@ pub(super) fn compile(prog: &Program, len: usize) -> Option<Arc<Code>> {
         temps,
         ntemps,
         nsum,
+        stream,
     };
     let bytes = g.function(vectors).ok()?;
     let consts = g.consts.into_boxed_slice();
@@ -160,8 +227,27 @@ pub(super) fn compile(prog: &Program, len: usize) -> Option<Arc<Code>> {
         entry: unsafe { std::mem::transmute::<*const u8, Entry>(entry) },
         consts,
         vectors,
+        stream,
         _memory: CodeMemory::new(module),
     }))
+}
+
+/// The buffer slots a program may store non-temporally, with their values per element: those
+/// it writes (stores, pads, column stores) and never reads back — a non-temporal line read
+/// again comes from memory.
+pub(super) fn streamable(prog: &Program) -> impl Iterator<Item = (u16, usize)> + '_ {
+    prog.slots.iter().enumerate().filter_map(|(k, s)| {
+        let k = k as u16;
+        match *s {
+            Slot::Mem(_, scale)
+                if prog.ops.iter().any(|op| op.writes() == Some(k))
+                    && prog.ops.iter().all(|op| op.reads().all(|r| r != k)) =>
+            {
+                Some((k, scale as usize))
+            }
+            _ => None,
+        }
+    })
 }
 
 /// Loads machine code into executable memory.

@@ -25,6 +25,10 @@ pub(crate) struct Region {
     /// moved into other arena ranges) or never run is not assembled for nothing.
     #[cfg(all(target_arch = "x86_64", feature = "jit"))]
     pub(super) native: std::sync::OnceLock<Option<std::sync::Arc<native::Code>>>,
+    /// The machine code with non-temporal stores, for runs over more than
+    /// [`crate::streaming::min_bytes`] (assembled at the first such run).
+    #[cfg(all(target_arch = "x86_64", feature = "jit"))]
+    pub(super) streamed: native::Streamed,
 }
 
 impl Region {
@@ -38,6 +42,8 @@ impl Region {
             tiles: None,
             #[cfg(all(target_arch = "x86_64", feature = "jit"))]
             native: std::sync::OnceLock::new(),
+            #[cfg(all(target_arch = "x86_64", feature = "jit"))]
+            streamed: native::Streamed::default(),
         };
         region.finish();
         region
@@ -56,6 +62,7 @@ impl Region {
         #[cfg(all(target_arch = "x86_64", feature = "jit"))]
         {
             self.native = std::sync::OnceLock::new();
+            self.streamed = native::Streamed::default();
         }
     }
 

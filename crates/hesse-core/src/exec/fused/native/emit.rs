@@ -15,6 +15,11 @@ use crate::ops::exp;
 /// Values per vector register.
 const L: usize = 8;
 
+/// How far ahead of the loop streaming code prefetches what it reads, in bytes of each
+/// buffer (see [`Gen::prefetch`]): 8 KB; 4 and 16 KB, and prefetches into L2 or L3 only,
+/// measured about the same on the Xeon of BENCHMARKS.md part 12, none at all 10–50 % slower.
+const PREFETCH: usize = 8 << 10;
+
 /// The 32 vector registers.
 const Z: [AsmRegisterZmm; 32] = [
     zmm0, zmm1, zmm2, zmm3, zmm4, zmm5, zmm6, zmm7, zmm8, zmm9, zmm10, zmm11, zmm12, zmm13, zmm14, zmm15,
@@ -141,6 +146,9 @@ pub(super) struct Gen<'p> {
     pub(super) temps: Vec<Option<usize>>,
     pub(super) ntemps: usize,
     pub(super) nsum: usize,
+    /// The buffer slots whose whole vectors are stored non-temporally (bit k: slot k), which
+    /// the caller aligns to 64 bytes (see [`crate::streaming`]); 0 for ordinary stores only.
+    pub(super) stream: u64,
 }
 
 /// Registers: sums, then scratch, then per vector an accumulator, a scratch and temporaries.
@@ -262,11 +270,19 @@ impl Gen<'_> {
             let s = self.sum(k);
             self.a.vmovupd(zmmword_ptr(rcx + 64 * k as i32), s)?;
         }
+        if self.stream != 0 {
+            // Non-temporal stores are weakly ordered: visible to other threads before what
+            // follows (a lock's release does not order them).
+            self.a.sfence()?;
+        }
         self.a.xor(eax, eax)?;
         self.a.add(rsp, 64)?;
         self.a.vzeroupper()?;
         self.a.ret()?;
         self.a.set_label(&mut bail)?;
+        if self.stream != 0 {
+            self.a.sfence()?;
+        }
         self.a.mov(eax, 1)?;
         self.a.add(rsp, 64)?;
         self.a.vzeroupper()?;
@@ -277,6 +293,9 @@ impl Gen<'_> {
     /// The program once, for `vectors` vectors side by side (instruction by instruction), under
     /// the last vector's masks if `last`.
     fn body(&mut self, vectors: usize, last: bool, bail: CodeLabel) -> Result<(), IcedError> {
+        if self.stream != 0 && !last {
+            self.prefetch(vectors)?;
+        }
         for k in 0..self.prog.ops.len() {
             let op = self.prog.ops[k];
             for u in 0..vectors {
@@ -284,6 +303,55 @@ impl Gen<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Code that streams its results runs over data past the caches: it asks for the lines of
+    /// what it reads [`PREFETCH`] bytes ahead of the loop, one prefetch per line of each
+    /// buffer slot read (one of slots less than a line apart). The hardware prefetcher does
+    /// not cross 4 KB pages; these do, and start the page walks early (measured: the
+    /// Rosenbrock's value and gradient at n = 10⁷ 1.12 → 0.78 ns per element with
+    /// non-temporal stores, BENCHMARKS.md part 12).
+    fn prefetch(&mut self, vectors: usize) -> Result<(), IcedError> {
+        let mut done: Vec<(u8, usize, u8)> = Vec::new();
+        for s in 0..self.prog.slots.len() as u16 {
+            let Slot::Mem(at, k) = self.prog.slots[s as usize] else {
+                continue;
+            };
+            let read = self.prog.ops.iter().any(|op| op.reads().any(|r| r == s));
+            let near = done
+                .iter()
+                .any(|&(b, o, q)| b == at.buf && q == k && o.abs_diff(at.off) < L);
+            if !read || near {
+                continue;
+            }
+            done.push((at.buf, at.off, k));
+            self.slot_base(s)?;
+            let (index, bytes) = if k == 1 { (r8, 64) } else { (r9, 128) };
+            for line in 0..vectors * bytes / 64 {
+                self.a
+                    .prefetcht0(byte_ptr(rax + index + (PREFETCH + 64 * line) as i32))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores `x` to the vector at `m` of buffer slot `s`: under the mask `k` in the last
+    /// vectors, non-temporally in whole vectors of a streamed slot (aligned by the caller).
+    fn store(
+        &mut self,
+        s: u16,
+        m: AsmMemoryOperand,
+        x: AsmRegisterZmm,
+        last: bool,
+        k: AsmRegisterK,
+    ) -> Result<(), IcedError> {
+        if last {
+            self.a.vmovupd(masked_mem(m, k), x)
+        } else if self.stream >> s & 1 == 1 {
+            self.a.vmovntpd(m, x)
+        } else {
+            self.a.vmovupd(m, x)
+        }
     }
 
     /// `rax` = the address of slot `s`'s element 0 (or single value).
@@ -373,7 +441,7 @@ impl Gen<'_> {
                 _ => {
                     self.slot_base(s)?;
                     let m = self.at1(u);
-                    self.a.vmovupd(if last { masked_mem(m, k2) } else { m }, acc)?;
+                    self.store(s, m, acc, last, k2)?;
                 }
             },
             TOp::Gather2(s) => {
@@ -435,7 +503,7 @@ impl Gen<'_> {
                 self.a.vaddpd(e1, x, zero)?;
                 self.slot_base(at)?;
                 let m = self.at1(u);
-                self.a.vmovupd(if last { masked_mem(m, k2) } else { m }, e1)?;
+                self.store(at, m, e1, last, k2)?;
             }
             TOp::Scatter2 { a, b, at } => {
                 // `at[2j] = a[j] + 0.0`, `at[2j + 1] = b[j] + 0.0`: interleaved by two
@@ -457,13 +525,8 @@ impl Gen<'_> {
                     zmmword_ptr(rax + r9 + 128 * u as i32),
                     zmmword_ptr(rax + r9 + 128 * u as i32 + 64),
                 );
-                if last {
-                    self.a.vmovupd(masked_mem(mlo, k5), e3)?;
-                    self.a.vmovupd(masked_mem(mhi, k6), e4)?;
-                } else {
-                    self.a.vmovupd(mlo, e3)?;
-                    self.a.vmovupd(mhi, e4)?;
-                }
+                self.store(at, mlo, e3, last, k5)?;
+                self.store(at, mhi, e4, last, k6)?;
             }
             TOp::Sum { x, acc: k } => {
                 let x = self.x_of(x, u, last, scr)?;
