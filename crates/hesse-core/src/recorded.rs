@@ -414,7 +414,7 @@ impl RecordedFn {
     /// The value and gradient at `x`.
     #[track_caller]
     pub fn value_and_grad(&mut self, x: &[f64]) -> (f64, Vec<f64>) {
-        let mut g = vec![0.0; self.n];
+        let mut g = crate::exec::pages::fresh_zeros(self.n);
         let v = self.value_and_grad_to(x, &mut g);
         (v, g)
     }
@@ -454,7 +454,7 @@ impl RecordedFn {
     /// `H(x)·v`.
     #[track_caller]
     pub fn hvp(&mut self, x: &[f64], v: &[f64]) -> Vec<f64> {
-        let mut out = vec![0.0; self.n];
+        let mut out = crate::exec::pages::fresh_zeros(self.n);
         self.hvp_to(x, v, &mut out);
         out
     }

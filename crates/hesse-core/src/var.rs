@@ -95,7 +95,7 @@ impl<'t> Var<'t> {
         let inner = &mut *self.tape.inner.borrow_mut();
         inner.node(self);
         inner.force(self.idx());
-        inner.value(self.idx()).to_vec()
+        crate::exec::pages::fresh_copy(inner.value(self.idx()))
     }
 
     /// Copies the values into `out`.

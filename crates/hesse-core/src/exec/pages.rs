@@ -25,6 +25,10 @@
 //! pages made recording twice as slow and peak memory 1.55× as large, for replays about as
 //! fast (BENCHMARKS.md, part 9). Below [`MIN_BYTES`] it is the allocator's zeroed memory.
 //!
+//! The large vectors the API hands out (a gradient, an HVP, `Var::to_vec`) are the allocator's,
+//! owned by the caller, but fresh from the kernel too: their whole 2 MB pages are advised the
+//! same way before they are written ([`fresh_copy`], [`fresh_zeros`]).
+//!
 //! Values are moved unchanged, so no result changes; where the advice is refused or the
 //! platform has no mappings of this kind (not Linux), the memory is the allocator's.
 
@@ -107,6 +111,45 @@ impl DerefMut for Zeroed {
 }
 
 /// An anonymous private mapping of `len` values (Linux), unmapped on drop.
+/// A copy of `values` in a fresh vector, which the caller owns, on huge pages where it is
+/// large (see [`advise_fresh`]).
+pub(crate) fn fresh_copy(values: &[f64]) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::with_capacity(values.len());
+    advise_fresh(out.as_mut_ptr(), values.len());
+    out.extend_from_slice(values);
+    out
+}
+
+/// `n` zeros in a fresh vector, which the caller owns, on huge pages where it is large (see
+/// [`advise_fresh`]).
+pub(crate) fn fresh_zeros(n: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n];
+    advise_fresh(out.as_mut_ptr(), n);
+    out
+}
+
+/// Advises the whole 2 MB pages of a fresh allocation of `n` values at `p` for huge pages,
+/// from [`MIN_BYTES`] on Linux, before anything writes them. A large allocation is fresh
+/// memory from the kernel whose every 4 KB page faults on first write: at n = 10⁷, 20,000
+/// faults, half of an eager value and gradient's time (BENCHMARKS.md part 12); on huge pages
+/// 40. The advice covers only pages inside the allocation and changes no contents (nor does
+/// it where the pages were written before: it only selects the size of future faults).
+fn advise_fresh(p: *mut f64, n: usize) {
+    #[cfg(target_os = "linux")]
+    if n * size_of::<f64>() >= MIN_BYTES {
+        const HUGE: usize = 2 << 20;
+        let start = (p as usize).next_multiple_of(HUGE);
+        let end = (p as usize + n * size_of::<f64>()) / HUGE * HUGE;
+        if start < end {
+            // SAFETY: [start, end) lies inside the caller's allocation of n values; the
+            // advice changes no contents, and a refusal leaves the memory as it was.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (p, n);
+}
+
 #[cfg(target_os = "linux")]
 pub(crate) struct Mapping {
     ptr: std::ptr::NonNull<f64>,
@@ -207,6 +250,25 @@ impl Drop for Mapping {
 #[cfg(test)]
 mod tests {
     use super::Zeroed;
+
+    /// The caller's fresh vectors, below and past the size advised for huge pages (and at
+    /// lengths that end inside a 2 MB page): the values copied, the zeros zero.
+    #[test]
+    fn fresh_vectors_hold_their_values() {
+        for n in [
+            0,
+            1,
+            1000,
+            super::MIN_BYTES / 8 - 1,
+            3 * super::MIN_BYTES / 8 + 12_345,
+        ] {
+            let values: Vec<f64> = (0..n).map(|i| i as f64 * 0.5 - 3.0).collect();
+            let copy = super::fresh_copy(&values);
+            assert!(copy.len() == n && copy.iter().zip(&values).all(|(a, b)| a.to_bits() == b.to_bits()));
+            let zeros = super::fresh_zeros(n);
+            assert!(zeros.len() == n && zeros.iter().all(|z| z.to_bits() == 0));
+        }
+    }
 
     /// A mapping grown in place keeps its values, and its new part is zero.
     #[test]
