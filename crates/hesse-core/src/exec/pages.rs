@@ -38,6 +38,11 @@ use std::ops::{Deref, DerefMut};
 /// speak of, and their pages fit in the TLB anyway.
 const MIN_BYTES: usize = 4 << 20;
 
+/// Fresh vectors for the caller from this size are advised for huge pages ([`advise_fresh`]):
+/// glibc's allocator maps allocations this large afresh every time (32 MB is the most its
+/// adaptive threshold rises to), while smaller ones may reuse memory already faulted in.
+const FRESH_MIN_BYTES: usize = 32 << 20;
+
 /// Arenas larger than this are on small pages (see the module docs).
 const MAX_BYTES: usize = 64 << 20;
 
@@ -129,14 +134,15 @@ pub(crate) fn fresh_zeros(n: usize) -> Vec<f64> {
 }
 
 /// Advises the whole 2 MB pages of a fresh allocation of `n` values at `p` for huge pages,
-/// from [`MIN_BYTES`] on Linux, before anything writes them. A large allocation is fresh
-/// memory from the kernel whose every 4 KB page faults on first write: at n = 10⁷, 20,000
-/// faults, half of an eager value and gradient's time (BENCHMARKS.md part 12); on huge pages
-/// 40. The advice covers only pages inside the allocation and changes no contents (nor does
-/// it where the pages were written before: it only selects the size of future faults).
+/// from [`FRESH_MIN_BYTES`] on Linux, before anything writes them. An allocation that large
+/// is fresh memory from the kernel whose every 4 KB page faults on first write: at n = 10⁷,
+/// 20,000 faults, half of an eager value and gradient's time (BENCHMARKS.md part 12); on
+/// huge pages 40. The advice covers only pages inside the allocation and changes no
+/// contents (nor does it where the pages were written before: it only selects the size of
+/// future faults).
 fn advise_fresh(p: *mut f64, n: usize) {
     #[cfg(target_os = "linux")]
-    if n * size_of::<f64>() >= MIN_BYTES {
+    if n * size_of::<f64>() >= FRESH_MIN_BYTES {
         const HUGE: usize = 2 << 20;
         let start = (p as usize).next_multiple_of(HUGE);
         let end = (p as usize + n * size_of::<f64>()) / HUGE * HUGE;
@@ -259,8 +265,8 @@ mod tests {
             0,
             1,
             1000,
-            super::MIN_BYTES / 8 - 1,
-            3 * super::MIN_BYTES / 8 + 12_345,
+            super::FRESH_MIN_BYTES / 8 - 1,
+            super::FRESH_MIN_BYTES / 8 + 262_145,
         ] {
             let values: Vec<f64> = (0..n).map(|i| i as f64 * 0.5 - 3.0).collect();
             let copy = super::fresh_copy(&values);
