@@ -94,7 +94,7 @@ fn from_env() -> Option<usize> {
     static ENV: OnceLock<Option<usize>> = OnceLock::new();
     *ENV.get_or_init(|| match std::env::var("HESSE_STREAMING") {
         Err(_) => Some(DEFAULT_MIN_BYTES),
-        Ok(s) if s == "off" || s == "none" => None,
+        Ok(s) if s.trim() == "off" || s.trim() == "none" => None,
         Ok(s) => s.trim().parse().map(Some).unwrap_or_else(|_| {
             eprintln!("hesse: HESSE_STREAMING={s:?} is neither off nor a number of bytes; using the default");
             Some(DEFAULT_MIN_BYTES)

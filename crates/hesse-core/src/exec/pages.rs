@@ -115,7 +115,6 @@ impl DerefMut for Zeroed {
     }
 }
 
-/// An anonymous private mapping of `len` values (Linux), unmapped on drop.
 /// A copy of `values` in a fresh vector, which the caller owns, on huge pages where it is
 /// large (see [`advise_fresh`]).
 pub(crate) fn fresh_copy(values: &[f64]) -> Vec<f64> {
@@ -156,6 +155,7 @@ fn advise_fresh(p: *mut f64, n: usize) {
     let _ = (p, n);
 }
 
+/// An anonymous private mapping of `len` values (Linux), unmapped on drop.
 #[cfg(target_os = "linux")]
 pub(crate) struct Mapping {
     ptr: std::ptr::NonNull<f64>,

@@ -509,10 +509,14 @@ impl Case {
         let mut s = self.prog.rust();
         s += &format!("let x0 = {};\n", lits(&self.x0));
         s += &scoped_header(self.setting);
-        let streamed = self.route == Route::Streamed;
-        if streamed {
-            s += "hesse_core::streaming::scoped(Some(0), || {\n";
-        }
+        // The streamed route's queries (not the recording, not the reference) stream.
+        let streamed = |e: String| {
+            if self.route == Route::Streamed {
+                format!("hesse_core::streaming::scoped(Some(0), || {e})")
+            } else {
+                e
+            }
+        };
         let ctor = if vector { "new_vector" } else { "new" };
         s += &format!(
             "    let mut rec = hesse_core::RecordedFn::{ctor}(&f, &x0){};\n",
@@ -521,7 +525,7 @@ impl Case {
         let (last, prefix) = self.queries.split_last().expect("a case has a query");
         for q in prefix {
             let (x, v) = (lits(&self.points[q.point].0), lits(&self.dirs[q.dir].0));
-            s += &format!("    {};\n", call(q, &x, &v));
+            s += &format!("    {};\n", streamed(call(q, &x, &v)));
         }
         s += &format!("    let x = {};\n", lits(&self.points[last.point].0));
         s += &format!("    let v = {};\n", lits(&self.dirs[last.dir].0));
@@ -531,11 +535,11 @@ impl Case {
             "hesse_core::"
         };
         let want = eager_call(m, last.question, "&f", "&x", "&v");
-        s += &format!("    let (got, want) = ({}, {want});\n", call(last, "x", "v"));
+        s += &format!(
+            "    let (got, want) = ({}, {want});\n",
+            streamed(call(last, "x", "v"))
+        );
         s += "    let _ = v;\n    assert_eq!(format!(\"{got:?}\"), format!(\"{want:?}\"));\n});\n";
-        if streamed {
-            s += "});\n";
-        }
         s
     }
 

@@ -131,6 +131,9 @@ impl Code {
     }
 }
 
+// The streamed slots are bits of a `u64`.
+const _: () = assert!(super::tiles::MAX_SLOTS <= 64);
+
 /// A region's machine code with non-temporal stores, one per set of streamed slots (the
 /// alignments of the caller's buffers decide the set), assembled at the first run that
 /// streams it; at most [`Streamed::MAX`] sets, later ones run with ordinary stores.
