@@ -28,8 +28,9 @@
 //! assert!(fused.1.iter().zip(&by_node.1).all(|(a, b)| a.to_bits() == b.to_bits()));
 //! ```
 
-use std::cell::Cell;
 use std::sync::OnceLock;
+
+use crate::threshold::{Local, Threshold};
 
 /// The default threshold: 2¹⁸ values (2 MB, the size of a second-level cache), below which
 /// the work of a read stays in cache node by node.
@@ -40,9 +41,15 @@ use std::sync::OnceLock;
 pub const DEFAULT_MIN_VALUES: usize = 1 << 18;
 
 thread_local! {
-    /// This thread's override (`Some(None)`: fusion off).
-    static LOCAL: Cell<Option<Option<usize>>> = const { Cell::new(None) };
+    /// This thread's override.
+    static LOCAL: Local = const { Local::new(None) };
 }
+
+/// The threshold in force: [`LOCAL`], else `HESSE_EAGER_FUSION`.
+static THRESHOLD: Threshold = {
+    static ENV: OnceLock<Option<usize>> = OnceLock::new();
+    Threshold::new(&LOCAL, &ENV, "HESSE_EAGER_FUSION", "values", DEFAULT_MIN_VALUES)
+};
 
 /// The threshold in force on this thread: deferred work of at least this many values runs
 /// fused; `None` when fusion is off.
@@ -53,7 +60,7 @@ thread_local! {
 /// assert_eq!(eager::scoped(None, eager::min_values), None);
 /// ```
 pub fn min_values() -> Option<usize> {
-    LOCAL.with(Cell::get).unwrap_or_else(from_env)
+    THRESHOLD.get()
 }
 
 /// Runs `f` with the threshold `min` on this thread (`None`: never fused), then restores the
@@ -67,28 +74,5 @@ pub fn min_values() -> Option<usize> {
 /// assert_eq!(eager::min_values(), before);
 /// ```
 pub fn scoped<R>(min: Option<usize>, f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Option<usize>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            LOCAL.with(|l| l.set(self.0));
-        }
-    }
-    let _restore = Restore(LOCAL.with(|l| l.replace(Some(min))));
-    f()
-}
-
-/// `HESSE_EAGER_FUSION`: unset for the default, `off` or `none` for never, a number for that
-/// threshold; anything else is reported once and means the default.
-fn from_env() -> Option<usize> {
-    static ENV: OnceLock<Option<usize>> = OnceLock::new();
-    *ENV.get_or_init(|| match std::env::var("HESSE_EAGER_FUSION") {
-        Err(_) => Some(DEFAULT_MIN_VALUES),
-        Ok(s) if s == "off" || s == "none" => None,
-        Ok(s) => s.parse().map(Some).unwrap_or_else(|_| {
-            eprintln!(
-                "hesse: HESSE_EAGER_FUSION={s:?} is neither off nor a number of values; using the default"
-            );
-            Some(DEFAULT_MIN_VALUES)
-        }),
-    })
+    THRESHOLD.scoped(min, f)
 }

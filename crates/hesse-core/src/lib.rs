@@ -87,6 +87,7 @@ pub mod streaming;
 mod tape;
 #[cfg(test)]
 mod test_rng;
+mod threshold;
 mod transforms;
 mod var;
 

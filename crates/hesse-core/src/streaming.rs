@@ -38,8 +38,9 @@
 //! assert_eq!(streamed.1, ordinary.1);
 //! ```
 
-use std::cell::Cell;
 use std::sync::OnceLock;
+
+use crate::threshold::{Local, Threshold};
 
 /// The default threshold: regions that move at least 16 MiB (8 times a large second-level
 /// cache) store non-temporally.
@@ -50,9 +51,15 @@ use std::sync::OnceLock;
 pub const DEFAULT_MIN_BYTES: usize = 16 << 20;
 
 thread_local! {
-    /// This thread's override (`Some(None)`: streaming off).
-    static LOCAL: Cell<Option<Option<usize>>> = const { Cell::new(None) };
+    /// This thread's override.
+    static LOCAL: Local = const { Local::new(None) };
 }
+
+/// The threshold in force: [`LOCAL`], else `HESSE_STREAMING`.
+static THRESHOLD: Threshold = {
+    static ENV: OnceLock<Option<usize>> = OnceLock::new();
+    Threshold::new(&LOCAL, &ENV, "HESSE_STREAMING", "bytes", DEFAULT_MIN_BYTES)
+};
 
 /// The threshold in force on this thread: regions that move at least this many bytes store
 /// non-temporally; `None` when streaming is off.
@@ -63,7 +70,7 @@ thread_local! {
 /// assert_eq!(streaming::scoped(None, streaming::min_bytes), None);
 /// ```
 pub fn min_bytes() -> Option<usize> {
-    LOCAL.with(Cell::get).unwrap_or_else(from_env)
+    THRESHOLD.get()
 }
 
 /// Runs `f` with the threshold `min` on this thread (`None`: never streamed), then restores
@@ -78,26 +85,5 @@ pub fn min_bytes() -> Option<usize> {
 /// assert_eq!(streaming::min_bytes(), before);
 /// ```
 pub fn scoped<R>(min: Option<usize>, f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Option<usize>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            LOCAL.with(|l| l.set(self.0));
-        }
-    }
-    let _restore = Restore(LOCAL.with(|l| l.replace(Some(min))));
-    f()
-}
-
-/// `HESSE_STREAMING`: unset for the default, `off` or `none` for never, a number of bytes for
-/// that threshold; anything else is reported once and means the default.
-fn from_env() -> Option<usize> {
-    static ENV: OnceLock<Option<usize>> = OnceLock::new();
-    *ENV.get_or_init(|| match std::env::var("HESSE_STREAMING") {
-        Err(_) => Some(DEFAULT_MIN_BYTES),
-        Ok(s) if s.trim() == "off" || s.trim() == "none" => None,
-        Ok(s) => s.trim().parse().map(Some).unwrap_or_else(|_| {
-            eprintln!("hesse: HESSE_STREAMING={s:?} is neither off nor a number of bytes; using the default");
-            Some(DEFAULT_MIN_BYTES)
-        }),
-    })
+    THRESHOLD.scoped(min, f)
 }
