@@ -131,9 +131,6 @@ impl Code {
     }
 }
 
-// The streamed slots are bits of a `u64`.
-const _: () = assert!(super::tiles::MAX_SLOTS <= 64);
-
 /// A region's machine code with non-temporal stores, one per set of streamed slots (the
 /// alignments of the caller's buffers decide the set), assembled at the first run that
 /// streams it; at most [`Streamed::MAX`] sets, later ones run with ordinary stores.
@@ -177,13 +174,13 @@ pub(super) fn available() -> bool {
 
 /// The machine code of a tile program over `len` elements, if the CPU runs it and the program
 /// is one this compiler takes (see the module docs), storing the whole vectors of the slots
-/// in `stream` non-temporally (bit k: slot k; only slots of [`streamable`]).
+/// in `stream` non-temporally (bit k: slot k; only slots of `Program::streamable`).
 pub(super) fn compile(prog: &Program, len: usize, stream: u64) -> Option<Arc<Code>> {
     if !available() || !supported(prog) || !restartable(prog, len) {
         return None;
     }
     debug_assert!(
-        (0..64).all(|k| stream >> k & 1 == 0 || streamable(prog).any(|(s, _)| s as usize == k)),
+        (0..64).all(|k| stream >> k & 1 == 0 || prog.streamable().any(|(s, _)| s as usize == k)),
         "native: streaming a slot the program reads"
     );
     let temps: Vec<Option<usize>> = {
@@ -233,24 +230,6 @@ pub(super) fn compile(prog: &Program, len: usize, stream: u64) -> Option<Arc<Cod
         stream,
         _memory: CodeMemory::new(module),
     }))
-}
-
-/// The buffer slots a program may store non-temporally, with their values per element: those
-/// it writes (stores, pads, column stores) and never reads back — a non-temporal line read
-/// again comes from memory.
-pub(super) fn streamable(prog: &Program) -> impl Iterator<Item = (u16, usize)> + '_ {
-    prog.slots.iter().enumerate().filter_map(|(k, s)| {
-        let k = k as u16;
-        match *s {
-            Slot::Mem(_, scale)
-                if prog.ops.iter().any(|op| op.writes() == Some(k))
-                    && prog.ops.iter().all(|op| op.reads().all(|r| r != k)) =>
-            {
-                Some((k, scale as usize))
-            }
-            _ => None,
-        }
-    })
 }
 
 /// Loads machine code into executable memory.

@@ -11,14 +11,10 @@ use iced_x86::code_asm::*;
 use super::regs::SCRATCH;
 use crate::exec::fused::tiles::{Program, Slot, TOp};
 use crate::ops::exp;
+use crate::streaming::PREFETCH;
 
 /// Values per vector register.
 const L: usize = 8;
-
-/// How far ahead of the loop streaming code prefetches what it reads, in bytes of each
-/// buffer (see [`Gen::prefetch`]): 8 KB; 4 and 16 KB, and prefetches into L2 or L3 only,
-/// measured about the same on the Xeon of BENCHMARKS.md part 12, none at all 10–50 % slower.
-const PREFETCH: usize = 8 << 10;
 
 /// The 32 vector registers.
 const Z: [AsmRegisterZmm; 32] = [

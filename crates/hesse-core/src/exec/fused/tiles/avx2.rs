@@ -35,6 +35,15 @@ pub(super) unsafe fn load(p: *const f64) -> __m256d {
 pub(super) unsafe fn store(p: *mut f64, x: __m256d) {
     unsafe { _mm256_storeu_pd(p, x) }
 }
+/// A non-temporal store (`crate::streaming`).
+///
+/// # Safety
+/// `p` must be valid for writing four values and 32-byte aligned.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(super) unsafe fn stream(p: *mut f64, x: __m256d) {
+    unsafe { _mm256_stream_pd(p, x) }
+}
 #[inline]
 #[target_feature(enable = "avx2")]
 pub(super) unsafe fn add(a: __m256d, b: __m256d) -> __m256d {
@@ -98,19 +107,28 @@ pub(super) unsafe fn gather2(p: *const f64) -> __m256d {
         _mm256_permute4x64_pd(_mm256_unpacklo_pd(lo, hi), 0b11_01_10_00)
     }
 }
-/// `p[2j] = a[j] + 0.0`, `p[2j + 1] = b[j] + 0.0`.
+/// `p[2j] = a[j] + 0.0`, `p[2j + 1] = b[j] + 0.0`; with `NT`, non-temporally.
 ///
 /// # Safety
-/// `p` must be valid for writing eight values.
+/// `p` must be valid for writing eight values, and 32-byte aligned with `NT`.
 #[inline]
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn scatter2(p: *mut f64, a: __m256d, b: __m256d) {
+pub(super) unsafe fn scatter2<const NT: bool>(p: *mut f64, a: __m256d, b: __m256d) {
     unsafe {
         let (x, y) = (_mm256_add_pd(a, zero()), _mm256_add_pd(b, zero()));
         let lo = _mm256_unpacklo_pd(x, y); // [x0 y0 x2 y2]
         let hi = _mm256_unpackhi_pd(x, y); // [x1 y1 x3 y3]
-        _mm256_storeu_pd(p, _mm256_permute2f128_pd(lo, hi, 0x20));
-        _mm256_storeu_pd(p.add(4), _mm256_permute2f128_pd(lo, hi, 0x31));
+        let (p0, p1) = (
+            _mm256_permute2f128_pd(lo, hi, 0x20),
+            _mm256_permute2f128_pd(lo, hi, 0x31),
+        );
+        if NT {
+            stream(p, p0);
+            stream(p.add(4), p1);
+        } else {
+            _mm256_storeu_pd(p, p0);
+            _mm256_storeu_pd(p.add(4), p1);
+        }
     }
 }
 /// `eˣ` of a tile by `exp`'s slice kernel (`Unary::Exp`'s, without the op dispatch)

@@ -35,6 +35,15 @@ pub(super) unsafe fn load(p: *const f64) -> __m512d {
 pub(super) unsafe fn store(p: *mut f64, x: __m512d) {
     unsafe { _mm512_storeu_pd(p, x) }
 }
+/// A non-temporal store (`crate::streaming`).
+///
+/// # Safety
+/// `p` must be valid for writing eight values and 64-byte aligned.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn stream(p: *mut f64, x: __m512d) {
+    unsafe { _mm512_stream_pd(p, x) }
+}
 #[inline]
 #[target_feature(enable = "avx512f")]
 pub(super) unsafe fn add(a: __m512d, b: __m512d) -> __m512d {
@@ -104,20 +113,25 @@ pub(super) unsafe fn gather2(p: *const f64) -> __m512d {
         _mm512_permutex2var_pd(lo, idx, hi)
     }
 }
-/// `p[2j] = a[j] + 0.0`, `p[2j + 1] = b[j] + 0.0`.
+/// `p[2j] = a[j] + 0.0`, `p[2j + 1] = b[j] + 0.0`; with `NT`, non-temporally.
 ///
 /// # Safety
-/// `p` must be valid for writing sixteen values.
+/// `p` must be valid for writing sixteen values, and 64-byte aligned with `NT`.
 #[inline]
 #[target_feature(enable = "avx512f")]
-pub(super) unsafe fn scatter2(p: *mut f64, a: __m512d, b: __m512d) {
+pub(super) unsafe fn scatter2<const NT: bool>(p: *mut f64, a: __m512d, b: __m512d) {
     unsafe {
         let (x, y) = (_mm512_add_pd(a, zero()), _mm512_add_pd(b, zero()));
         // Indices 0–7 pick x, 8–15 pick y.
         let lo = _mm512_permutex2var_pd(x, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), y);
         let hi = _mm512_permutex2var_pd(x, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), y);
-        _mm512_storeu_pd(p, lo);
-        _mm512_storeu_pd(p.add(8), hi);
+        if NT {
+            stream(p, lo);
+            stream(p.add(8), hi);
+        } else {
+            _mm512_storeu_pd(p, lo);
+            _mm512_storeu_pd(p.add(8), hi);
+        }
     }
 }
 /// `eˣ` of a tile, register by register (`exp::exp_avx512`: `exp`'s bits).

@@ -87,7 +87,29 @@ impl Program {
     pub(in crate::exec::fused) fn pads(&self) -> bool {
         self.tail.is_some()
     }
+
+    /// The buffer slots the program may store non-temporally (`crate::streaming`), with
+    /// their values per element: those it writes (stores, pads, column stores) and never
+    /// reads back — a non-temporal line read again comes from memory.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    pub(in crate::exec::fused) fn streamable(&self) -> impl Iterator<Item = (u16, usize)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(k, s)| {
+            let k = k as u16;
+            match *s {
+                Slot::Mem(_, scale)
+                    if self.ops.iter().any(|op| op.writes() == Some(k))
+                        && self.ops.iter().all(|op| op.reads().all(|r| r != k)) =>
+                {
+                    Some((k, scale as usize))
+                }
+                _ => None,
+            }
+        })
+    }
 }
+
+// The streamed slots are bits of a `u64`.
+const _: () = assert!(MAX_SLOTS <= 64);
 
 /// Scratch a padded tile may use for the buffer slots, in tiles of values (a column of a
 /// two-column matrix takes two).

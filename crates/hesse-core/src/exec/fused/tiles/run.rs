@@ -29,24 +29,30 @@ macro_rules! tile {
 /// values, `$m` a module of `#[inline]` helpers built with `$feat`.
 macro_rules! executor {
     ($(#[$attr:meta])* $name:ident, $feat:literal, $m:ident, $v:ty, $l:expr) => {
-        /// Runs a tile program over the elements `0..end` (a multiple of the tile, `R`
-        /// registers of values) and, if `tail` > 0, over the `tail` ≤ W elements after them
-        /// as one padded tile (see [`Padded`](super::program::Padded)), adding the sums into `lanes`.
+        /// Runs a tile program over the elements `start..start + end` (`end` a multiple of
+        /// the tile, `R` registers of values) and, if `tail` > 0, over the `tail` ≤ W
+        /// elements after them as one padded tile (see [`Padded`](super::program::Padded)),
+        /// adding element `start + j` of a sum into lane j mod 8 of `lanes`. The whole tiles
+        /// store the slots of `stream` (bit k: slot k) non-temporally, then fence
+        /// (`crate::streaming`).
         ///
         /// # Safety
         /// The CPU must support the instruction set (AVX-512 with FMA and AVX2, for its
         /// `exp`, see `avx512::exp`); each buffer `v[k]` holds every element
-        /// the program touches for elements `0..end` (a gather of a tile reads up to one
-        /// element past its last row's) and for elements `0..end + tail`; the point and
-        /// direction buffers are not written; `tail` is 0 unless the program pads.
+        /// the program touches for elements `start..start + end` (a gather of a tile reads up
+        /// to one element past its last row's) and for elements `start..start + end + tail`;
+        /// the point and direction buffers are not written; `tail` is 0 unless the program
+        /// pads; each slot of `stream` is 64-byte aligned at element `start`.
         $(#[$attr])*
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $feat)]
         pub(in crate::exec::fused) unsafe fn $name(
             prog: &Program,
             v: &[*mut f64; BUFS],
+            start: usize,
             end: usize,
             tail: usize,
+            stream: u64,
             lanes: &mut [[f64; SUM_LANES]; MAX_SUMS],
         ) {
             const L: usize = $l;
@@ -72,7 +78,7 @@ macro_rules! executor {
                 for (t, s) in tab.iter_mut().zip(&prog.slots) {
                     *t = match *s {
                         Slot::Temp(k) => (tt.add(k as usize).cast::<f64>(), 0),
-                        Slot::Mem(a, scale) => (ptr(v, a, 0), scale as usize),
+                        Slot::Mem(a, scale) => (ptr(v, a, start * scale as usize), scale as usize),
                         Slot::Scalar(a) => {
                             let tile = st.add(scalars);
                             tile.write([$m::set1(*ptr(v, a, 0)); R]);
@@ -80,6 +86,18 @@ macro_rules! executor {
                             (tile.cast::<f64>(), 0)
                         }
                     };
+                }
+                // Streaming runs prefetch what they read (`crate::streaming::PREFETCH` bytes
+                // ahead of each tile, a line at a time): the buffer slots a step reads.
+                let mut ahead = [(std::ptr::null::<f64>(), 0usize); MAX_SLOTS];
+                let mut aheads = 0;
+                if stream != 0 {
+                    for (k, s) in prog.slots.iter().enumerate() {
+                        if matches!(s, Slot::Mem(..)) && prog.ops.iter().any(|op| op.reads().any(|r| r as usize == k)) {
+                            ahead[aheads] = (tab[k].0, tab[k].1);
+                            aheads += 1;
+                        }
+                    }
                 }
                 // The table is read through a pointer: the padded tile rewrites it.
                 let tab = tab.as_mut_ptr();
@@ -106,6 +124,13 @@ macro_rules! executor {
                 // Whether the tile is the padded last one, whose elements from `tail` on are
                 // padding.
                 let mut padded = false;
+                // Whether slot `s` is stored non-temporally here: a streamed slot, in a whole
+                // tile (the padded one stores to scratch).
+                macro_rules! streamed {
+                    ($s:expr) => {
+                        !padded && stream >> $s & 1 == 1
+                    };
+                }
                 // An operand slot's tile, or the accumulator (`None`).
                 macro_rules! or_acc {
                     ($x:expr) => {
@@ -129,7 +154,7 @@ macro_rules! executor {
                                 // values up to its last row's (the last row's pair ends
                                 // one element past them); then that last value repeated.
                                 let k = n + 1 - s;
-                                std::ptr::copy_nonoverlapping(ptr(v, p.at, s * end), q, k);
+                                std::ptr::copy_nonoverlapping(ptr(v, p.at, s * (start + end)), q, k);
                                 let last = *q.add(k - 1);
                                 for j in k..s * W {
                                     *q.add(j) = last;
@@ -139,13 +164,26 @@ macro_rules! executor {
                         }
                         (c0, padded) = (0, true);
                     }
+                    if !padded {
+                        for &(p, scale) in &ahead[..aheads] {
+                            // (Addresses past the buffer are hints only: `wrapping_add`.)
+                            let p = p.wrapping_add((c0 + (crate::streaming::PREFETCH / 8) / scale) * scale);
+                            for line in (0..W * scale).step_by(8) {
+                                _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(line).cast::<i8>());
+                            }
+                        }
+                    }
                     for op in &prog.ops {
                         match *op {
                             TOp::Load(s) => acc = get!(s, c0),
                             TOp::Store(s) => {
                                 let q = at!(s, c0);
                                 for (r, x) in acc.iter().enumerate() {
-                                    $m::store(q.add(L * r), *x);
+                                    if streamed!(s) {
+                                        $m::stream(q.add(L * r), *x);
+                                    } else {
+                                        $m::store(q.add(L * r), *x);
+                                    }
                                 }
                             }
                             TOp::Gather2(s) => {
@@ -191,7 +229,11 @@ macro_rules! executor {
                                 let x = or_acc!(x);
                                 let q = at!(s, c0);
                                 for (r, x) in x.iter().enumerate() {
-                                    $m::store(q.add(L * r), $m::add(*x, zero));
+                                    if streamed!(s) {
+                                        $m::stream(q.add(L * r), $m::add(*x, zero));
+                                    } else {
+                                        $m::store(q.add(L * r), $m::add(*x, zero));
+                                    }
                                 }
                             }
                             TOp::Scatter2 { a, b, at: s } => {
@@ -199,7 +241,11 @@ macro_rules! executor {
                                 let b = or_acc!(b);
                                 let q = at!(s, c0);
                                 for r in 0..R {
-                                    $m::scatter2(q.add(2 * L * r), a[r], b[r]);
+                                    if streamed!(s) {
+                                        $m::scatter2::<true>(q.add(2 * L * r), a[r], b[r]);
+                                    } else {
+                                        $m::scatter2::<false>(q.add(2 * L * r), a[r], b[r]);
+                                    }
                                 }
                             }
                             TOp::Sum { x, acc: k } => {
@@ -227,9 +273,14 @@ macro_rules! executor {
                         if p.written {
                             let s = p.scale as usize;
                             let q = pt.add(p.tile as usize).cast::<f64>();
-                            std::ptr::copy_nonoverlapping(q, ptr(v, p.at, s * end), s * tail);
+                            std::ptr::copy_nonoverlapping(q, ptr(v, p.at, s * (start + end)), s * tail);
                         }
                     }
+                }
+                if stream != 0 {
+                    // Non-temporal stores are weakly ordered: visible to other threads
+                    // before what follows (a lock's release does not order them).
+                    _mm_sfence();
                 }
             }
         }
@@ -310,9 +361,9 @@ mod tests {
                     // tiles before `end` read at most one element past their last row's.
                     unsafe {
                         if k == 0 {
-                            super::run_avx2(tp, &v, end, 0, &mut lanes)
+                            super::run_avx2(tp, &v, 0, end, 0, 0, &mut lanes)
                         } else {
-                            super::run_avx512(tp, &v, end, 0, &mut lanes)
+                            super::run_avx512(tp, &v, 0, end, 0, 0, &mut lanes)
                         }
                     };
                     let lanes = lanes.into_iter().flatten();
