@@ -1,14 +1,18 @@
 //! Streaming (non-temporal) stores for large fused regions.
 //!
-//! A fused region's machine code (`exec/fused/native.rs`, AVX-512) writes its results with
-//! ordinary stores, which first read every cache line they write (a *read for ownership*):
+//! A fused region (`exec/fused`) writes its results with ordinary stores, which first read
+//! every cache line they write (a *read for ownership*):
 //! for a region over data that does not fit in cache, the gradient's 8 bytes per element cost
 //! 16 bytes of memory traffic. A **non-temporal store** writes whole aligned 64-byte lines
 //! straight to memory without reading them. When a region moves at least [`min_bytes`]
-//! bytes (everything its steps read and write), its machine code stores with them: it runs
-//! the first few elements with ordinary stores until the results are 64-byte aligned, the
-//! aligned part with non-temporal stores, and the last partial vector with ordinary stores
-//! again, then fences (`sfence`), so that the results are visible to other threads in order.
+//! bytes (everything its steps read and write), it stores with them — its AVX-512 machine
+//! code (`exec/fused/native.rs`), and the AVX2 and AVX-512 tile executors (`exec/fused/tiles/`)
+//! where it has none: it runs the first few elements with ordinary stores until the results
+//! are 64-byte aligned, the aligned part with non-temporal stores (whole vectors, whole
+//! tiles) while prefetching what it reads 8 KB ahead, and the last partial vector
+//! or tile with ordinary stores again, then fences (`sfence`), so that the results are
+//! visible to other threads in order. Only the results nothing in the region reads back are
+//! streamed.
 //!
 //! **Bits.** A store never changes a value: the same code computes the same numbers in the
 //! same order. The sums (`Σ x`) add element i into lane i mod 8 whichever part of the run it
@@ -21,8 +25,9 @@
 //! non-temporal stores: 0.33 against 0.48 at n = 10⁴ (in L1/L2), 0.87 against 0.75 at
 //! 3·10⁵ (7 MB), 1.59 against 1.08 at 10⁷ (240 MB); and the Rosenbrock's replayed value and
 //! gradient at n = 10⁷ in BENCHMARKS.md, part 12. [`DEFAULT_MIN_BYTES`] is well past any
-//! core's second-level cache. Regions on the tile executors (without the `jit` feature, or
-//! on CPUs without AVX-512) store as before.
+//! core's second-level cache. Regions that the tile executors run by blocks after their
+//! tiles (a stored result overlapping another slot: no padded last tile) and the block
+//! executor itself (CPUs without AVX2, `HESSE_NATIVE=off`) store as before.
 //!
 //! The process-wide threshold comes from `HESSE_STREAMING`, read once: unset for
 //! [`DEFAULT_MIN_BYTES`], `off` for never, or a number of bytes. [`scoped`] overrides it on
