@@ -442,7 +442,7 @@ impl Region {
                                 }
                             }
                         }
-                        // Blocks start at multiples of CHUNK, a multiple of the lane count, so
+                        // Blocks start at multiples of the lane count (from 0 or `start`), so
                         // the lanes see the elements as `reduce::sum` does.
                         Step::Sum { x, acc: k, .. } => {
                             reduce::sum_lanes(&mut acc[k as usize], read(t, v, c0, n, x))

@@ -177,9 +177,9 @@ macro_rules! executor {
                         match *op {
                             TOp::Load(s) => acc = get!(s, c0),
                             TOp::Store(s) => {
-                                let q = at!(s, c0);
+                                let (q, nt) = (at!(s, c0), streamed!(s));
                                 for (r, x) in acc.iter().enumerate() {
-                                    if streamed!(s) {
+                                    if nt {
                                         $m::stream(q.add(L * r), *x);
                                     } else {
                                         $m::store(q.add(L * r), *x);
@@ -227,9 +227,9 @@ macro_rules! executor {
                             }
                             TOp::Pad1 { x, at: s } => {
                                 let x = or_acc!(x);
-                                let q = at!(s, c0);
+                                let (q, nt) = (at!(s, c0), streamed!(s));
                                 for (r, x) in x.iter().enumerate() {
-                                    if streamed!(s) {
+                                    if nt {
                                         $m::stream(q.add(L * r), $m::add(*x, zero));
                                     } else {
                                         $m::store(q.add(L * r), $m::add(*x, zero));
@@ -239,9 +239,9 @@ macro_rules! executor {
                             TOp::Scatter2 { a, b, at: s } => {
                                 let a = or_acc!(a);
                                 let b = or_acc!(b);
-                                let q = at!(s, c0);
+                                let (q, nt) = (at!(s, c0), streamed!(s));
                                 for r in 0..R {
-                                    if streamed!(s) {
+                                    if nt {
                                         $m::scatter2::<true>(q.add(2 * L * r), a[r], b[r]);
                                     } else {
                                         $m::scatter2::<false>(q.add(2 * L * r), a[r], b[r]);
