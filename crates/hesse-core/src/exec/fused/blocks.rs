@@ -658,7 +658,7 @@ mod route_tests {
         }
     }
 
-    /// Streaming (`crate::streaming`, threshold 0) on every route against the blocks, at every
+    /// Streaming (`crate::streaming`, threshold 0; issue 21) on every route against the blocks, at every
     /// length from 1 to 160 and every alignment of the arena (so every head, 0 to 7
     /// elements, and slots that one head aligns and others it does not): the regions store
     /// two interleaved columns and two halves that nothing reads back (streamed) and a
