@@ -59,6 +59,7 @@ pub const DEFAULT_MIN_BYTES: usize = 16 << 20;
 /// 4 and 16 KB, and prefetches into L2 or L3 only, measured about the same on the Xeon of
 /// BENCHMARKS.md part 12; none at all 10–50 % slower (the machine code's value and gradient
 /// of the Rosenbrock at n = 10⁷).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) const PREFETCH: usize = 8 << 10;
 
 thread_local! {
