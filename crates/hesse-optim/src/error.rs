@@ -55,6 +55,31 @@ pub enum OptimError {
         /// What is missing, e.g. `"hessian-vector products"`.
         what: &'static str,
     },
+    /// A solver on the dense Hessian ([`TrustExact`](crate::TrustExact)) would hold more
+    /// memory than the dense-memory limit ([`hesse_core::dense::limit`], 4 GB unless
+    /// raised): refused before the run starts, instead of the allocation aborting the
+    /// process. [`NewtonCg`](crate::NewtonCg) and [`Lbfgs`](crate::Lbfgs) need O(n) memory.
+    #[error(
+        "{solver} on {n} coordinates needs {} for {matrices} dense {n}×{n} matrices of f64 (the \
+         Hessian and its eigen-decomposition), above the dense-memory limit of {}; newton-cg \
+         (matrix-free, on Hessian-vector products) and l-bfgs need O(n) memory at any n; to go \
+         ahead anyway, raise the limit (`hesse_core::dense::set_limit`, `dense::scoped`, or the \
+         environment variable HESSE_DENSE_LIMIT, e.g. 16G)",
+        hesse_core::dense::Bytes(*.bytes),
+        hesse_core::dense::Bytes(*.limit)
+    )]
+    DenseTooLarge {
+        /// The solver's name, as [`Solver::name`](crate::Solver::name) gives it.
+        solver: &'static str,
+        /// The dimension n.
+        n: usize,
+        /// The n×n matrices the solver holds at once.
+        matrices: usize,
+        /// The bytes they take (saturating at `u64::MAX`).
+        bytes: u64,
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
 }
 
 impl OptimError {

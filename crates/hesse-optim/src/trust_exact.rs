@@ -23,6 +23,29 @@
 //!
 //! The Hessian costs O(n) Hessian-vector products and its eigen-decomposition O(n³): this is
 //! the method for small and medium n; [`NewtonCg`](crate::NewtonCg) is the matrix-free one.
+//! It holds [`DENSE_MATRICES`] n×n matrices at once (the Hessian, the eigensolver's working
+//! copy and eigenvectors, the eigenvectors in order); above the dense-memory limit
+//! ([`hesse_core::dense::limit`], 4 GB unless raised: n ≈ 11,000) the run is refused with
+//! [`OptimError::DenseTooLarge`] before anything is allocated.
+//!
+//! ```
+//! use hesse_optim::{minimize, FnObjective, OptimError, Options, TrustExact};
+//! let mut obj = FnObjective::new(3, |x: &[f64], g: &mut [f64]| {
+//!     g.iter_mut().zip(x).for_each(|(g, x)| *g = 2.0 * x);
+//!     x.iter().map(|x| x * x).sum()
+//! })
+//! .with_hvp(|_x: &[f64], v: &[f64], out: &mut [f64]| out.iter_mut().zip(v).for_each(|(o, v)| *o = 2.0 * v));
+//! // Four 3×3 matrices take 288 bytes.
+//! let e = hesse_core::dense::scoped(200, || {
+//!     minimize(&mut obj, &mut TrustExact::new(), &[1.0, 2.0, 3.0], &Options::default())
+//! })
+//! .unwrap_err();
+//! assert!(matches!(e, OptimError::DenseTooLarge { n: 3, bytes: 288, limit: 200, .. }));
+//! assert!(e.to_string().contains("newton-cg"));
+//! let report = minimize(&mut obj, &mut TrustExact::new(), &[1.0, 2.0, 3.0], &Options::default())?;
+//! assert!(report.x.iter().all(|x| x.abs() < 1e-8));
+//! # Ok::<(), OptimError>(())
+//! ```
 //!
 //! # Defaults
 //! Δ₀ = 1, Δ_max = 1e10, η = 0.15 (scipy's `trust-exact` has η = 0.15 and Δ₀ = 1).
@@ -37,6 +60,17 @@ use crate::exact_subproblem::solve;
 use crate::state::norm2;
 use crate::trust_step::{RoundingGuard, Trial, check_radii, conclude, reduction_ratio};
 use crate::{Objective, OptimError, Solver, State, Status, Step};
+
+/// The n×n matrices [`TrustExact`] holds at once: the Hessian, the eigensolver's working
+/// copy and its eigenvectors, and the eigenvectors in order of their eigenvalues.
+///
+/// ```
+/// use hesse_optim::trust_exact::DENSE_MATRICES;
+/// // At n = 10,000: 3.2 GB, within the default 4 GB limit; at n = 12,000 it is not.
+/// assert_eq!(hesse_core::dense::bytes(10_000, DENSE_MATRICES), 3_200_000_000);
+/// assert!(hesse_core::dense::bytes(12_000, DENSE_MATRICES) > hesse_core::dense::DEFAULT_LIMIT);
+/// ```
+pub const DENSE_MATRICES: usize = 4;
 
 /// Trust-region Newton with exact Hessians (see the [module docs](self)).
 ///
@@ -149,6 +183,19 @@ impl Solver for TrustExact {
             });
         }
         let n = obj.dim();
+        let (bytes, limit) = (
+            hesse_core::dense::bytes(n, DENSE_MATRICES),
+            hesse_core::dense::limit(),
+        );
+        if bytes > limit {
+            return Err(OptimError::DenseTooLarge {
+                solver: self.name(),
+                n,
+                matrices: DENSE_MATRICES,
+                bytes,
+                limit,
+            });
+        }
         self.radius = self.radius0;
         self.eig = None;
         self.hess = vec![0.0; n * n];
