@@ -14,6 +14,11 @@
 //!   `Vec::with_capacity` panics on a capacity overflow;
 //! - [`hessian_to`](crate::hessian_to) and [`RecordedFn::hessian_to`](crate::RecordedFn::hessian_to)
 //!   write into a matrix the caller has already allocated, and check nothing.
+//! - [`try_jacobian`](crate::try_jacobian) and [`vector::try_jacobian`](crate::vector::try_jacobian)
+//!   return [`CoreError::JacobianTooLarge`] for an m×n Jacobian above the limit (checked
+//!   after one evaluation of `f`, which tells m), [`jacobian`](crate::jacobian) and
+//!   [`vector::jacobian`](crate::vector::jacobian) panic with its message; the matrix-free
+//!   routes there are Jacobian-vector and vector-Jacobian products.
 //!
 //! The message points to the matrix-free routes, which need O(n) memory at any n:
 //! Hessian-vector products ([`hvp`](crate::hvp), [`RecordedFn::hvp`](crate::RecordedFn::hvp))

@@ -37,6 +37,31 @@ pub enum CoreError {
         /// The limit in force, in bytes.
         limit: u64,
     },
+    /// A dense m×n Jacobian would need more memory than the dense-memory limit
+    /// ([`dense`](crate::dense)): refused after evaluating `f` once (which tells m) and
+    /// before the matrix is allocated.
+    #[error(
+        "{what}: a dense {rows}×{cols} Jacobian of f64 needs {}, above the dense-memory limit \
+         of {}; a Jacobian-vector product (`jvp`, one forward sweep) or a vector-Jacobian \
+         product (`Tape::vjp`, one reverse sweep) needs the memory of one input and one \
+         output at any size; to go ahead anyway, raise the limit \
+         (`hesse_core::dense::set_limit`, `dense::scoped`, or the environment variable \
+         HESSE_DENSE_LIMIT, e.g. 16G)",
+        Bytes(*.bytes),
+        Bytes(*.limit)
+    )]
+    JacobianTooLarge {
+        /// What refused (`"jacobian"`, `"vector::jacobian"`).
+        what: &'static str,
+        /// Output elements m.
+        rows: usize,
+        /// Input coordinates n.
+        cols: usize,
+        /// The bytes the matrix would need, 8·m·n (saturating at `u64::MAX`).
+        bytes: u64,
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
 }
 
 /// A number of bytes, displayed in decimal units with three significant digits at most:

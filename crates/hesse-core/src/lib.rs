@@ -99,6 +99,6 @@ pub use recorded::RecordedFn;
 pub use tape::{Mark, NodeId, NodeView, Tape};
 pub use transforms::{
     LossFn, VectorLossFn, data_function, function, grad, hessian, hessian_to, hvp, jacobian, try_hessian,
-    value_and_grad, vector,
+    try_jacobian, value_and_grad, vector,
 };
 pub use var::Var;

@@ -279,14 +279,59 @@ where
 /// assert_eq!(j.row(0), &[3.0, 2.0]);
 /// assert_eq!(j[(1, 1)], 0.0);
 /// ```
+///
+/// # Panics
+/// With the message of [`CoreError::JacobianTooLarge`] when the m×n matrix would need more
+/// memory than the [dense-memory limit](crate::dense) ([`try_jacobian`] returns it).
 pub fn jacobian<F>(f: F, x: &[f64]) -> Matrix
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
+{
+    try_jacobian(f, x).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`jacobian`], or [`CoreError::JacobianTooLarge`] — after evaluating `f` once, before the
+/// matrix is allocated — when the m×n matrix would need more memory than the
+/// [dense-memory limit](crate::dense).
+///
+/// ```
+/// use hesse_core::{dense, try_jacobian, CoreError};
+/// fn f<'t>(x: &[hesse_core::Var<'t>]) -> Vec<hesse_core::Var<'t>> {
+///     vec![x[0] * x[1], x[0] + x[1], x[1].exp()]
+/// }
+/// assert_eq!(try_jacobian(f, &[2.0, 0.0])?.row(0), &[0.0, 2.0]);
+/// // 3×2 needs 48 bytes.
+/// let e = dense::scoped(40, || try_jacobian(f, &[2.0, 0.0])).unwrap_err();
+/// assert!(matches!(e, CoreError::JacobianTooLarge { rows: 3, cols: 2, bytes: 48, limit: 40, .. }));
+/// assert!(e.to_string().contains("jvp"));
+/// # Ok::<(), CoreError>(())
+/// ```
+pub fn try_jacobian<F>(f: F, x: &[f64]) -> Result<Matrix, CoreError>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
 {
     let tape = Tape::new();
     let xs = tape.vars(x);
     let ys = f(&xs);
-    crate::forward::jacobian_auto(&tape, &ys, &xs)
+    check_jacobian("jacobian", &ys, x.len())?;
+    Ok(crate::forward::jacobian_auto(&tape, &ys, &xs))
+}
+
+/// Checks that the m×n Jacobian of outputs `ys` over `n` inputs fits the dense-memory limit.
+fn check_jacobian(what: &'static str, ys: &[Var<'_>], n: usize) -> Result<(), CoreError> {
+    let m: usize = ys.iter().map(|y| y.len()).sum();
+    let bytes = (m as u64).saturating_mul(n as u64).saturating_mul(8);
+    let limit = crate::dense::limit();
+    if bytes > limit {
+        return Err(CoreError::JacobianTooLarge {
+            what,
+            rows: m,
+            cols: n,
+            bytes,
+            limit,
+        });
+    }
+    Ok(())
 }
 
 /// The same transforms for a closure over one rank-1 `Var` (a flat parameter vector).
@@ -432,6 +477,10 @@ pub mod vector {
 
     /// The Jacobian of a vector-valued `f` (output flattened row-major).
     ///
+    /// # Panics
+    /// With the message of [`CoreError::JacobianTooLarge`] when the m×n matrix would need
+    /// more memory than the [dense-memory limit](crate::dense) ([`try_jacobian`] returns it).
+    ///
     /// ```
     /// let j = hesse_core::vector::jacobian(|w| w.square(), &[1.0, 2.0]);
     /// assert_eq!(j.to_rows(), vec![vec![2.0, 0.0], vec![0.0, 4.0]]);
@@ -440,10 +489,29 @@ pub mod vector {
     where
         F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
     {
+        try_jacobian(f, x).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`jacobian`], or [`CoreError::JacobianTooLarge`] — after evaluating `f` once, before
+    /// the matrix is allocated — when the m×n matrix would need more memory than the
+    /// [dense-memory limit](crate::dense).
+    ///
+    /// ```
+    /// use hesse_core::{dense, vector};
+    /// let f = vector::function(|w| w.square());
+    /// assert_eq!(vector::try_jacobian(&f, &[3.0])?[(0, 0)], 6.0);
+    /// assert!(dense::scoped(100, || vector::try_jacobian(&f, &[0.0; 4])).is_err()); // 128 B
+    /// # Ok::<(), hesse_core::CoreError>(())
+    /// ```
+    pub fn try_jacobian<F>(f: F, x: &[f64]) -> Result<Matrix, CoreError>
+    where
+        F: VectorLossFn, // a closure in a `let` needs `hesse::vector::function(|w| ...)`
+    {
         let tape = Tape::new();
         let w = tape.vector(x);
         let y = f(w);
-        crate::forward::jacobian_auto(&tape, &[y], &[w])
+        check_jacobian("vector::jacobian", &[y], x.len())?;
+        Ok(crate::forward::jacobian_auto(&tape, &[y], &[w]))
     }
 
     /// The value (flattened row-major) and the Jacobian-vector product `J(x)·v` of a

@@ -164,3 +164,62 @@ fn the_process_wide_limit_applies_where_no_thread_override_is_in_force() {
     assert_eq!(try_hessian(cubic, &x).unwrap().to_rows(), cubic_hessian(&x));
     dense::set_limit(dense::DEFAULT_LIMIT);
 }
+
+/// The Jacobian's guard (issue 21): an m×n Jacobian above the limit is refused with a typed
+/// error after one evaluation of f (which tells m), or a panic with its message; at the limit
+/// it is computed, and equals the closed form J = [[x₁, x₀], [1, 1], [0, e^{x₁}]] of
+/// f(x) = (x₀x₁, x₀ + x₁, e^{x₁}).
+#[test]
+fn a_jacobian_above_the_limit_is_refused_and_at_it_computed() {
+    fn f<'t>(x: &[Var<'t>]) -> Vec<Var<'t>> {
+        vec![x[0] * x[1], x[0] + x[1], x[1].exp()]
+    }
+    let x = [2.0, 0.5];
+    // 3×2 needs 48 bytes.
+    let e = dense::scoped(47, || hesse_core::try_jacobian(f, &x)).unwrap_err();
+    assert_eq!(
+        e,
+        CoreError::JacobianTooLarge {
+            what: "jacobian",
+            rows: 3,
+            cols: 2,
+            bytes: 48,
+            limit: 47
+        }
+    );
+    let text = e.to_string();
+    assert!(
+        text.starts_with("jacobian: a dense 3×2 Jacobian of f64 needs 48 B"),
+        "{text}"
+    );
+    assert!(
+        text.contains("jvp") && text.contains("HESSE_DENSE_LIMIT"),
+        "{text}"
+    );
+    let panic = std::panic::catch_unwind(|| dense::scoped(47, || hesse_core::jacobian(f, &x)))
+        .expect_err("jacobian panics above the limit");
+    let message = panic.downcast_ref::<String>().expect("a formatted panic message");
+    assert_eq!(message, &text);
+    let j = dense::scoped(48, || hesse_core::try_jacobian(f, &x)).expect("at the limit");
+    let want = [[0.5, 2.0], [1.0, 1.0], [0.0, 0.5f64.exp()]];
+    for (i, row) in want.iter().enumerate() {
+        for (k, w) in row.iter().enumerate() {
+            assert!((j[(i, k)] - w).abs() <= 1e-15 * w.abs().max(1.0), "J[{i}][{k}]");
+        }
+    }
+    // The vector form: f(w) = w² over 4 coordinates, a 4×4 Jacobian of 128 bytes.
+    let g = vector::function(|w| w.square());
+    let e = dense::scoped(127, || vector::try_jacobian(g, &[1.0; 4])).unwrap_err();
+    assert!(matches!(
+        e,
+        CoreError::JacobianTooLarge {
+            what: "vector::jacobian",
+            rows: 4,
+            cols: 4,
+            ..
+        }
+    ));
+    let j = dense::scoped(128, || vector::jacobian(g, &[1.0, 2.0, 3.0, 4.0]));
+    assert_eq!(j[(2, 2)], 6.0);
+    assert_eq!(j[(2, 1)], 0.0);
+}
