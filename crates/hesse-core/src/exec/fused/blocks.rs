@@ -96,6 +96,23 @@ unsafe fn gather_stride2_avx2(x: &[f64], out: &mut [f64]) {
     }
 }
 
+/// Runs `run` — a run of the region's elements from `head` on, which adds element
+/// `head + j` of a sum into lane j mod 8 of the lanes it is given — with the sums' lanes
+/// rotated by `head`, so that element i still goes to lane i mod 8, in element order, as
+/// in a run from element 0 (`reduce::sum`'s lanes): the streaming runs start after a head
+/// that aligns their stores (`crate::streaming`).
+#[cfg(target_arch = "x86_64")]
+fn from_head<R>(
+    acc: &mut [[f64; SUM_LANES]; MAX_SUMS],
+    head: usize,
+    run: impl FnOnce(&mut [[f64; SUM_LANES]; MAX_SUMS]) -> R,
+) -> R {
+    acc.iter_mut().for_each(|l| l.rotate_left(head));
+    let out = run(acc);
+    acc.iter_mut().for_each(|l| l.rotate_right(head));
+    out
+}
+
 impl Region {
     /// The region's machine code, assembled on the first call (see the field).
     #[cfg(all(target_arch = "x86_64", feature = "jit"))]
@@ -208,15 +225,9 @@ impl Region {
             match self.streaming(prog, v) {
                 None => code.run(prog, v, 0, self.len, &mut acc),
                 Some((head, streamed)) => {
-                    // The first `head` elements with ordinary stores, the rest streamed,
-                    // with the sums' lanes rotated so that element i still goes to lane
-                    // i mod 8 (the streamed run adds element `head + j` into its lane j).
-                    (head == 0 || code.run(prog, v, 0, head, &mut acc)) && {
-                        acc.iter_mut().for_each(|l| l.rotate_left(head));
-                        let done = streamed.run(prog, v, head, self.len, &mut acc);
-                        acc.iter_mut().for_each(|l| l.rotate_right(head));
-                        done
-                    }
+                    // The first `head` elements with ordinary stores, the rest streamed.
+                    (head == 0 || code.run(prog, v, 0, head, &mut acc))
+                        && from_head(&mut acc, head, |acc| streamed.run(prog, v, head, self.len, acc))
                 }
             }
         };
@@ -303,8 +314,7 @@ impl Region {
         let start = match &self.tiles {
             Some(prog) if w > 0 => {
                 // Streaming (with a padded last tile, which stores to scratch): the head by
-                // blocks, then the tiles from it, the sums' lanes rotated so that element i
-                // still goes to lane i mod 8 (see `Region::run_native`).
+                // blocks, then the tiles from it (`from_head`).
                 let (head, stream) = match pad {
                     true => self.stream_plan(prog, v).unwrap_or((0, 0)),
                     false => (0, 0),
@@ -313,7 +323,6 @@ impl Region {
                     // SAFETY: the caller's guarantees.
                     unsafe { self.run_blocks::<true>(v, 0, head, &mut acc) };
                 }
-                acc.iter_mut().for_each(|l| l.rotate_left(head));
                 // Whole tiles, the last of which must not reach past the region's last row:
                 // a column gather reads one element past its tile's last row, which exists
                 // before the last row. Then the rest as one padded tile, or by blocks.
@@ -329,14 +338,13 @@ impl Region {
                 // for elements 0..len (`need`, the caller's guarantee), and a tile before
                 // `head + end` reads at most one element past its last row's, before row
                 // len − 1's; the streamed slots are 64-byte aligned at `head` (`stream_plan`).
-                unsafe {
+                from_head(&mut acc, head, |acc| unsafe {
                     match route {
                         #[cfg(hesse_avx512)]
-                        Route::Avx512 { .. } => tiles::run_avx512(prog, v, head, end, tail, stream, &mut acc),
-                        _ => tiles::run_avx2(prog, v, head, end, tail, stream, &mut acc),
+                        Route::Avx512 { .. } => tiles::run_avx512(prog, v, head, end, tail, stream, acc),
+                        _ => tiles::run_avx2(prog, v, head, end, tail, stream, acc),
                     }
-                };
-                acc.iter_mut().for_each(|l| l.rotate_right(head));
+                });
                 head + end + tail
             }
             _ => 0,

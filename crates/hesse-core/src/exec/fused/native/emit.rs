@@ -303,24 +303,15 @@ impl Gen<'_> {
 
     /// Code that streams its results runs over data past the caches: it asks for the lines of
     /// what it reads [`PREFETCH`] bytes ahead of the loop, one prefetch per line of each
-    /// buffer slot read (one of slots less than a line apart). The hardware prefetcher does
+    /// buffer slot of `Program::prefetched`. The hardware prefetcher does
     /// not cross 4 KB pages; these do, and start the page walks early (measured: the
     /// Rosenbrock's value and gradient at n = 10⁷ 1.12 → 0.78 ns per element with
     /// non-temporal stores, BENCHMARKS.md part 12).
     fn prefetch(&mut self, vectors: usize) -> Result<(), IcedError> {
-        let mut done: Vec<(u8, usize, u8)> = Vec::new();
-        for s in 0..self.prog.slots.len() as u16 {
-            let Slot::Mem(at, k) = self.prog.slots[s as usize] else {
-                continue;
+        for s in self.prog.prefetched() {
+            let Slot::Mem(_, k) = self.prog.slots[s as usize] else {
+                unreachable!("a prefetched slot is a buffer slot")
             };
-            let read = self.prog.ops.iter().any(|op| op.reads().any(|r| r == s));
-            let near = done
-                .iter()
-                .any(|&(b, o, q)| b == at.buf && q == k && o.abs_diff(at.off) < L);
-            if !read || near {
-                continue;
-            }
-            done.push((at.buf, at.off, k));
             self.slot_base(s)?;
             let (index, bytes) = if k == 1 { (r8, 64) } else { (r9, 128) };
             for line in 0..vectors * bytes / 64 {

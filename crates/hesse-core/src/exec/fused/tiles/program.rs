@@ -106,6 +106,26 @@ impl Program {
             }
         })
     }
+
+    /// The buffer slots whose lines streaming code prefetches: those a step reads, one per
+    /// buffer neighbourhood (a slot less than a vector of 8 values from one already listed,
+    /// in the same buffer and with the same scale, reads the same lines: the two columns of
+    /// an interleaved matrix).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    pub(in crate::exec::fused) fn prefetched(&self) -> Vec<u16> {
+        let mut listed: Vec<(u16, At, u8)> = Vec::new();
+        for (k, s) in self.slots.iter().enumerate() {
+            let k = k as u16;
+            let Slot::Mem(at, scale) = *s else { continue };
+            let near = listed
+                .iter()
+                .any(|&(_, a, q)| a.buf == at.buf && q == scale && a.off.abs_diff(at.off) < 8);
+            if !near && self.ops.iter().any(|op| op.reads().any(|r| r == k)) {
+                listed.push((k, at, scale));
+            }
+        }
+        listed.into_iter().map(|(k, _, _)| k).collect()
+    }
 }
 
 // The streamed slots are bits of a `u64`.

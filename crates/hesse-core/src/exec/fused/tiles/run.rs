@@ -88,17 +88,15 @@ macro_rules! executor {
                     };
                 }
                 // Streaming runs prefetch what they read (`crate::streaming::PREFETCH` bytes
-                // ahead of each tile, a line at a time): the buffer slots a step reads.
-                let mut ahead = [(std::ptr::null::<f64>(), 0usize); MAX_SLOTS];
-                let mut aheads = 0;
-                if stream != 0 {
-                    for (k, s) in prog.slots.iter().enumerate() {
-                        if matches!(s, Slot::Mem(..)) && prog.ops.iter().any(|op| op.reads().any(|r| r as usize == k)) {
-                            ahead[aheads] = (tab[k].0, tab[k].1);
-                            aheads += 1;
-                        }
-                    }
-                }
+                // ahead of each tile, a line at a time): `Program::prefetched`.
+                let ahead: Vec<(*const f64, usize)> = match stream {
+                    0 => Vec::new(),
+                    _ => prog
+                        .prefetched()
+                        .into_iter()
+                        .map(|k| (tab[k as usize].0.cast_const(), tab[k as usize].1))
+                        .collect(),
+                };
                 // The table is read through a pointer: the padded tile rewrites it.
                 let tab = tab.as_mut_ptr();
                 // (Macros, not closures: see `tile!`.)
@@ -165,7 +163,7 @@ macro_rules! executor {
                         (c0, padded) = (0, true);
                     }
                     if !padded {
-                        for &(p, scale) in &ahead[..aheads] {
+                        for &(p, scale) in &ahead {
                             // (Addresses past the buffer are hints only: `wrapping_add`.)
                             let p = p.wrapping_add((c0 + (crate::streaming::PREFETCH / 8) / scale) * scale);
                             for line in (0..W * scale).step_by(8) {
